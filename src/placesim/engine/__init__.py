@@ -1,0 +1,1 @@
+"""The population engine: rules, state arrays and the numba scheduler."""

@@ -1,0 +1,239 @@
+"""numba kernels of the fast scheduler: the week's phases over the whole population.
+
+Kernels write citizens only through called functions (``c.x[i] = ...`` written directly
+in a ``prange`` body, or in a function inlined into it, is silently lost by numba 0.68
+when ``c`` is a namedtuple of arrays). Per-citizen phases run over fixed blocks of ``BLOCK`` citizens in parallel; each block
+adds into its own row of ``partials``, and rows are summed afterwards. All aggregates
+are integers, so totals are exact and the same whatever the thread count or block size.
+Service allocation is serial and ordered by explicit keys (queue week, then citizen id),
+never by arrival order.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from placesim.engine.citizen_week import (
+    entitlements,
+    life_money_demand,
+    services_and_wellbeing,
+)
+from placesim.engine.metrics import M
+from placesim.engine.rng import Purpose, uniform
+from placesim.engine.rules import (
+    case_is_open,
+    decided_award,
+    ct_gross,
+    earnings,
+    cash_entitlement,
+    cts_entitlement,
+    pence,
+)
+from placesim.engine.state import Case, Claim, Domain
+
+BLOCK = 4096
+
+
+def n_blocks(n: int) -> int:
+    return max(1, -(-n // BLOCK))
+
+
+@njit(parallel=True, cache=True)
+def life_money_demand_pass(c, params, seed: int, week: int, partials) -> None:
+    """Phases 1-3 for every citizen."""
+    n = c.household.shape[0]
+    for b in prange(partials.shape[0]):
+        p = params[0]  # taken inside the parallel loop: numba cannot pass a record into it
+        acc = partials[b]
+        acc[:] = 0
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            life_money_demand(c, i, p, seed, week, acc)
+
+
+@njit(parallel=True, cache=True)
+def services_pass(c, skill, params, seed: int, week: int, partials) -> None:
+    """Phases 5-6 for every citizen."""
+    n = c.household.shape[0]
+    for b in prange(partials.shape[0]):
+        p = params[0]  # taken inside the parallel loop: numba cannot pass a record into it
+        acc = partials[b]
+        acc[:] = 0
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            services_and_wellbeing(c, skill, i, p, seed, week, acc)
+
+
+# ---------------------------------------------------------------- phase 4: allocation
+
+
+@njit(cache=True)
+def _queue(c, week: int, lead_weeks: int, n_claims: int, n_fixes: int, n_waiting: int):
+    """Citizens in each queue, ordered by (queue week, citizen id)."""
+    claims = np.empty(n_claims, np.int64)
+    fixes = np.empty(n_fixes, np.int64)
+    waiting = np.empty(n_waiting, np.int64)
+    a = b = d = 0
+    n = c.household.shape[0]
+    for i in range(n):
+        if c.claim[i] == Claim.PENDING and week - c.claim_week[i] >= lead_weeks:
+            claims[a] = c.claim_week[i] * np.int64(n) + i
+            a += 1
+        if c.case[i] == Case.FIX_QUEUED:
+            fixes[b] = c.case_week[i] * np.int64(n) + i
+            b += 1
+        elif c.case[i] == Case.WAITING:
+            waiting[d] = c.case_week[i] * np.int64(n) + i
+            d += 1
+    claims.sort()
+    fixes.sort()
+    waiting.sort()
+    return claims % n, fixes % n, waiting % n
+
+
+@njit(cache=True)
+def allocate(c, assessor_skill, caseload, params, seed: int, week: int,
+             decision_capacity: int, fix_capacity: int, acc) -> None:
+    """Phase 4: benefit decisions, specialist fixes and casework intake, within capacity."""
+    p = params[0]
+    n = c.household.shape[0]
+    lead = int(p.benefits_lead_weeks)
+    caseload[:] = 0
+    n_claims = n_fixes = n_waiting = 0
+    for i in range(n):
+        if case_is_open(c.case[i]):
+            caseload[c.caseworker[i]] += 1
+        if c.claim[i] == Claim.PENDING and week - c.claim_week[i] >= lead:
+            n_claims += 1
+        if c.case[i] == Case.FIX_QUEUED:
+            n_fixes += 1
+        elif c.case[i] == Case.WAITING:
+            n_waiting += 1
+    claims, fixes, waiting = _queue(c, week, lead, n_claims, n_fixes, n_waiting)
+
+    n_assessors = assessor_skill.shape[0]
+    decision_cost = pence(p.benefits_hours_per_decision * p.costs_benefits_hour)
+    for rank in range(min(decision_capacity, n_claims)):
+        i = claims[rank]
+        skill = assessor_skill[rank % n_assessors]
+        chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
+        wrong = uniform(seed, week, i, Purpose.ASSESS_ERROR) < chance
+        decide(c, i, wrong, p)
+        c.public_cost[i] += decision_cost
+        acc[M.COST_BENEFITS] += decision_cost
+        acc[M.DECISIONS] += 1
+        acc[M.DECISION_ERRORS] += wrong
+
+    fix_cost = pence(p.relational_hours_per_fix * p.costs_relational_hour)
+    for rank in range(min(fix_capacity, n_fixes)):
+        i = fixes[rank]
+        wrong = uniform(seed, week, i, Purpose.SPECIALIST) >= p.relational_specialist_accuracy
+        decide(c, i, wrong, p)
+        c.case[i] = Case.WORKING
+        c.public_cost[i] += fix_cost
+        acc[M.COST_RELATIONAL] += fix_cost
+        acc[M.SPECIALIST_FIXES] += 1
+
+    cap = int(p.relational_caseload_cap)
+    for i in waiting:
+        worker = _least_loaded(caseload, cap)
+        if worker < 0:
+            break
+        caseload[worker] += 1
+        c.case[i] = Case.OUTREACH
+        c.caseworker[i] = worker
+        c.case_week[i] = week
+        c.relationship[i] = 0.0
+        acc[M.CASE_INTAKES] += 1
+
+
+@njit(cache=True)
+def _least_loaded(caseload, cap: int) -> int:
+    """The worker with the fewest cases under the cap (lowest index on ties), or -1."""
+    best = -1
+    for w in range(caseload.shape[0]):
+        if caseload[w] < cap and (best < 0 or caseload[w] < caseload[best]):
+            best = w
+    return best
+
+
+@njit(cache=True)
+def decide(c, i: int, wrong: bool, p) -> None:
+    """Put a decided award in payment: right, or short by the error shortfall."""
+    _, entitled, cts_entitled = entitlements(c, i, int(c.domains[i]), p)
+    c.award[i] = decided_award(entitled, wrong, p.benefits_error_shortfall)
+    c.cts_award[i] = decided_award(cts_entitled, wrong, p.benefits_error_shortfall)
+    c.claim[i] = Claim.NONE
+
+
+# ---------------------------------------------------------------- initialisation
+
+
+@njit(cache=True)
+def _normal(seed: int, i: int, purpose: int) -> float:
+    """A standard normal draw (Box-Muller) from two counter-based uniforms."""
+    u1 = max(uniform(seed, 0, i, purpose), 1e-300)
+    u2 = uniform(seed, 0, i, purpose + 1000)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+@njit(cache=True)
+def _pick(u: float, a: float, b: float, c: float) -> int:
+    """Category 0-3 from a uniform and the first three cumulative shares."""
+    if u < a:
+        return 0
+    if u < a + b:
+        return 1
+    if u < a + b + c:
+        return 2
+    return 3
+
+
+@njit(parallel=True, cache=True)
+def initialise(c, params, seed: int) -> None:
+    """Draw the starting population from the scenario's distributions."""
+    for i in prange(c.household.shape[0]):
+        initialise_citizen(c, i, params[0], seed)
+
+
+@njit(cache=True)
+def initialise_citizen(c, i: int, p, seed: int) -> None:
+    sd = math.sqrt(p.population_engagement_mean * (1.0 - p.population_engagement_mean)
+                   / (p.population_engagement_concentration + 1.0))
+    household = _pick(uniform(seed, 0, i, Purpose.INIT_HOUSEHOLD),
+                      p.population_share_single, p.population_share_couple,
+                      p.population_share_lone_parent)
+    band = _pick(uniform(seed, 0, i, Purpose.INIT_BAND), p.council_tax_share_band_a,
+                 p.council_tax_share_band_b, p.council_tax_share_band_c)
+    employed = uniform(seed, 0, i, Purpose.INIT_EMPLOYED) < p.population_employment_rate
+    domains = 0 if employed else Domain.WORK.value
+    capacity = pence(p.population_earnings_median * math.exp(
+        p.population_earnings_sigma * _normal(seed, i, Purpose.INIT_EARNINGS)))
+    rent = pence(p.population_rent_median * math.exp(
+        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT)))
+    savings = 0
+    if uniform(seed, 0, i, Purpose.INIT_SAVINGS_ANY) >= p.population_share_no_savings:
+        savings = pence(p.population_savings_median * math.exp(
+            p.population_savings_sigma * _normal(seed, i, Purpose.INIT_SAVINGS)))
+    engagement = p.population_engagement_mean + sd * _normal(
+        seed, i, Purpose.INIT_ENGAGEMENT)
+    c.household[i] = household
+    c.band[i] = band
+    c.domains[i] = domains
+    c.earnings_capacity[i] = min(capacity, 2_000_000_000)
+    c.rent[i] = min(rent, 2_000_000_000)
+    c.savings[i] = min(savings, 2_000_000_000)
+    c.engagement[i] = min(0.99, max(0.01, engagement))
+    c.trust[i] = p.population_trust_initial
+    c.wellbeing[i] = 10.0 - (0 if employed else 1)
+    c.caseworker[i] = -1
+    earned = earnings(capacity, domains, p)
+    entitled = cash_entitlement(household, earned, rent, p)
+    cts_entitled = cts_entitlement(household, earned, band, p)
+    claims = uniform(seed, 0, i, Purpose.CLAIM) < p.population_takeup_initial
+    if claims and (entitled > 0 or cts_entitled > 0):
+        wrong = uniform(seed, 0, i, Purpose.ASSESS_ERROR) < p.benefits_error_rate
+        c.award[i] = decided_award(entitled, wrong, p.benefits_error_shortfall)
+        c.cts_award[i] = min(decided_award(cts_entitled, wrong,
+                                           p.benefits_error_shortfall), ct_gross(band, p))

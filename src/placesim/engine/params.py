@@ -1,0 +1,41 @@
+"""Pack a scenario and a regime into the flat record the kernels read.
+
+numba reads a numpy record with attribute access (``p.life_job_loss``) as fast as a
+constant; the same record works in pure Python, so the reference scheduler calls the
+rules with exactly the same parameters. Every field is ``section_name``; money given in
+pounds in the scenario is held in pence here, so rules work in whole pence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from placesim.scenario import Scenario
+from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
+
+
+def _is_money(unit: str) -> bool:
+    return unit.startswith("GBP")
+
+
+def _record_fields() -> list[tuple[str, str, str, float]]:
+    """(record name, section, field, scale) for every parameter, in a fixed order."""
+    out = [(f"{s}_{f.name}", s, f.name, 100.0 if _is_money(f.unit) else 1.0)
+           for s, fields in SECTIONS.items() for f in fields]
+    out += [(f"regime_{f.name}", "regime", f.name, 1.0) for f in REGIME_LEVERS]
+    return out
+
+
+RECORD_FIELDS = _record_fields()
+PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS])
+
+
+def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
+    """A one-element record array holding every parameter of a run."""
+    record = np.recarray(1, dtype=PARAM_DTYPE)
+    for name, section, field, scale in RECORD_FIELDS:
+        value = levers[field] if section == "regime" else scenario.values[section][field]
+        record[name][0] = float(value) * scale
+    return record

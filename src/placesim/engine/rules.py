@@ -1,0 +1,316 @@
+"""The rulebook: what happens to one citizen, written once.
+
+Each rule is a pure function of scalars (a citizen's state, this week's draws and the
+parameter record ``p``) that returns scalars. The fast scheduler inlines them in numba
+kernels over the structure of arrays; the reference scheduler calls the same functions
+through ``rule.py_func`` on one Python object per agent. Money is in whole pence; a
+rule that needs a fraction of a sum rounds it once, half up, with :func:`pence`.
+No rule draws random numbers itself except through the counter-based ``uniform``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from placesim.engine.rng import Purpose, uniform
+from placesim.engine.state import Case, Domain, Stage
+
+_CAP = 255
+
+
+@njit(cache=True)
+def pence(x: float) -> int:
+    """Round a sum in pence to a whole penny, half up."""
+    return int(math.floor(x + 0.5))
+
+
+@njit(cache=True)
+def by_household(household: int, single: float, couple: float, lone_parent: float,
+                 couple_children: float) -> float:
+    if household == 0:
+        return single
+    if household == 1:
+        return couple
+    if household == 2:
+        return lone_parent
+    return couple_children
+
+
+@njit(cache=True)
+def count_domains(domains: int) -> int:
+    return (domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
+
+
+# ---------------------------------------------------------------- life events
+
+
+@njit(cache=True)
+def domain_step(in_trouble: bool, u: float, onset: float, recovery: float,
+                others: int, stress: float, extra: float, support: float, p) -> bool:
+    """One life domain for one week: recover if in trouble, else maybe fall into it.
+
+    The onset hazard rises with every other domain in trouble (cascade), with stress
+    and with a domain-specific ``extra``; a worker who has found the causes and
+    connected help multiplies the chance of recovery.
+    """
+    if in_trouble:
+        return not u < recovery * (1.0 + support * p.relational_recovery_boost)
+    hazard = onset * (1.0 + p.life_cascade * others) * (1.0 + p.life_stress_hazard * stress)
+    return u < hazard * (1.0 + extra)
+
+
+@njit(cache=True)
+def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
+                supported: bool, seed: int, week: int, i: int, p) -> int:
+    """New life-domain bits after this week's shocks, cascades and recoveries."""
+    n = count_domains(domains)
+    support = 1.0 if supported else 0.0
+    weeks_owed = rent_arrears / rent if rent > 0 else 0.0
+    out = 0
+    work = (domains & Domain.WORK) != 0
+    if domain_step(work, uniform(seed, week, i, Purpose.WORK), p.life_job_loss,
+                   p.life_job_find, n - work, stress, 0.0, support, p):
+        out |= Domain.WORK
+    health = (domains & Domain.HEALTH) != 0
+    if domain_step(health, uniform(seed, week, i, Purpose.HEALTH), p.life_illness,
+                   p.life_illness_recovery, n - health, stress, 0.0, support, p):
+        out |= Domain.HEALTH
+    caring = (domains & Domain.CARING) != 0
+    if domain_step(caring, uniform(seed, week, i, Purpose.CARING), p.life_caring_crisis,
+                   p.life_caring_recovery, n - caring, stress, 0.0, support, p):
+        out |= Domain.CARING
+    housing = (domains & Domain.HOUSING) != 0
+    if domain_step(housing, uniform(seed, week, i, Purpose.HOUSING), p.life_housing_trouble,
+                   p.life_housing_recovery, n - housing, stress,
+                   p.life_rent_arrears_housing_hazard * weeks_owed, support, p):
+        out |= Domain.HOUSING
+    return out
+
+
+@njit(cache=True)
+def evicted(domains: int, rent_arrears: int, rent: int, u: float, p) -> bool:
+    """Eviction: possible once in housing trouble with rent arrears past the threshold."""
+    if (domains & Domain.HOUSING) == 0 or rent <= 0:
+        return False
+    return rent_arrears >= p.life_eviction_rent_weeks * rent and u < p.life_eviction
+
+
+@njit(cache=True)
+def ae_attendance(domains: int, stress: float, u: float, p) -> bool:
+    return (domains & Domain.HEALTH) != 0 and u < p.life_ae_attendance * (1.0 + stress)
+
+
+# ---------------------------------------------------------------- money
+
+
+@njit(cache=True)
+def earnings(capacity: int, domains: int, p) -> int:
+    """Weekly earnings: none out of work, fewer hours while ill or in a caring crisis."""
+    if (domains & Domain.WORK) != 0:
+        return 0
+    factor = 1.0
+    if (domains & Domain.HEALTH) != 0:
+        factor *= 1.0 - p.life_illness_earnings_loss
+    if (domains & Domain.CARING) != 0:
+        factor *= 1.0 - p.life_caring_earnings_loss
+    return pence(capacity * factor)
+
+
+@njit(cache=True)
+def ct_gross(band: int, p) -> int:
+    """Weekly council tax for a band (A-C are 6/9, 7/9, 8/9 of band D)."""
+    return pence(p.council_tax_band_d_annual * (6.0 + band) / 9.0 / 52.0)
+
+
+@njit(cache=True)
+def cash_entitlement(household: int, earned: int, rent: int, p) -> int:
+    """Universal-Credit-like award: allowance plus housing, tapered away by earnings."""
+    allowance = by_household(household, p.benefits_allowance_single,
+                             p.benefits_allowance_couple, p.benefits_allowance_lone_parent,
+                             p.benefits_allowance_couple_children)
+    disregard = p.benefits_work_allowance if household >= 2 else 0.0
+    taper = p.benefits_taper * max(0.0, earned - disregard)
+    return max(0, pence(allowance + p.benefits_housing_cover * rent - taper))
+
+
+@njit(cache=True)
+def cts_entitlement(household: int, earned: int, band: int, p) -> int:
+    """Council-tax support: a share of the bill, tapered away above the allowance."""
+    allowance = by_household(household, p.benefits_allowance_single,
+                             p.benefits_allowance_couple, p.benefits_allowance_lone_parent,
+                             p.benefits_allowance_couple_children)
+    full = p.benefits_cts_max_share * ct_gross(band, p)
+    return max(0, pence(full - p.benefits_cts_taper * max(0.0, earned - allowance)))
+
+
+@njit(cache=True)
+def decided_award(entitled: int, wrong: bool, shortfall: float) -> int:
+    """What a decision awards: the entitlement, or less of it when the decision is wrong."""
+    return pence(entitled * (1.0 - shortfall)) if wrong else entitled
+
+
+@njit(cache=True)
+def pay(cash: int, due: int) -> int:
+    """What can be paid of ``due`` from ``cash``."""
+    return min(cash, max(due, 0))
+
+
+@njit(cache=True)
+def ea_split(amount: int, compliance_due: int, fees_due: int, debt: int):
+    """Share a payment to an enforcement agent as the fee regulations do.
+
+    The compliance fee is paid first; the rest is shared pro rata between the debt and
+    the other fees. Returns (to compliance fee, to other fees, to debt).
+    """
+    amount = min(amount, compliance_due + fees_due + debt)
+    to_compliance = min(amount, compliance_due)
+    rest = amount - to_compliance
+    owed = fees_due + debt
+    to_fees = 0 if owed == 0 else min(fees_due, (rest * fees_due) // owed)
+    return to_compliance, to_fees, rest - to_fees
+
+
+@njit(cache=True)
+def percent_fee(placed: int, base: float, p) -> int:
+    """A stage fee plus the percentage on the sum placed above the threshold."""
+    over = max(0.0, placed - p.recovery_fee_threshold)
+    return pence(base + p.recovery_fee_percent * over)
+
+
+@njit(cache=True)
+def other_debt_repayment(other_debt: int, p) -> int:
+    """Minimum repayment on other debt: a share of it, at least a pound a week."""
+    if other_debt <= 0:
+        return 0
+    return min(other_debt, max(100, pence(other_debt * p.money_other_debt_repayment)))
+
+
+# ---------------------------------------------------------------- recovery ladder
+
+
+@njit(cache=True)
+def is_enforcement(stage: int) -> bool:
+    return stage == Stage.COMPLIANCE or stage == Stage.ENFORCEMENT
+
+
+@njit(cache=True)
+def letter_response_chance(stage: int, engagement: float, trust: float, stress: float,
+                           p) -> float:
+    """Chance of answering the letter of a recovery stage.
+
+    The stage's salience (how alarming the letter is) times the person's engagement,
+    damped by distrust and by stress: stressed people in debt do not open letters.
+    """
+    if stage == Stage.REMINDER:
+        salience = p.recovery_respond_reminder
+    elif stage == Stage.FINAL_NOTICE:
+        salience = p.recovery_respond_final_notice
+    elif stage == Stage.SUMMONS or stage == Stage.LIABILITY_ORDER:
+        salience = p.recovery_respond_summons
+    elif is_enforcement(stage):
+        salience = p.recovery_respond_enforcement
+    else:
+        return 0.0
+    return salience * engagement * (0.5 + 0.5 * trust) * (1.0 - 0.5 * stress)
+
+
+@njit(cache=True)
+def stage_weeks_allowed(stage: int, p) -> int:
+    if stage == Stage.REMINDER:
+        return int(p.recovery_weeks_reminder)
+    if stage == Stage.FINAL_NOTICE:
+        return int(p.recovery_weeks_final_notice)
+    if stage == Stage.SUMMONS:
+        return int(p.recovery_weeks_summons)
+    if stage == Stage.LIABILITY_ORDER:
+        return int(p.recovery_weeks_liability_order)
+    if stage == Stage.COMPLIANCE:
+        return int(p.recovery_weeks_compliance)
+    if stage == Stage.ENFORCEMENT:
+        return int(p.recovery_weeks_enforcement)
+    return _CAP
+
+
+@njit(cache=True)
+def plan_instalment(owed: int, surplus: int, affordability: float, p) -> int:
+    """Weekly instalment agreed: demanded (clear within a set time) or affordable.
+
+    ``affordability`` blends the two: 0 is the demand-led plan of the target regime,
+    1 asks a share of what the household has left each week.
+    """
+    demanded = owed / p.recovery_plan_weeks_demanded
+    affordable = p.relational_affordability_share * max(0, surplus)
+    blended = (1.0 - affordability) * demanded + affordability * affordable
+    return min(owed, max(pence(p.recovery_plan_min_instalment), pence(blended)))
+
+
+@njit(cache=True)
+def weekly_surplus(household: int, earned: int, award: int, rent: int, liability: int,
+                   p) -> int:
+    """Income less essential spending, rent and council tax: what a plan can draw on."""
+    living = pence(by_household(household, p.money_living_single, p.money_living_couple,
+                                p.money_living_lone_parent, p.money_living_couple_children))
+    return earned + award - living - rent - liability
+
+
+# ---------------------------------------------------------------- relational casework
+
+
+@njit(cache=True)
+def outreach_succeeds(trust: float, stress: float, u: float, p) -> bool:
+    return u < p.relational_outreach * (0.5 + 0.5 * trust) * (1.0 - 0.5 * stress)
+
+
+@njit(cache=True)
+def relationship_step(relationship: float, skill: float, trust: float, p) -> float:
+    """A week of relationship building: faster with a skilled worker and a trusting person."""
+    grown = relationship + p.relational_relationship_growth * (2.0 * skill) * (0.5 + trust)
+    return min(1.0, grown)
+
+
+@njit(cache=True)
+def case_is_open(case: int) -> bool:
+    return case >= Case.OUTREACH and case <= Case.WORKING
+
+
+# ---------------------------------------------------------------- wellbeing
+
+
+@njit(cache=True)
+def stress_step(stress: float, debt: int, income: int, domains: int, threatened: bool,
+                held: float, p) -> float:
+    """Stress moves toward its pressure: debt, trouble, threats, less a held relationship."""
+    scale = p.wellbeing_debt_pressure_weeks * max(income, 5000)
+    debt_pressure = min(1.0, debt / scale)
+    pressure = (p.wellbeing_debt_weight * debt_pressure
+                + p.wellbeing_domain_weight * count_domains(domains)
+                - p.relational_stress_relief * held)
+    if threatened:
+        pressure += p.wellbeing_threat_stress
+    pressure = min(1.0, max(0.0, pressure))
+    return stress + p.wellbeing_stress_rate * (pressure - stress)
+
+
+@njit(cache=True)
+def trust_step(trust: float, threatened: bool, engaged: bool, p) -> float:
+    trust += p.wellbeing_trust_drift * (p.population_trust_initial - trust)
+    if threatened:
+        trust -= p.wellbeing_threat_trust_loss * p.regime_threat_tone
+    if engaged:
+        trust += p.wellbeing_relationship_trust_gain
+    return min(1.0, max(0.0, trust))
+
+
+@njit(cache=True)
+def wellbeing_step(wellbeing: float, stress: float, domains: int, p) -> float:
+    """Life satisfaction (0-10) follows 10 x (1 - stress), less a point per domain in trouble."""
+    target = max(0.0, 10.0 * (1.0 - stress) - count_domains(domains))
+    return wellbeing + p.wellbeing_wellbeing_rate * (target - wellbeing)
+
+
+@njit(cache=True)
+def is_stable(domains: int, stress: float, owed: int, on_plan: bool, p) -> bool:
+    """A stable week: no domain in trouble, low stress, and no unmanaged council-tax debt."""
+    return domains == 0 and stress < p.outcomes_stable_stress and (owed == 0 or on_plan)

@@ -1,0 +1,129 @@
+"""The population as a structure of arrays: one numpy array per citizen field.
+
+Money is held in whole pence (int32: up to 21 million pounds a citizen) so that every
+sum is exact, money is conserved to the penny and totals do not depend on the order in
+which citizens are added up. Bit flags and small codes are uint8/uint16. The same field
+list defines the per-citizen Parquet output.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from enum import IntEnum
+
+import numpy as np
+
+
+class Domain(IntEnum):
+    """Life domains, as bits of ``Citizens.domains``: set means in trouble."""
+
+    WORK = 1
+    HEALTH = 2
+    CARING = 4
+    HOUSING = 8
+
+
+class Status(IntEnum):
+    """Bits of ``Citizens.status``."""
+
+    FLAGGED = 1  # ever raised the council-tax arrears flag
+    ON_PLAN = 2  # has a council-tax (or enforcement) payment plan
+    RESPONDED = 4  # answered a letter or visit this week
+    CAUSES_FOUND = 8  # a caseworker has found the real causes and connected help
+    ROUTED = 16  # a flagged case offered to the relational team
+    PAUSED = 32  # recovery paused while engaged with a caseworker
+    ATTACHMENT = 64  # deductions from benefits for council-tax arrears
+
+
+class Stage(IntEnum):
+    """The statutory council-tax recovery ladder, as ``Citizens.stage``."""
+
+    NONE = 0
+    REMINDER = 1
+    FINAL_NOTICE = 2
+    SUMMONS = 3
+    LIABILITY_ORDER = 4
+    COMPLIANCE = 5
+    ENFORCEMENT = 6
+    RETURNED = 7
+
+
+class Claim(IntEnum):
+    """Benefit claim state, as ``Citizens.claim``."""
+
+    NONE = 0
+    PENDING = 1
+    IN_PAYMENT = 2
+
+
+class Case(IntEnum):
+    """Relational casework state, as ``Citizens.case``."""
+
+    NONE = 0
+    WAITING = 1
+    OUTREACH = 2
+    ENGAGED = 3
+    FIX_QUEUED = 4
+    WORKING = 5
+    CLOSED = 6
+
+
+CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
+    ("household", np.uint8, "household type: 0 single, 1 couple, 2 lone parent, 3 couple with children"),
+    ("band", np.uint8, "council-tax band: 0 A .. 3 D"),
+    ("domains", np.uint8, "life domains in trouble (Domain bits)"),
+    ("status", np.uint8, "Status bits"),
+    ("stage", np.uint8, "council-tax recovery stage (Stage)"),
+    ("stage_weeks", np.uint8, "weeks at the current recovery stage (capped at 255)"),
+    ("claim", np.uint8, "benefit claim state (Claim)"),
+    ("case", np.uint8, "relational case state (Case)"),
+    ("plan_misses", np.uint8, "consecutive missed plan instalments"),
+    ("homeless_weeks", np.uint8, "weeks left in temporary accommodation"),
+    ("caseworker", np.int16, "caseworker index, -1 for none"),
+    ("claim_week", np.int16, "week the pending claim or change was made"),
+    ("case_week", np.int16, "week the case entered its current queue"),
+    ("stable_weeks", np.uint16, "consecutive stable weeks (capped at 65535)"),
+    ("earnings_capacity", np.int32, "pence per week earned at full hours when in work"),
+    ("rent", np.int32, "pence per week"),
+    ("award", np.int32, "cash benefit award in pence per week"),
+    ("cts_award", np.int32, "council-tax support award in pence per week"),
+    ("savings", np.int32, "pence"),
+    ("ct_arrears", np.int32, "council-tax owed to the council, with court costs, pence"),
+    ("ea_compliance_due", np.int32, "compliance fee owed to the enforcement agent, pence"),
+    ("ea_fees_due", np.int32, "other enforcement fees owed, pence"),
+    ("ea_placed", np.int32, "sum placed with the enforcement agent, pence"),
+    ("ea_recovered", np.int32, "debt the agent has recovered on this case, pence"),
+    ("rent_arrears", np.int32, "pence"),
+    ("other_debt", np.int32, "pence"),
+    ("plan_instalment", np.int32, "pence per week"),
+    ("public_cost", np.int32, "cumulative public cost of services to this citizen, pence"),
+    ("fees_charged", np.int32, "cumulative court costs and enforcement fees charged, pence"),
+    ("ct_paid", np.int32, "cumulative council tax and costs paid, pence"),
+    ("engagement", np.float32, "propensity to open letters, answer and ask for help"),
+    ("trust", np.float32, "trust in public services, 0-1"),
+    ("stress", np.float32, "how much life is wobbling, 0-1"),
+    ("wellbeing", np.float32, "life satisfaction, 0-10"),
+    ("relationship", np.float32, "strength of the relationship with a caseworker, 0-1"),
+)
+
+Citizens = namedtuple("Citizens", [name for name, _, _ in CITIZEN_FIELDS])
+Citizens.__doc__ = "Structure of arrays, one per citizen field (see CITIZEN_FIELDS)."
+
+WORKER_FIELDS: tuple[tuple[str, type, str], ...] = (
+    ("skill", np.float64, "accuracy and relational skill, 0-1 (0.5 is average)"),
+    ("caseload", np.int32, "cases held this week"),
+)
+
+Workers = namedtuple("Workers", [name for name, _, _ in WORKER_FIELDS])
+Workers.__doc__ = "Structure of arrays, one per worker field (see WORKER_FIELDS)."
+
+BYTES_PER_CITIZEN = sum(np.dtype(t).itemsize for _, t, _ in CITIZEN_FIELDS)
+
+
+def empty_citizens(n: int) -> Citizens:
+    """Zeroed arrays for ``n`` citizens."""
+    return Citizens(*(np.zeros(n, dtype=t) for _, t, _ in CITIZEN_FIELDS))
+
+
+def empty_workers(n: int) -> Workers:
+    return Workers(*(np.zeros(n, dtype=t) for _, t, _ in WORKER_FIELDS))

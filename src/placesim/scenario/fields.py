@@ -1,0 +1,339 @@
+"""Every scenario parameter: its unit, default, allowed range and source.
+
+This table is the single source of truth for parameters. The validator, the packed
+parameter record the kernels read, the ODD documentation and the defaults of
+``PlaceModel`` are all derived from it. A source of the form ``calibration:KEY`` points
+to a row of ``placesim/data/calibration.csv`` (published figures with their references);
+``assumption`` marks a modelling choice that the sensitivity analysis should probe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Field:
+    """One scenario parameter."""
+
+    name: str
+    default: Number
+    unit: str
+    low: Number
+    high: Number
+    doc: str
+    source: str = "assumption"
+    kind: type = float
+
+    def allowed(self) -> str:
+        """Human description of the allowed values, for error messages."""
+        if self.unit == "probability":
+            return f"a probability from {self.low:g} to {self.high:g}"
+        what = "a whole number" if self.kind is int else "a number"
+        return f"{what} from {self.low:g} to {self.high:g} ({self.unit})"
+
+
+def _p(name: str, default: float, doc: str, source: str = "assumption") -> Field:
+    """A probability or fraction in [0, 1]."""
+    return Field(name, default, "probability", 0.0, 1.0, doc, source)
+
+
+def _f(name: str, default: float, unit: str, low: float, high: float, doc: str,
+       source: str = "assumption") -> Field:
+    return Field(name, default, unit, low, high, doc, source)
+
+
+def _i(name: str, default: int, unit: str, low: int, high: int, doc: str,
+       source: str = "assumption") -> Field:
+    return Field(name, default, unit, low, high, doc, source, int)
+
+
+HOUSEHOLDS = ("single", "couple", "lone_parent", "couple_children")
+BANDS = ("a", "b", "c", "d")
+
+SECTIONS: dict[str, tuple[Field, ...]] = {
+    "place": (
+        _i("citizens", 20_000, "people", 100, 50_000_000, "Number of citizens simulated."),
+        _i("weeks", 156, "weeks", 1, 2_600, "Length of the run."),
+        _i("seed", 1, "integer", 0, 2**62, "Seed of the counter-based random generator."),
+    ),
+    "population": (
+        _p("employment_rate", 0.70, "Share of citizens in work at the start."),
+        _f("earnings_median", 430.0, "GBP per week", 0.0, 5_000.0,
+           "Median weekly earnings of a citizen in work, at full hours."),
+        _f("earnings_sigma", 0.5, "log GBP", 0.0, 3.0,
+           "Spread of log earnings (log-normal)."),
+        _p("share_single", 0.40, "Share of single adults without children."),
+        _p("share_couple", 0.25, "Share of couples without children."),
+        _p("share_lone_parent", 0.12, "Share of lone parents."),
+        _p("share_couple_children", 0.23, "Share of couples with children."),
+        _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
+           "at the start.", "calibration:pension_credit_takeup_caseload (HB take-up 0.8)"),
+        _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0, "Median weekly rent."),
+        _f("rent_sigma", 0.25, "log GBP", 0.0, 3.0, "Spread of log rent (log-normal)."),
+        _p("share_no_savings", 0.40, "Share of citizens with no savings at the start.",
+           "calibration:ca_client_monthly_surplus (40% have nothing left; advice clients)"),
+        _f("savings_median", 800.0, "GBP", 0.0, 1_000_000.0,
+           "Median savings among those who have any."),
+        _f("savings_sigma", 1.5, "log GBP", 0.0, 5.0, "Spread of log savings (log-normal)."),
+        _f("engagement_mean", 0.6, "fraction", 0.01, 0.99,
+           "Mean engagement: the propensity to open letters, answer and ask for help."),
+        _f("engagement_concentration", 4.0, "beta a+b", 0.1, 1_000.0,
+           "Concentration of the beta distribution of engagement (higher = less spread)."),
+        _p("trust_initial", 0.5, "Initial trust in public services."),
+    ),
+    "life": (
+        _p("job_loss", 0.003, "Weekly hazard of losing work (baseline)."),
+        _p("job_find", 0.035, "Weekly chance of finding work when out of work."),
+        _p("illness", 0.003, "Weekly hazard of falling ill (baseline)."),
+        _p("illness_recovery", 0.04, "Weekly chance of recovering from illness."),
+        _p("caring_crisis", 0.002, "Weekly hazard of a caring crisis (baseline)."),
+        _p("caring_recovery", 0.03, "Weekly chance a caring crisis is resolved."),
+        _p("housing_trouble", 0.002, "Weekly hazard of housing trouble (baseline)."),
+        _p("housing_recovery", 0.05, "Weekly chance housing trouble is resolved."),
+        _f("cascade", 0.8, "hazard multiplier per domain", 0.0, 10.0,
+           "Added hazard per other life domain already in trouble."),
+        _f("stress_hazard", 1.5, "hazard multiplier", 0.0, 10.0,
+           "Added hazard at full stress."),
+        _f("rent_arrears_housing_hazard", 0.1, "hazard multiplier per week of rent owed",
+           0.0, 10.0, "Added housing-trouble hazard per week of rent in arrears."),
+        _p("illness_earnings_loss", 0.4, "Share of earnings lost while ill."),
+        _p("caring_earnings_loss", 0.5, "Share of earnings lost in a caring crisis."),
+        _f("eviction_rent_weeks", 12.0, "weeks of rent", 0.0, 104.0,
+           "Rent arrears, in weeks of rent, from which eviction is possible."),
+        _p("eviction", 0.01, "Weekly chance of eviction once past the threshold and in "
+           "housing trouble."),
+        _i("homeless_weeks", 13, "weeks", 1, 260,
+           "Weeks spent in temporary accommodation after an eviction.",
+           "calibration:homeless_public_cost_90d (cost counted per 90 days)"),
+        _p("ae_attendance", 0.01, "Weekly chance of an A&E attendance while ill, at no "
+           "stress (doubles at full stress)."),
+        _p("lapse", 0.01, "Weekly chance that a citizen who could pay forgets or "
+           "fails to pay, at full disengagement."),
+    ),
+    "money": (
+        _f("living_single", 80.0, "GBP per week", 0.0, 5_000.0,
+           "Essential living costs (without rent and council tax): single adult. Set "
+           "near the benefit allowance: poor households spend what they have."),
+        _f("living_couple", 125.0, "GBP per week", 0.0, 5_000.0,
+           "Essential living costs: couple."),
+        _f("living_lone_parent", 140.0, "GBP per week", 0.0, 5_000.0,
+           "Essential living costs: lone parent."),
+        _f("living_couple_children", 185.0, "GBP per week", 0.0, 5_000.0,
+           "Essential living costs: couple with children."),
+        _p("other_debt_repayment", 0.03, "Share of other debt repaid each week when cash "
+           "allows."),
+    ),
+    "benefits": (
+        _f("allowance_single", 91.0, "GBP per week", 0.0, 2_000.0,
+           "Standard allowance, single adult (UC 2024-25: 393.45 per month).",
+           "DWP Universal Credit rates 2024-25"),
+        _f("allowance_couple", 143.0, "GBP per week", 0.0, 2_000.0,
+           "Standard allowance, couple (UC 2024-25: 617.60 per month).",
+           "DWP Universal Credit rates 2024-25"),
+        _f("allowance_lone_parent", 157.0, "GBP per week", 0.0, 2_000.0,
+           "Standard allowance plus child element, lone parent.",
+           "DWP Universal Credit rates 2024-25"),
+        _f("allowance_couple_children", 209.0, "GBP per week", 0.0, 2_000.0,
+           "Standard allowance plus child element, couple with children.",
+           "DWP Universal Credit rates 2024-25"),
+        _p("housing_cover", 0.95, "Share of rent covered by housing support."),
+        _p("taper", 0.55, "Benefit withdrawn per pound earned.",
+           "DWP Universal Credit taper rate (55%)"),
+        _f("work_allowance", 93.0, "GBP per week", 0.0, 2_000.0,
+           "Earnings disregarded for households with children (UC: 404 per month).",
+           "DWP Universal Credit rates 2024-25"),
+        _p("cts_max_share", 0.8, "Largest share of council tax met by council-tax "
+           "support (working-age schemes ask a minimum payment)."),
+        _p("cts_taper", 0.2, "Support withdrawn per pound earned above the allowance."),
+        _p("claim", 0.06, "Weekly chance that an engaged citizen with an unclaimed "
+           "entitlement claims (scaled by engagement)."),
+        _p("report_change", 0.15, "Weekly chance that an engaged citizen reports a change "
+           "of circumstances (scaled by engagement)."),
+        _f("wrong_tolerance", 5.0, "GBP per week", 0.0, 1_000.0,
+           "Gap between award and entitlement above which an award counts as wrong."),
+        _i("lead_weeks", 5, "weeks", 0, 52,
+           "Minimum weeks from a claim to its decision on the standard route.",
+           "calibration:uc_first_payment_wait_weeks"),
+        _p("error_rate", 0.30, "Chance a standard-route decision is wrong (at average "
+           "assessor skill). The Gateshead story tells of 80% (anecdotal).",
+           "assumption; calibration:dwp_fix_old_weeks note (80%, anecdotal)"),
+        _p("error_shortfall", 0.30, "Share of entitlement missed by a wrong decision."),
+        _f("assessors_per_10k", 6.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Benefit assessors."),
+        _f("assessor_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Hours per assessor available for decisions."),
+        _f("hours_per_decision", 2.5, "hours", 0.01, 100.0,
+           "Assessor hours per standard-route decision."),
+        _i("chase_after_weeks", 4, "weeks", 0, 104,
+           "Weeks of waiting after which a claimant starts chasing."),
+        _p("chase", 0.25, "Weekly chance a waiting claimant chases (failure demand)."),
+    ),
+    "council_tax": (
+        _f("band_d_annual", 2_300.0, "GBP per year", 0.0, 20_000.0,
+           "Band D council tax (bands A-C are 6/9, 7/9, 8/9 of it).",
+           "assumption: order of a North-East England band D, 2024-25"),
+        _p("share_band_a", 0.55, "Share of homes in band A or below."),
+        _p("share_band_b", 0.20, "Share of homes in band B."),
+        _p("share_band_c", 0.15, "Share of homes in band C."),
+        _p("share_band_d", 0.10, "Share of homes in band D or above."),
+        _f("flag_weeks_owed", 2.0, "weeks of liability", 0.0, 52.0,
+           "Arrears, in weeks of liability, that raise the arrears flag (first reminder)."),
+    ),
+    "recovery": (
+        _i("weeks_reminder", 2, "weeks", 1, 52, "Weeks from reminder to final notice."),
+        _i("weeks_final_notice", 2, "weeks", 1, 52, "Weeks from final notice to summons."),
+        _i("weeks_summons", 3, "weeks", 1, 52,
+           "Weeks from summons to liability order (hearing at least 14 days on)."),
+        _i("weeks_liability_order", 2, "weeks", 1, 52,
+           "Weeks from liability order to referral to an enforcement agent."),
+        _i("weeks_compliance", 2, "weeks", 1, 52,
+           "Weeks of the compliance stage before a visit (at least 7 days).",
+           "calibration:ea_min_days_notice_to_visit"),
+        _i("weeks_enforcement", 12, "weeks", 1, 104,
+           "Weeks of visits before the agent returns the case unpaid."),
+        _p("respond_reminder", 0.10, "Response to a reminder, for a fully engaged, "
+           "trusting, unstressed citizen."),
+        _p("respond_final_notice", 0.15, "Response to a final notice (same scale)."),
+        _p("respond_summons", 0.30, "Response to a summons (same scale)."),
+        _p("respond_enforcement", 0.70, "Response to the threat of bailiffs (same scale)."),
+        _f("liability_order_costs", 80.0, "GBP", 0.0, 1_000.0,
+           "Court costs added to the debt with the liability order.",
+           "calibration:lo_costs_added_low"),
+        _f("court_fee", 0.5, "GBP per application", 0.0, 1_000.0,
+           "Court fee paid by the council per liability-order application.",
+           "calibration:lo_court_fee"),
+        _i("plan_weeks_demanded", 12, "weeks", 1, 520,
+           "Weeks in which a demand-led plan must clear the arrears."),
+        _f("plan_min_instalment", 5.0, "GBP per week", 0.0, 1_000.0,
+           "Smallest instalment accepted."),
+        _i("plan_misses_to_break", 1, "missed instalments", 1, 52,
+           "Missed instalments after which a plan is broken."),
+        _f("fee_compliance", 75.0, "GBP", 0.0, 10_000.0, "Compliance stage fee.",
+           "calibration:ea_fee_compliance"),
+        _f("fee_enforcement", 235.0, "GBP", 0.0, 10_000.0, "Enforcement stage fee.",
+           "calibration:ea_fee_enforcement"),
+        _f("fee_sale", 110.0, "GBP", 0.0, 10_000.0, "Sale stage fee.",
+           "calibration:ea_fee_sale"),
+        _p("fee_percent", 0.075, "Extra fee on the sum above the threshold (enforcement "
+           "and sale stages).", "calibration:ea_pct_fee_over_threshold"),
+        _f("fee_threshold", 1_500.0, "GBP", 0.0, 1_000_000.0,
+           "Sum above which the percentage fee applies.", "calibration:ea_pct_threshold"),
+        _p("visit_contact", 0.35, "Chance a weekly visit finds the debtor at home."),
+        _p("savings_taken", 0.9, "Share of savings the agent collects on contact."),
+        _p("sale", 0.02, "Weekly chance, after a visit finding nobody, that goods are "
+           "removed for sale."),
+        _f("goods_value", 150.0, "GBP", 0.0, 100_000.0,
+           "What a sale of a poor household's goods raises."),
+        _f("attachment", 4.7, "GBP per week", 0.0, 1_000.0,
+           "Deduction from benefits once the agent has returned a case unpaid."),
+    ),
+    "relational": (
+        _f("caseworkers_per_10k", 3.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Caseworkers in the relational team."),
+        _i("caseload_cap", 15, "cases per caseworker", 1, 500,
+           "Most cases a caseworker holds at once."),
+        _f("hours_per_case", 3.0, "hours per case-week", 0.0, 40.0,
+           "Caseworker time for each active case each week."),
+        _p("outreach", 0.4, "Weekly chance an outreach call or visit reaches a trusting, "
+           "unstressed citizen."),
+        _f("relationship_growth", 0.25, "per week", 0.0, 1.0,
+           "Growth of the relationship per engaged week at average skill and trust."),
+        _p("discovery_threshold", 0.6, "Relationship strength at which the real causes "
+           "are found."),
+        _f("specialists_per_10k", 0.5, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Benefits specialists embedded in the team."),
+        _f("specialist_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Hours per specialist available for fixes."),
+        _f("hours_per_fix", 2.0, "hours", 0.01, 100.0,
+           "Specialist hours to put an award right with the citizen.",
+           "calibration:dwp_fix_new_hours (anecdotal)"),
+        _p("specialist_accuracy", 0.98, "Chance a specialist fix is right.",
+           "calibration:dwp_fix_new_hours note (100% success, anecdotal)"),
+        _f("recovery_boost", 1.5, "recovery multiplier", 0.0, 20.0,
+           "Added recovery chance in every life domain once the causes are found and "
+           "the team connects specialists."),
+        _f("stress_relief", 0.25, "stress", 0.0, 1.0,
+           "Stress relieved by holding a relationship with a worker."),
+        _p("affordability_share", 0.5, "Share of weekly surplus asked as an affordable "
+           "instalment."),
+        _i("close_after_stable_weeks", 8, "weeks", 1, 520,
+           "Stable weeks after which a case is closed."),
+        _i("max_case_weeks", 52, "weeks", 1, 520, "Longest a case stays open."),
+    ),
+    "wellbeing": (
+        _f("stress_rate", 0.2, "per week", 0.0, 1.0,
+           "Speed at which stress moves toward its pressure."),
+        _f("debt_pressure_weeks", 8.0, "weeks of income", 0.01, 520.0,
+           "Debt, in weeks of income, at which debt pressure is full."),
+        _p("debt_weight", 0.5, "Weight of debt in stress pressure."),
+        _p("domain_weight", 0.12, "Weight of each life domain in trouble in stress "
+           "pressure."),
+        _p("threat_stress", 0.15, "Stress pressure from an enforcement contact."),
+        _p("threat_trust_loss", 0.05, "Trust lost to a threatening letter or visit, at "
+           "full threat tone."),
+        _p("relationship_trust_gain", 0.05, "Trust gained per engaged week with a worker."),
+        _f("trust_drift", 0.01, "per week", 0.0, 1.0,
+           "Speed at which trust returns to its initial level."),
+        _f("wellbeing_rate", 0.1, "per week", 0.0, 1.0,
+           "Speed at which wellbeing (0-10) follows 10 x (1 - stress) less domain trouble."),
+    ),
+    "costs": (
+        _f("letter", 0.85, "GBP per letter", 0.0, 100.0, "Printing and postage."),
+        _f("phone_contact", 2.83, "GBP per contact", 0.0, 1_000.0,
+           "Cost of a telephone contact.", "calibration:cost_contact_phone"),
+        _f("face_to_face_contact", 8.62, "GBP per contact", 0.0, 1_000.0,
+           "Cost of a face-to-face contact.", "calibration:cost_contact_f2f"),
+        _f("revenues_hour", 30.0, "GBP per hour", 0.0, 1_000.0,
+           "Fully loaded hourly cost of a revenues officer."),
+        _f("benefits_hour", 30.0, "GBP per hour", 0.0, 1_000.0,
+           "Fully loaded hourly cost of a benefit assessor."),
+        _f("relational_hour", 35.0, "GBP per hour", 0.0, 1_000.0,
+           "Fully loaded hourly cost of a caseworker or specialist."),
+        _f("summons_hours", 0.25, "hours", 0.0, 100.0,
+           "Officer time to prepare a liability-order application."),
+        _f("referral_hours", 0.15, "hours", 0.0, 100.0,
+           "Officer time to pass a case to an enforcement agent."),
+        _f("ae_attendance", 114.0, "GBP per attendance", 0.0, 100_000.0,
+           "A&E attendance not admitted.", "calibration:ae_attendance_not_admitted"),
+        _f("temporary_accommodation", 671.0, "GBP per week", 0.0, 100_000.0,
+           "Public cost of a homeless household (8630 per 90 days).",
+           "calibration:homeless_public_cost_90d"),
+    ),
+    "outcomes": (
+        _i("turned_around_weeks", 12, "weeks", 1, 520,
+           "Consecutive stable weeks for a flagged life to count as turned around."),
+        _p("stable_stress", 0.45, "Stress below which a week can count as stable."),
+    ),
+}
+
+REGIME_LEVERS: tuple[Field, ...] = (
+    _p("relational_share", 0.0, "Share of flagged cases offered to the relational team."),
+    _p("pause_enforcement", 0.0, "Share of engaged cases whose recovery ladder is paused."),
+    _p("plan_affordability", 0.0, "0: plans demand the arrears within a set time; "
+       "1: plans are set from what the household can afford."),
+    _p("specialist_share", 0.0, "Share of benefit fixes done by the in-team specialist "
+       "rather than the standard route."),
+    _p("threat_tone", 1.0, "How threatening letters and visits are (scales trust loss)."),
+)
+
+REGIME_PRESETS: dict[str, dict[str, float]] = {
+    "target": {"relational_share": 0.0, "pause_enforcement": 0.0,
+               "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0},
+    "learning": {"relational_share": 1.0, "pause_enforcement": 1.0,
+                 "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3},
+}
+
+SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("population", tuple(f"share_{h}" for h in HOUSEHOLDS)),
+    ("council_tax", tuple(f"share_band_{b}" for b in BANDS)),
+)
+
+
+def field_index() -> dict[str, Field]:
+    """All fields by dotted path (``section.name``), regime levers under ``regimes.*``."""
+    index = {f"{s}.{f.name}": f for s, fields in SECTIONS.items() for f in fields}
+    index.update({f"regime.{f.name}": f for f in REGIME_LEVERS})
+    return index

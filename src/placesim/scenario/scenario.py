@@ -1,0 +1,196 @@
+"""Scenario files (TOML) read into validated, immutable parameter sets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from placesim.scenario.errors import InputError, Problem, unknown_key_message
+from placesim.scenario.fields import (
+    REGIME_LEVERS,
+    REGIME_PRESETS,
+    SECTIONS,
+    SHARES_THAT_SUM_TO_ONE,
+    Field,
+    Number,
+)
+
+_LEVERS = {f.name: f for f in REGIME_LEVERS}
+_META_KEYS = {"name": str, "description": str}
+SHARE_TOLERANCE = 1e-6
+
+
+def check_value(spec: Field, value: Any) -> str | None:
+    """Why ``value`` is not allowed for ``spec``, or None when it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{value!r} is a {type(value).__name__}; allowed: {spec.allowed()}"
+    if spec.kind is int and not isinstance(value, int):
+        return f"{value!r} is not a whole number; allowed: {spec.allowed()}"
+    if not math.isfinite(value) or not spec.low <= value <= spec.high:
+        return f"{value!r} is out of range; allowed: {spec.allowed()}"
+    return None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete, validated set of parameters and the regimes to run them under."""
+
+    name: str
+    description: str
+    origin: str
+    values: Mapping[str, Mapping[str, Number]]
+    regimes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def get(self, path: str) -> Number:
+        section, name = path.split(".", 1)
+        return self.values[section][name]
+
+    def regime(self, name: str) -> Mapping[str, float]:
+        if name not in self.regimes:
+            raise InputError([Problem(self.origin, "regime",
+                                      unknown_key_message(name, self.regimes, "regime"))])
+        return self.regimes[name]
+
+    def with_overrides(self, overrides: Mapping[str, Any], where: str = "override"
+                       ) -> Scenario:
+        """A copy with dotted-path overrides (``life.job_loss``, ``regimes.learning.x``)."""
+        raw = self.to_mapping()
+        for path, value in overrides.items():
+            node = raw
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    raise InputError([Problem(where, path, "is not a table")])
+            node[leaf] = value
+        return from_mapping(raw, f"{self.origin} + {where}")
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Plain nested dict, the inverse of :func:`from_mapping`."""
+        out: dict[str, Any] = {"scenario": {"name": self.name,
+                                            "description": self.description}}
+        out.update({s: dict(v) for s, v in self.values.items()})
+        out["regimes"] = {r: dict(v) for r, v in self.regimes.items()}
+        return out
+
+    def digest(self) -> str:
+        """Content hash of every parameter value (not of name, description or origin)."""
+        content = {"values": self.values, "regimes": self.regimes}
+        text = json.dumps(content, sort_keys=True, default=float)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _read_section(section: str, table: Any, where: str, problems: list[Problem]
+                  ) -> dict[str, Number]:
+    specs = {f.name: f for f in SECTIONS[section]}
+    values = {name: spec.default for name, spec in specs.items()}
+    if not isinstance(table, dict):
+        problems.append(Problem(where, section, f"must be a table, got {table!r}"))
+        return values
+    for key, value in table.items():
+        if key not in specs:
+            problems.append(Problem(where, f"{section}.{key}",
+                                    unknown_key_message(key, specs)))
+            continue
+        why = check_value(specs[key], value)
+        if why:
+            problems.append(Problem(where, f"{section}.{key}", why))
+        else:
+            values[key] = specs[key].kind(value)
+    return values
+
+
+def _read_regimes(table: Any, where: str, problems: list[Problem]
+                  ) -> dict[str, dict[str, float]]:
+    regimes = {name: dict(levers) for name, levers in REGIME_PRESETS.items()}
+    if not isinstance(table, dict):
+        problems.append(Problem(where, "regimes", f"must be a table, got {table!r}"))
+        return regimes
+    for name, levers in table.items():
+        path = f"regimes.{name}"
+        if not isinstance(levers, dict):
+            problems.append(Problem(where, path, f"must be a table, got {levers!r}"))
+            continue
+        base = levers.get("based_on", name if name in REGIME_PRESETS else None)
+        if base not in REGIME_PRESETS:
+            problems.append(Problem(
+                where, f"{path}.based_on",
+                f"{base!r} is not a preset; a new regime must say based_on = "
+                f"one of {sorted(REGIME_PRESETS)}"))
+            continue
+        resolved = dict(REGIME_PRESETS[base])
+        for key, value in levers.items():
+            if key == "based_on":
+                continue
+            if key not in _LEVERS:
+                problems.append(Problem(where, f"{path}.{key}",
+                                        unknown_key_message(key, _LEVERS, "lever")))
+                continue
+            why = check_value(_LEVERS[key], value)
+            if why:
+                problems.append(Problem(where, f"{path}.{key}", why))
+            else:
+                resolved[key] = float(value)
+        regimes[name] = resolved
+    return regimes
+
+
+def _check_shares(values: dict[str, dict[str, Number]], where: str,
+                  problems: list[Problem]) -> None:
+    for section, names in SHARES_THAT_SUM_TO_ONE:
+        total = sum(values[section][n] for n in names)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            listed = " + ".join(f"{section}.{n}" for n in names)
+            problems.append(Problem(where, listed, f"sum to {total:g}; they must sum to 1"))
+
+
+def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
+    """Validate a nested mapping (as read from TOML) into a :class:`Scenario`."""
+    problems: list[Problem] = []
+    known = set(SECTIONS) | {"scenario", "regimes"}
+    for key in raw:
+        if key not in known:
+            problems.append(Problem(where, key, unknown_key_message(key, known, "section")))
+    meta = raw.get("scenario", {})
+    for key, value in meta.items() if isinstance(meta, dict) else ():
+        if key not in _META_KEYS:
+            problems.append(Problem(where, f"scenario.{key}",
+                                    unknown_key_message(key, _META_KEYS)))
+        elif not isinstance(value, str):
+            problems.append(Problem(where, f"scenario.{key}",
+                                    f"{value!r} must be text (a quoted string)"))
+    values = {s: _read_section(s, raw.get(s, {}), where, problems) for s in SECTIONS}
+    regimes = _read_regimes(raw.get("regimes", {}), where, problems)
+    _check_shares(values, where, problems)
+    if problems:
+        raise InputError(problems)
+    meta = meta if isinstance(meta, dict) else {}
+    return Scenario(name=meta.get("name", Path(where).stem),
+                    description=meta.get("description", ""), origin=where,
+                    values=values, regimes=regimes)
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    where = str(path)
+    if not path.is_file():
+        raise InputError([Problem(where, "", "no such scenario file")])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError([Problem(where, "", f"is not valid TOML: {error}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(where, "", "is not UTF-8 text")]) from None
+    return from_mapping(raw, where)
+
+
+def defaults() -> Scenario:
+    """The scenario with every field at its default."""
+    return from_mapping({"scenario": {"name": "defaults"}}, "<defaults>")
