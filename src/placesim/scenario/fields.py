@@ -110,7 +110,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "calibration:homeless_public_cost_90d (cost counted per 90 days)"),
         _p("ae_attendance", 0.01, "Weekly chance of an A&E attendance while ill, at no "
            "stress (doubles at full stress)."),
-        _p("lapse", 0.01, "Weekly chance that a citizen who could pay forgets or "
+        _p("lapse", 0.002, "Weekly chance that a citizen who could pay forgets or "
            "fails to pay, at full disengagement."),
     ),
     "money": (
@@ -161,7 +161,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "assessor skill). The Gateshead story tells of 80% (anecdotal).",
            "assumption; calibration:dwp_fix_old_weeks note (80%, anecdotal)"),
         _p("error_shortfall", 0.30, "Share of entitlement missed by a wrong decision."),
-        _f("assessors_per_10k", 6.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+        _f("assessors_per_10k", 10.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
            "Benefit assessors."),
         _f("assessor_hours", 30.0, "hours per week", 0.0, 80.0,
            "Hours per assessor available for decisions."),
@@ -179,7 +179,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("share_band_b", 0.20, "Share of homes in band B."),
         _p("share_band_c", 0.15, "Share of homes in band C."),
         _p("share_band_d", 0.10, "Share of homes in band D or above."),
-        _f("flag_weeks_owed", 2.0, "weeks of liability", 0.0, 52.0,
+        _f("flag_weeks_owed", 1.0, "weeks of liability", 0.0, 52.0,
            "Arrears, in weeks of liability, that raise the arrears flag (first reminder)."),
     ),
     "recovery": (
@@ -231,11 +231,11 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Deduction from benefits once the agent has returned a case unpaid."),
     ),
     "relational": (
-        _f("caseworkers_per_10k", 3.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+        _f("caseworkers_per_10k", 20.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
            "Caseworkers in the relational team."),
         _i("caseload_cap", 15, "cases per caseworker", 1, 500,
            "Most cases a caseworker holds at once."),
-        _f("hours_per_case", 3.0, "hours per case-week", 0.0, 40.0,
+        _f("hours_per_case", 1.5, "hours per case-week", 0.0, 40.0,
            "Caseworker time for each active case each week."),
         _p("outreach", 0.4, "Weekly chance an outreach call or visit reaches a trusting, "
            "unstressed citizen."),
@@ -261,7 +261,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "instalment."),
         _i("close_after_stable_weeks", 8, "weeks", 1, 520,
            "Stable weeks after which a case is closed."),
-        _i("max_case_weeks", 52, "weeks", 1, 520, "Longest a case stays open."),
+        _i("max_case_weeks", 26, "weeks", 1, 520, "Longest a case stays open."),
     ),
     "wellbeing": (
         _f("stress_rate", 0.2, "per week", 0.0, 1.0,

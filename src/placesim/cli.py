@@ -1,0 +1,134 @@
+"""The ``placesim`` command.
+
+Bad input (a scenario file, a flag) ends with a message naming the file or flag, the
+field, the value and what is allowed, and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from placesim import __version__
+from placesim.scenario import InputError, Problem, Scenario, load
+from placesim.scenario.fields import SECTIONS
+from placesim.scenario.scenario import check_value
+
+EXIT_BAD_INPUT = 2
+_PLACE = {f.name: f for f in SECTIONS["place"]}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag says what is allowed and exits 2 (argparse's convention)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"placesim: error: {message}\n")
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="placesim", description=(
+        "Simulate a place's public services run by targets or by learning."))
+    parser.add_argument("--version", action="version", version=f"placesim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run a scenario and write Parquet results")
+    run.add_argument("scenario", type=Path, help="scenario file (TOML)")
+    run.add_argument("--regime", default="both",
+                     help="target, learning, both (target then learning), or a regime "
+                          "named in the scenario (default: both)")
+    for flag in ("seed", "weeks", "citizens"):
+        spec = _PLACE[flag]
+        run.add_argument(f"--{flag}", type=_whole_number, metavar="N",
+                         help=f"{spec.doc} Overrides place.{flag}; {spec.allowed()}.")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="output directory (default: results/<scenario name>)")
+    bar = run.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="always show a progress bar")
+    bar.add_argument("--no-progress", dest="progress", action="store_false",
+                     help="never show a progress bar (default: shown on long runs)")
+
+    validate = commands.add_parser("validate", help="check scenario files without running")
+    validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
+    return parser
+
+
+def _with_flags(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    problems, overrides = [], {}
+    for flag in ("seed", "weeks", "citizens"):
+        value = getattr(args, flag)
+        if value is None:
+            continue
+        why = check_value(_PLACE[flag], value)
+        if why:
+            problems.append(Problem("command line", f"--{flag}", why))
+        overrides[f"place.{flag}"] = value
+    if problems:
+        raise InputError(problems)
+    return scenario.with_overrides(overrides, "command line") if overrides else scenario
+
+
+def _regimes(choice: str, scenario: Scenario) -> list[str]:
+    names = ["target", "learning"] if choice == "both" else [choice]
+    for name in names:
+        scenario.regime(name)
+    return names
+
+
+def _run(args: argparse.Namespace) -> int:
+    from placesim.runner import run_scenario
+    from placesim.summary import compare, render
+
+    scenario = _with_flags(load(args.scenario), args)
+    regimes = _regimes(args.regime, scenario)
+    out = args.out or Path("results") / scenario.name
+    n, weeks = scenario.get("place.citizens"), scenario.get("place.weeks")
+    print(f"placesim {__version__}: {scenario.name} ({args.scenario}), {n:,} citizens, "
+          f"{weeks} weeks, seed {scenario.get('place.seed')}, regimes: {', '.join(regimes)}",
+          file=sys.stderr)
+    runs = run_scenario(scenario, regimes, out, args.progress)
+    table = compare({run.regime: run.weekly for run in runs})
+    print(render(table, f"{scenario.name}: {n:,} citizens over {weeks} weeks"))
+    print(f"\nResults written to {out}/ (weekly/, citizens/, runs/)")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    for path in args.scenarios:
+        try:
+            scenario = load(path)
+        except InputError as error:
+            problems.extend(error.problems)
+        else:
+            print(f"{path}: ok ({scenario.name}; regimes: {', '.join(scenario.regimes)})")
+    if problems:
+        raise InputError(problems)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": _run, "validate": _validate}[args.command](args)
+    except InputError as error:
+        for problem in error.problems:
+            print(f"placesim: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("placesim: interrupted; finished regimes are on disk", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Run a scenario under one or more regimes and keep what each run produced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import mesa
+import numba
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from placesim import __version__
+from placesim.model import PlaceModel
+from placesim.results import write_run
+from placesim.scenario import Scenario
+
+PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
+
+
+@dataclass(frozen=True)
+class RegimeRun:
+    regime: str
+    weekly: pd.DataFrame
+    citizens: pd.DataFrame
+    metadata: dict[str, object]
+
+
+def run_id(scenario: Scenario, regime: str) -> str:
+    """Content hash of what determines a run: parameters, regime, seed and code version."""
+    key = json.dumps({"scenario": scenario.digest(), "regime": dict(scenario.regime(regime)),
+                      "version": __version__}, sort_keys=True)
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def run_regime(scenario: Scenario, regime: str, progress: bool | None = None) -> RegimeRun:
+    """Run the scenario under one regime to its last week.
+
+    ``progress`` None shows a bar only for long runs (from 2e7 citizen-weeks).
+    """
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    model = PlaceModel(scenario, regime)
+    if progress is None:
+        progress = model.engine.n * model.weeks >= PROGRESS_FROM_CITIZEN_WEEKS
+    with tqdm(total=model.weeks, desc=regime, unit="week", disable=not progress) as bar:
+        while model.running:
+            model.step()
+            bar.update()
+    metadata: dict[str, object] = {
+        "run_id": run_id(scenario, regime),
+        "scenario": scenario.name,
+        "scenario_origin": scenario.origin,
+        "scenario_digest": scenario.digest(),
+        "regime": regime,
+        "levers": dict(scenario.regime(regime)),
+        "seed": int(scenario.get("place.seed")),
+        "citizens": model.engine.n,
+        "weeks": model.weeks,
+        "placesim_version": __version__,
+        "numba_version": numba.__version__,
+        "numpy_version": np.__version__,
+        "mesa_version": mesa.__version__,
+        "python_version": platform.python_version(),
+        "threads": numba.get_num_threads(),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - clock, 3),
+    }
+    return RegimeRun(regime, model.weekly(), model.citizens(), metadata)
+
+
+def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
+                 progress: bool | None = None) -> list[RegimeRun]:
+    """Run each regime in turn, writing each to ``out`` as soon as it finishes."""
+    for regime in regimes:
+        scenario.regime(regime)  # fail on an unknown regime before any work is done
+    runs = []
+    for regime in regimes:
+        run = run_regime(scenario, regime, progress)
+        if out is not None:
+            write_run(out, regime, run.weekly, run.citizens, run.metadata)
+        runs.append(run)
+    return runs

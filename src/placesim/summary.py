@@ -1,0 +1,89 @@
+"""A readable comparison of regimes: totals over the run and the state at its end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+Row = tuple[str, str, Callable[[pd.DataFrame], float]]
+
+
+def _total(column: str) -> Callable[[pd.DataFrame], float]:
+    return lambda weekly: float(weekly[column].sum())
+
+
+def _last(column: str) -> Callable[[pd.DataFrame], float]:
+    return lambda weekly: float(weekly[column].iloc[-1])
+
+
+def _ea_recovery_rate(weekly: pd.DataFrame) -> float:
+    placed = weekly["ea_closed_placed"].sum()
+    return float(weekly["ea_closed_recovered"].sum() / placed) if placed else float("nan")
+
+
+ROWS: tuple[Row, ...] = (
+    ("Public spend, all agencies", "GBP", _total("spend_total")),
+    ("  council revenues", "GBP", _total("cost_revenues")),
+    ("  courts (fees paid by the council)", "GBP", _total("cost_courts")),
+    ("  benefits service", "GBP", _total("cost_benefits")),
+    ("  relational team", "GBP", _total("cost_relational")),
+    ("  housing (temporary accommodation)", "GBP", _total("cost_housing")),
+    ("  health (A&E)", "GBP", _total("cost_health")),
+    ("Council tax collected", "GBP", _total("ct_paid")),
+    ("Court costs and agent fees charged to citizens", "GBP", _total("fees_charged")),
+    ("Agent fees paid by citizens", "GBP", _total("ea_fees_paid")),
+    ("Cases passed to enforcement agents", "cases", _total("ea_referrals")),
+    ("Share of sum placed that agents recovered", "fraction", _ea_recovery_rate),
+    ("Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
+    ("Rent arrears at end", "GBP", _last("rent_arrears_total")),
+    ("Other debt at end", "GBP", _last("other_debt_total")),
+    ("Benefits paid", "GBP", _total("benefits_paid")),
+    ("Benefits entitled", "GBP", _total("benefits_entitled")),
+    ("Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),
+    ("Evictions", "households", _total("evictions")),
+    ("Mean wellbeing at end (0-10)", "score", _last("mean_wellbeing")),
+    ("Mean stress at end (0-1)", "score", _last("mean_stress")),
+    ("Ever flagged for council-tax arrears", "people", _last("flagged")),
+    ("Lives turned around at end", "people", _last("turned_around")),
+)
+
+
+def compare(weekly_by_regime: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per indicator, one column per regime, and the difference of the last two."""
+    regimes = list(weekly_by_regime)
+    table = pd.DataFrame(
+        {r: [fn(weekly_by_regime[r]) for _, _, fn in ROWS] for r in regimes},
+        index=pd.Index([label for label, _, _ in ROWS], name="indicator"))
+    table.insert(0, "unit", [unit for _, unit, _ in ROWS])
+    if len(regimes) >= 2:
+        table[f"{regimes[-1]} - {regimes[0]}"] = table[regimes[-1]] - table[regimes[0]]
+    return table
+
+
+def _fmt(value: float, unit: str) -> str:
+    if value != value:  # NaN: nothing to divide by
+        return "n/a"
+    if unit == "GBP":
+        return f"{value:,.0f}"
+    if unit in ("fraction",):
+        return f"{value:.3f}"
+    if unit == "score":
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+def render(table: pd.DataFrame, title: str) -> str:
+    """Plain-text table for a terminal."""
+    columns = [c for c in table.columns if c != "unit"]
+    label_width = max(len(i) for i in table.index) + 2
+    widths = [max(14, len(c) + 2) for c in columns]
+    lines = [title, "",
+             "".ljust(label_width) + "unit".ljust(11)
+             + "".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+    for label, row in table.iterrows():
+        unit = row["unit"]
+        cells = "".join(_fmt(row[c], unit).rjust(w) for c, w in zip(columns, widths,
+                                                                       strict=True))
+        lines.append(label.ljust(label_width) + unit.ljust(11) + cells)
+    return "\n".join(lines)
