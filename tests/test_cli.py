@@ -61,7 +61,7 @@ def test_validate_accepts_bundled_scenarios():
 BAD_FILES = {
     "unknown key": ("[life]\njob_los = 0.01\n", "life.job_los", "did you mean 'job_loss'"),
     "wrong type": ("[life]\ncascade = \"high\"\n", "life.cascade", "'high'"),
-    "out of range": ("[place]\nweeks = 0\n", "place.weeks", "from 1 to 2600"),
+    "out of range": ("[place]\nweeks = 0\n", "place.weeks", "from 1 to 2,600"),
     "probability above 1": ("[life]\nillness = 1.2\n", "life.illness",
                             "a probability from 0 to 1"),
     "negative capacity": ("[relational]\ncaseworkers_per_10k = -3\n",

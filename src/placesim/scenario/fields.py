@@ -29,10 +29,11 @@ class Field:
 
     def allowed(self) -> str:
         """Human description of the allowed values, for error messages."""
+        low, high = (f"{v:,}" if self.kind is int else f"{v:g}" for v in (self.low, self.high))
         if self.unit == "probability":
-            return f"a probability from {self.low:g} to {self.high:g}"
+            return f"a probability from {low} to {high}"
         what = "a whole number" if self.kind is int else "a number"
-        return f"{what} from {self.low:g} to {self.high:g} ({self.unit})"
+        return f"{what} from {low} to {high} ({self.unit})"
 
 
 def _p(name: str, default: float, doc: str, source: str = "assumption") -> Field:

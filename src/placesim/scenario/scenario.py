@@ -76,7 +76,9 @@ class Scenario:
         out: dict[str, Any] = {"scenario": {"name": self.name,
                                             "description": self.description}}
         out.update({s: dict(v) for s, v in self.values.items()})
-        out["regimes"] = {r: dict(v) for r, v in self.regimes.items()}
+        # Levers are stored complete, so any preset serves as the base of a custom regime.
+        out["regimes"] = {r: dict(v) if r in REGIME_PRESETS else {"based_on": "target", **v}
+                          for r, v in self.regimes.items()}
         return out
 
     def digest(self) -> str:
@@ -118,7 +120,7 @@ def _read_regimes(table: Any, where: str, problems: list[Problem]
             problems.append(Problem(where, path, f"must be a table, got {levers!r}"))
             continue
         base = levers.get("based_on", name if name in REGIME_PRESETS else None)
-        if base not in REGIME_PRESETS:
+        if not isinstance(base, str) or base not in REGIME_PRESETS:
             problems.append(Problem(
                 where, f"{path}.based_on",
                 f"{base!r} is not a preset; a new regime must say based_on = "
@@ -158,7 +160,10 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
         if key not in known:
             problems.append(Problem(where, key, unknown_key_message(key, known, "section")))
     meta = raw.get("scenario", {})
-    for key, value in meta.items() if isinstance(meta, dict) else ():
+    if not isinstance(meta, dict):
+        problems.append(Problem(where, "scenario", f"must be a table, got {meta!r}"))
+        meta = {}
+    for key, value in meta.items():
         if key not in _META_KEYS:
             problems.append(Problem(where, f"scenario.{key}",
                                     unknown_key_message(key, _META_KEYS)))
@@ -170,7 +175,6 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
     _check_shares(values, where, problems)
     if problems:
         raise InputError(problems)
-    meta = meta if isinstance(meta, dict) else {}
     return Scenario(name=meta.get("name", Path(where).stem),
                     description=meta.get("description", ""), origin=where,
                     values=values, regimes=regimes)

@@ -1,0 +1,758 @@
+"""Hand-worked cases for the scalar rules of the rulebook (placesim.engine.rules).
+
+The parameter record holds money in PENCE (the scenario gives pounds). Expected values
+are worked out by hand from the scenario defaults, which
+``test_hand_worked_cases_assume_these_defaults`` pins down: if a default changes, that
+test fails first and says which assumption no longer holds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import placesim.scenario
+from placesim.engine import rules
+from placesim.engine.params import pack
+from placesim.engine.rng import Purpose, uniform
+from placesim.engine.state import Case, Domain, Stage
+
+HYPOTHESIS = settings(deadline=None, max_examples=200)
+
+
+def record(overrides=None, regime="target"):
+    """The packed parameter record (pence) for the defaults plus ``overrides``."""
+    scenario = placesim.scenario.defaults()
+    if overrides:
+        scenario = scenario.with_overrides(overrides)
+    return pack(scenario, scenario.regime(regime))[0]
+
+
+P = record()
+SINGLE, COUPLE, LONE_PARENT, COUPLE_CHILDREN = 0, 1, 2, 3
+BAND_A, BAND_B, BAND_C, BAND_D = 0, 1, 2, 3
+ALL_DOMAINS = Domain.WORK | Domain.HEALTH | Domain.CARING | Domain.HOUSING
+JUST_BELOW_ONE = float(np.nextafter(1.0, 0.0))
+
+
+def half_up(x: float) -> int:
+    """Independent statement of 'round to a whole penny, half up' for expected values."""
+    return math.floor(x + 0.5)
+
+
+def test_hand_worked_cases_assume_these_defaults():
+    """The pound figures every hand-worked case below is built on, and their pence form."""
+    s = placesim.scenario.defaults()
+    assumed = {
+        "council_tax.band_d_annual": 2300.0,
+        "benefits.allowance_single": 91.0,
+        "benefits.allowance_couple": 143.0,
+        "benefits.allowance_lone_parent": 157.0,
+        "benefits.allowance_couple_children": 209.0,
+        "benefits.housing_cover": 0.95,
+        "benefits.taper": 0.55,
+        "benefits.work_allowance": 93.0,
+        "benefits.cts_max_share": 0.8,
+        "benefits.cts_taper": 0.2,
+        "recovery.fee_enforcement": 235.0,
+        "recovery.fee_sale": 110.0,
+        "recovery.fee_percent": 0.075,
+        "recovery.fee_threshold": 1500.0,
+        "recovery.plan_weeks_demanded": 12,
+        "recovery.plan_min_instalment": 5.0,
+        "relational.affordability_share": 0.5,
+        "relational.recovery_boost": 1.5,
+        "life.illness_earnings_loss": 0.4,
+        "life.caring_earnings_loss": 0.5,
+        "life.cascade": 0.8,
+        "life.stress_hazard": 1.5,
+        "outcomes.stable_stress": 0.45,
+        "wellbeing.stress_rate": 0.2,
+        "wellbeing.debt_pressure_weeks": 8.0,
+        "wellbeing.debt_weight": 0.5,
+        "wellbeing.domain_weight": 0.12,
+        "wellbeing.threat_stress": 0.15,
+        "relational.stress_relief": 0.25,
+        "wellbeing.trust_drift": 0.01,
+        "population.trust_initial": 0.5,
+        "wellbeing.threat_trust_loss": 0.05,
+        "wellbeing.relationship_trust_gain": 0.05,
+        "wellbeing.wellbeing_rate": 0.1,
+    }
+    for path, value in assumed.items():
+        assert s.get(path) == value, path
+    # Money is packed in pence, everything else as given.
+    assert P.council_tax_band_d_annual == 2300.0 * 100
+    assert P.benefits_allowance_single == 91.0 * 100
+    assert P.recovery_fee_threshold == 1500.0 * 100
+    assert P.recovery_plan_min_instalment == 5.0 * 100
+    assert P.benefits_taper == 0.55
+    assert P.recovery_plan_weeks_demanded == 12
+    assert P.regime_threat_tone == 1.0  # target regime
+
+
+# ---------------------------------------------------------------- pence
+
+
+@pytest.mark.parametrize("x, expected", [
+    (0.0, 0),
+    (2.4, 2),
+    (2.5, 3),   # half goes up ...
+    (3.5, 4),   # ... always, not to the even neighbour (banker's rounding would give 4, 4)
+    (4.5, 5),   # banker's rounding would give 4
+    (2.6, 3),
+    (4423.0769, 4423),
+    (-0.4, 0),
+    (-0.5, 0),  # half up is toward +infinity
+    (-1.5, -1),
+    (-1.6, -2),
+])
+def test_pence_rounds_half_up(x, expected):
+    assert rules.pence(x) == expected
+    assert rules.pence.py_func(x) == expected
+    assert isinstance(rules.pence(x), int)
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def test_by_household_and_count_domains():
+    assert [rules.by_household(h, 1.0, 2.0, 3.0, 4.0) for h in range(4)] == [1.0, 2.0, 3.0, 4.0]
+    assert rules.count_domains(0) == 0
+    assert rules.count_domains(Domain.HEALTH | Domain.HOUSING) == 2
+    assert rules.count_domains(ALL_DOMAINS) == 4
+
+
+def test_pay_is_capped_by_cash_and_never_negative():
+    assert rules.pay(1000, 400) == 400
+    assert rules.pay(300, 400) == 300
+    assert rules.pay(1000, -50) == 0
+
+
+# ---------------------------------------------------------------- council tax
+
+
+@pytest.mark.parametrize("band, ninths, expected", [
+    (BAND_A, 6, 2949),  # 2300 GBP * 100 * 6/9 / 52 weeks = 2948.72 -> 2949
+    (BAND_B, 7, 3440),  # 2300 * 100 * 7/9 / 52 = 3440.17 -> 3440
+    (BAND_C, 8, 3932),  # 2300 * 100 * 8/9 / 52 = 3931.62 -> 3932
+    (BAND_D, 9, 4423),  # 2300 * 100 / 52 = 4423.08 -> 4423
+])
+def test_ct_gross_per_band_in_pence_per_week(band, ninths, expected):
+    band_d_annual_gbp = 2300
+    assert half_up(band_d_annual_gbp * 100 * ninths / 9 / 52) == expected
+    assert rules.ct_gross(band, P) == expected
+    assert rules.ct_gross.py_func(band, P) == expected
+
+
+def test_ct_gross_rises_with_band():
+    bills = [rules.ct_gross(b, P) for b in (BAND_A, BAND_B, BAND_C, BAND_D)]
+    assert bills == sorted(bills) and len(set(bills)) == 4
+
+
+# ---------------------------------------------------------------- cash benefit
+
+
+ALLOW = {SINGLE: 9100, COUPLE: 14300, LONE_PARENT: 15700, COUPLE_CHILDREN: 20900}  # pence
+WORK_ALLOWANCE = 9300  # pence: 93 GBP
+HOUSING_COVER = 0.95
+TAPER = 0.55
+RENT = 10000  # 100 GBP a week
+
+
+@pytest.mark.parametrize("household, earned, expected", [
+    # no earnings: allowance + 95% of rent
+    (SINGLE, 0, ALLOW[SINGLE] + HOUSING_COVER * RENT),                      # 18600
+    (COUPLE, 0, ALLOW[COUPLE] + HOUSING_COVER * RENT),                      # 23800
+    (LONE_PARENT, 0, ALLOW[LONE_PARENT] + HOUSING_COVER * RENT),            # 25200
+    (COUPLE_CHILDREN, 0, ALLOW[COUPLE_CHILDREN] + HOUSING_COVER * RENT),    # 30400
+    # earnings without children: every penny tapered at 55%
+    (SINGLE, 20000, ALLOW[SINGLE] + HOUSING_COVER * RENT - TAPER * 20000),  # 7600
+    (COUPLE, 5000, ALLOW[COUPLE] + HOUSING_COVER * RENT - TAPER * 5000),    # 21050
+    # with children the first 93 GBP are disregarded
+    (LONE_PARENT, 20000,
+     ALLOW[LONE_PARENT] + HOUSING_COVER * RENT - TAPER * (20000 - WORK_ALLOWANCE)),  # 19315
+    (COUPLE_CHILDREN, 5000, ALLOW[COUPLE_CHILDREN] + HOUSING_COVER * RENT),  # under the disregard
+    (COUPLE_CHILDREN, 40000,
+     ALLOW[COUPLE_CHILDREN] + HOUSING_COVER * RENT - TAPER * (40000 - WORK_ALLOWANCE)),  # 13515
+    # tapered to nothing: never negative
+    (SINGLE, 50000, 0),
+])
+def test_cash_entitlement(household, earned, expected):
+    expected = max(0, half_up(expected))
+    assert rules.cash_entitlement(household, earned, RENT, P) == expected
+    assert rules.cash_entitlement.py_func(household, earned, RENT, P) == expected
+
+
+def test_cash_entitlement_hand_values():
+    """The same cases as plain numbers, so a wrong helper above cannot hide an error."""
+    assert rules.cash_entitlement(SINGLE, 0, RENT, P) == 18600
+    assert rules.cash_entitlement(SINGLE, 20000, RENT, P) == 7600
+    assert rules.cash_entitlement(LONE_PARENT, 20000, RENT, P) == 19315
+    assert rules.cash_entitlement(COUPLE_CHILDREN, 40000, RENT, P) == 13515
+    # odd rent: 9100 + 0.95 * 10001 = 18600.95 -> 18601
+    assert rules.cash_entitlement(SINGLE, 0, 10001, P) == 18601
+
+
+def test_cash_entitlement_work_allowance_only_for_households_with_children():
+    earned = 9000  # below the 93 GBP disregard
+    no_earnings = {h: rules.cash_entitlement(h, 0, RENT, P) for h in ALLOW}
+    with_earnings = {h: rules.cash_entitlement(h, earned, RENT, P) for h in ALLOW}
+    assert with_earnings[LONE_PARENT] == no_earnings[LONE_PARENT]
+    assert with_earnings[COUPLE_CHILDREN] == no_earnings[COUPLE_CHILDREN]
+    assert with_earnings[SINGLE] == no_earnings[SINGLE] - half_up(TAPER * earned)  # 4950
+    assert with_earnings[COUPLE] == no_earnings[COUPLE] - half_up(TAPER * earned)
+
+
+@given(household=st.integers(0, 3), earned=st.integers(0, 500_000),
+       rent=st.integers(0, 200_000), more=st.integers(1, 10_000))
+@HYPOTHESIS
+def test_cash_entitlement_never_rises_with_earnings(household, earned, rent, more):
+    low = rules.cash_entitlement(household, earned, rent, P)
+    high = rules.cash_entitlement(household, earned + more, rent, P)
+    assert 0 <= high <= low
+    # a pound more earned takes at most the taper (plus a penny of rounding) away
+    assert low - high <= TAPER * more + 1
+
+
+# ---------------------------------------------------------------- council-tax support
+
+
+CTS_MAX = 0.8
+CTS_TAPER = 0.2
+
+
+@pytest.mark.parametrize("household, earned, band, expected", [
+    (SINGLE, 0, BAND_A, CTS_MAX * 2949),                                   # 2359.2 -> 2359
+    (SINGLE, 20000, BAND_A, CTS_MAX * 2949 - CTS_TAPER * (20000 - 9100)),  # 179.2 -> 179
+    (SINGLE, 30000, BAND_A, 0),                            # 2359.2 - 4180 < 0 -> 0
+    (SINGLE, 9100, BAND_A, CTS_MAX * 2949),                # earnings at the allowance: no taper
+    (LONE_PARENT, 20000, BAND_B, CTS_MAX * 3440 - CTS_TAPER * (20000 - 15700)),  # 1892
+    (COUPLE_CHILDREN, 20000, BAND_D, CTS_MAX * 4423),      # 3538.4 -> 3538, under allowance
+])
+def test_cts_entitlement(household, earned, band, expected):
+    expected = max(0, half_up(expected))
+    assert rules.cts_entitlement(household, earned, band, P) == expected
+    assert rules.cts_entitlement.py_func(household, earned, band, P) == expected
+
+
+def test_cts_entitlement_hand_values():
+    assert rules.cts_entitlement(SINGLE, 0, BAND_A, P) == 2359
+    assert rules.cts_entitlement(SINGLE, 20000, BAND_A, P) == 179
+    assert rules.cts_entitlement(LONE_PARENT, 20000, BAND_B, P) == 1892
+    assert rules.cts_entitlement(COUPLE_CHILDREN, 20000, BAND_D, P) == 3538
+
+
+def test_cts_never_exceeds_the_max_share_of_the_bill():
+    for band in range(4):
+        for household in range(4):
+            cts = rules.cts_entitlement(household, 0, band, P)
+            assert cts <= CTS_MAX * rules.ct_gross(band, P) + 0.5
+            assert cts < rules.ct_gross(band, P)  # a minimum payment is always asked
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def test_decided_award_right_and_wrong():
+    entitled = 18600
+    shortfall = 0.3
+    assert rules.decided_award(entitled, False, shortfall) == entitled
+    assert rules.decided_award(entitled, True, shortfall) == 13020  # 18600 * 0.7
+    assert rules.decided_award(18601, True, shortfall) == 13021     # 13020.7 -> 13021
+    assert rules.decided_award(entitled, True, 0.0) == entitled
+    assert rules.decided_award(entitled, True, 1.0) == 0
+    assert rules.decided_award.py_func(entitled, True, shortfall) == 13020
+
+
+# ---------------------------------------------------------------- enforcement agents
+
+
+@pytest.mark.parametrize("amount, compliance, fees, debt, expected", [
+    # compliance fee first, then nothing else owed in fees: the rest goes to the debt
+    (10000, 7500, 0, 50000, (7500, 0, 10000 - 7500)),
+    # less than the compliance fee: all of it to the compliance fee
+    (5000, 7500, 23500, 100000, (5000, 0, 0)),
+    # rest 12500 shared pro rata 23500 : 100000 -> 12500*23500//123500 = 2378 to fees
+    (20000, 7500, 23500, 100000, (7500, 12500 * 23500 // 123500, 12500 - 2378)),
+    # compliance already paid: fees 1000 and debt 3000 share 2000 as 1:3
+    (2000, 0, 1000, 3000, (0, 500, 1500)),
+    # more than is owed: everything is cleared, the excess is not taken
+    (1_000_000, 7500, 23500, 100000, (7500, 23500, 100000)),
+    # only the compliance fee is owed
+    (10000, 7500, 0, 0, (7500, 0, 0)),
+    (0, 7500, 23500, 100000, (0, 0, 0)),
+])
+def test_ea_split(amount, compliance, fees, debt, expected):
+    assert tuple(rules.ea_split(amount, compliance, fees, debt)) == expected
+    assert tuple(rules.ea_split.py_func(amount, compliance, fees, debt)) == expected
+
+
+@given(amount=st.integers(0, 3_000_000), compliance=st.integers(0, 100_000),
+       fees=st.integers(0, 500_000), debt=st.integers(0, 2_000_000))
+@HYPOTHESIS
+def test_ea_split_parts_sum_to_what_can_be_paid(amount, compliance, fees, debt):
+    to_compliance, to_fees, to_debt = rules.ea_split(amount, compliance, fees, debt)
+    assert to_compliance + to_fees + to_debt == min(amount, compliance + fees + debt)
+    assert 0 <= to_compliance <= compliance
+    assert 0 <= to_fees <= fees
+    assert 0 <= to_debt <= debt
+    # compliance first: nothing goes elsewhere until it is paid in full
+    if to_fees + to_debt > 0:
+        assert to_compliance == compliance
+    # pro rata, to within a penny of rounding
+    rest = to_fees + to_debt
+    if fees + debt > 0:
+        assert abs(to_fees - rest * fees / (fees + debt)) < 1
+    assert (to_compliance, to_fees, to_debt) == tuple(
+        rules.ea_split.py_func(amount, compliance, fees, debt))
+
+
+# Statutory: enforcement stage 235 GBP + 7.5% of the sum placed above 1500 GBP.
+FEE_ENFORCEMENT = 23500
+FEE_SALE = 11000
+THRESHOLD = 150000
+PERCENT = 0.075
+
+
+@pytest.mark.parametrize("placed, expected", [
+    (100000, FEE_ENFORCEMENT),                                  # 1000 GBP: below
+    (THRESHOLD, FEE_ENFORCEMENT),                               # exactly at 1500 GBP
+    (THRESHOLD + 1, FEE_ENFORCEMENT),                           # 0.075p rounds away
+    (200000, FEE_ENFORCEMENT + PERCENT * (200000 - THRESHOLD)),  # 235 + 37.50 = 272.50 GBP
+    (250000, FEE_ENFORCEMENT + PERCENT * (250000 - THRESHOLD)),  # 235 + 75 = 310 GBP
+    (150020, FEE_ENFORCEMENT + 2),                              # 0.075 * 20 = 1.5 -> 2
+])
+def test_percent_fee_enforcement(placed, expected):
+    expected = half_up(expected)
+    assert rules.percent_fee(placed, P.recovery_fee_enforcement, P) == expected
+    assert rules.percent_fee.py_func(placed, P.recovery_fee_enforcement, P) == expected
+
+
+def test_percent_fee_hand_values():
+    assert rules.percent_fee(100000, P.recovery_fee_enforcement, P) == 23500
+    assert rules.percent_fee(200000, P.recovery_fee_enforcement, P) == 27250
+    assert rules.percent_fee(250000, P.recovery_fee_enforcement, P) == 31000
+    # sale stage: 110 GBP + 7.5% above 1500 GBP
+    assert rules.percent_fee(100000, P.recovery_fee_sale, P) == FEE_SALE
+    assert rules.percent_fee(200000, P.recovery_fee_sale, P) == FEE_SALE + 3750
+
+
+def test_other_debt_repayment():
+    assert rules.other_debt_repayment(0, P) == 0
+    assert rules.other_debt_repayment(-100, P) == 0
+    assert rules.other_debt_repayment(100000, P) == 3000  # 3% of 1000 GBP
+    assert rules.other_debt_repayment(1000, P) == 100     # 3% is 30p: at least a pound
+    assert rules.other_debt_repayment(50, P) == 50        # never more than owed
+
+
+# ---------------------------------------------------------------- recovery ladder
+
+
+@pytest.mark.parametrize("owed, expected", [
+    (60000, 60000 / 12),   # 600 GBP over 12 weeks: 50 GBP a week
+    (60006, 5001),         # 5000.5 -> 5001, half up
+    (60001, 5000),         # 5000.08 -> 5000
+    (6000, 500),           # 500 exactly: the minimum
+    (3000, 500),           # 250 a week is below the 5 GBP minimum instalment
+    (300, 300),            # but never more than is owed
+    (0, 0),
+])
+def test_plan_instalment_demand_led(owed, expected):
+    for surplus in (-5000, 0, 4000, 1_000_000):  # what the household can afford is ignored
+        assert rules.plan_instalment(owed, surplus, 0.0, P) == expected
+        assert rules.plan_instalment.py_func(owed, surplus, 0.0, P) == expected
+
+
+@pytest.mark.parametrize("owed, surplus, expected", [
+    (60000, 4000, 0.5 * 4000),   # half of a 40 GBP surplus
+    (60000, 1001, 501),          # 500.5 -> 501
+    (60000, 600, 500),           # 300 is below the minimum instalment
+    (60000, 0, 500),
+    (60000, -1000, 500),         # a deficit affords nothing: the minimum is asked
+    (60000, 200000, 60000),      # 1000 GBP affordable, but only 600 owed
+    (300, 4000, 300),
+])
+def test_plan_instalment_affordable(owed, surplus, expected):
+    assert rules.plan_instalment(owed, surplus, 1.0, P) == expected
+    assert rules.plan_instalment.py_func(owed, surplus, 1.0, P) == expected
+
+
+def test_plan_instalment_blends_between_demand_and_affordability():
+    # demanded 60000/12 = 5000, affordable 0.5 * 4000 = 2000: halfway is 3500
+    assert rules.plan_instalment(60000, 4000, 0.5, P) == 3500
+
+
+@given(owed=st.integers(0, 2_000_000), surplus=st.integers(-100_000, 500_000),
+       affordability=st.floats(0.0, 1.0))
+@HYPOTHESIS
+def test_plan_instalment_bounds(owed, surplus, affordability):
+    got = rules.plan_instalment(owed, surplus, affordability, P)
+    assert 0 <= got <= owed
+    assert got >= min(owed, 500)
+
+
+@pytest.mark.parametrize("stage, salience", [
+    (Stage.REMINDER, 0.10),
+    (Stage.FINAL_NOTICE, 0.15),
+    (Stage.SUMMONS, 0.30),
+    (Stage.LIABILITY_ORDER, 0.30),
+    (Stage.COMPLIANCE, 0.70),
+    (Stage.ENFORCEMENT, 0.70),
+    (Stage.NONE, 0.0),
+    (Stage.RETURNED, 0.0),
+])
+def test_letter_response_chance_per_stage(stage, salience):
+    # fully engaged, trusting, unstressed: the stage's salience itself
+    assert rules.letter_response_chance(stage, 1.0, 1.0, 0.0, P) == pytest.approx(salience)
+    # engagement 0.6, trust 0.5, stress 0.4: salience * 0.6 * (0.5 + 0.25) * (1 - 0.2)
+    expected = salience * 0.6 * 0.75 * 0.8
+    assert rules.letter_response_chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
+    assert rules.letter_response_chance.py_func(stage, 0.6, 0.5, 0.4, P) == pytest.approx(
+        expected)
+
+
+def test_letter_response_falls_with_stress_and_rises_with_trust():
+    stage = Stage.FINAL_NOTICE
+    by_stress = [rules.letter_response_chance(stage, 0.7, 0.5, s, P) for s in (0, .25, .5, 1)]
+    by_trust = [rules.letter_response_chance(stage, 0.7, t, 0.3, P) for t in (0, .25, .5, 1)]
+    assert all(a > b for a, b in zip(by_stress, by_stress[1:]))
+    assert all(a < b for a, b in zip(by_trust, by_trust[1:]))
+    # escalation makes a letter more alarming
+    ladder = [rules.letter_response_chance(s, 0.7, 0.5, 0.3, P)
+              for s in (Stage.REMINDER, Stage.FINAL_NOTICE, Stage.SUMMONS, Stage.ENFORCEMENT)]
+    assert ladder == sorted(ladder)
+
+
+def test_stage_weeks_allowed():
+    assert rules.stage_weeks_allowed(Stage.REMINDER, P) == 2
+    assert rules.stage_weeks_allowed(Stage.FINAL_NOTICE, P) == 2
+    assert rules.stage_weeks_allowed(Stage.SUMMONS, P) == 3
+    assert rules.stage_weeks_allowed(Stage.LIABILITY_ORDER, P) == 2
+    assert rules.stage_weeks_allowed(Stage.COMPLIANCE, P) == 2
+    assert rules.stage_weeks_allowed(Stage.ENFORCEMENT, P) == 12
+    assert rules.stage_weeks_allowed(Stage.NONE, P) == 255
+    assert rules.is_enforcement(Stage.COMPLIANCE) and rules.is_enforcement(Stage.ENFORCEMENT)
+    assert not rules.is_enforcement(Stage.LIABILITY_ORDER)
+
+
+def test_weekly_surplus():
+    # single: 200 GBP earned + 76 GBP award - 80 GBP living - 100 GBP rent - 29.49 GBP tax
+    assert rules.weekly_surplus(SINGLE, 20000, 7600, 10000, 2949, P) == (
+        20000 + 7600 - 8000 - 10000 - 2949)
+    # couple with children live on 185 GBP
+    assert rules.weekly_surplus(COUPLE_CHILDREN, 0, 30400, 10000, 0, P) == 30400 - 18500 - 10000
+
+
+# ---------------------------------------------------------------- earnings
+
+
+CAPACITY = 43000  # 430 GBP a week at full hours
+
+
+@pytest.mark.parametrize("domains, expected", [
+    (0, CAPACITY),
+    (Domain.HOUSING, CAPACITY),                               # housing trouble: same hours
+    (Domain.WORK, 0),                                         # out of work
+    (Domain.WORK | Domain.HEALTH, 0),
+    (ALL_DOMAINS, 0),
+    (Domain.HEALTH, CAPACITY * (1 - 0.4)),                    # 25800
+    (Domain.CARING, CAPACITY * (1 - 0.5)),                    # 21500
+    (Domain.HEALTH | Domain.CARING, CAPACITY * (1 - 0.4) * (1 - 0.5)),  # 12900
+])
+def test_earnings_by_domain(domains, expected):
+    expected = half_up(expected)
+    assert rules.earnings(CAPACITY, domains, P) == expected
+    assert rules.earnings.py_func(CAPACITY, domains, P) == expected
+
+
+def test_earnings_rounds_to_pence():
+    assert rules.earnings(43001, Domain.HEALTH, P) == 25801  # 25800.6 -> 25801
+    assert rules.earnings(0, 0, P) == 0
+
+
+# ---------------------------------------------------------------- life events
+
+
+def test_domain_step_onset_at_u_zero_with_positive_hazard():
+    assert rules.domain_step(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
+    assert rules.domain_step.py_func(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
+
+
+def test_domain_step_no_onset_when_u_just_below_one():
+    # even with three other domains in trouble, full stress and an extra hazard:
+    # 0.003 * (1 + 3*0.8) * (1 + 1.5) * (1 + 2) = 0.0765 < 1
+    assert not rules.domain_step(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0, P)
+    assert not rules.domain_step.py_func(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0,
+                                         P)
+
+
+def test_domain_step_zero_hazard_never_onsets():
+    assert not rules.domain_step(False, 0.0, 0.0, 0.04, 3, 1.0, 2.0, 0.0, P)
+
+
+def test_domain_step_hazard_multipliers():
+    onset, others, stress, extra = 0.01, 2, 0.5, 0.0
+    hazard = onset * (1 + 0.8 * others) * (1 + 1.5 * stress)  # 0.01 * 2.6 * 1.75 = 0.0455
+    assert rules.domain_step(False, hazard - 1e-4, onset, 0.0, others, stress, extra, 0.0, P)
+    assert not rules.domain_step(False, hazard + 1e-4, onset, 0.0, others, stress, extra, 0.0,
+                                 P)
+    # an extra hazard of 1 doubles it
+    assert rules.domain_step(False, 2 * hazard - 1e-4, onset, 0.0, others, stress, 1.0, 0.0, P)
+    assert not rules.domain_step(False, 2 * hazard + 1e-4, onset, 0.0, others, stress, 1.0,
+                                 0.0, P)
+
+
+def test_domain_step_recovery_and_boost():
+    recovery = 0.04
+    boosted = recovery * (1 + 1.5)  # 0.10 with a worker who found the causes
+    # returns True while still in trouble
+    assert not rules.domain_step(True, 0.0, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)
+    assert rules.domain_step(True, JUST_BELOW_ONE, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
+    u = 0.05  # between the plain and the boosted recovery chance
+    assert recovery < u < boosted
+    assert rules.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)      # stays
+    assert not rules.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)  # recovers
+    assert not rules.domain_step.py_func(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
+
+
+def test_life_events_certain_onset_and_certain_recovery():
+    certain = record({"life.job_loss": 1.0, "life.illness": 1.0, "life.caring_crisis": 1.0,
+                      "life.housing_trouble": 1.0})
+    never = record({"life.job_loss": 0.0, "life.illness": 0.0, "life.caring_crisis": 0.0,
+                    "life.housing_trouble": 0.0})
+    cured = record({"life.job_find": 1.0, "life.illness_recovery": 1.0,
+                    "life.caring_recovery": 1.0, "life.housing_recovery": 1.0})
+    stuck = record({"life.job_find": 0.0, "life.illness_recovery": 0.0,
+                    "life.caring_recovery": 0.0, "life.housing_recovery": 0.0,
+                    "relational.recovery_boost": 0.0})
+    for i in range(50):
+        assert rules.life_events(0, 0.0, 0, 10000, False, 7, 3, i, certain) == ALL_DOMAINS
+        assert rules.life_events(0, 1.0, 50000, 10000, False, 7, 3, i, never) == 0
+        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 7, 3, i, cured) == 0
+        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 7, 3, i, stuck) == ALL_DOMAINS
+    assert rules.life_events.py_func(0, 0.0, 0, 10000, False, 7, 3, 0, certain) == ALL_DOMAINS
+
+
+def test_life_events_uses_one_draw_per_domain_with_its_purpose():
+    """life_events is domain_step on uniform(seed, week, i, Purpose.<domain>) per domain."""
+    p = record({"life.job_loss": 0.3, "life.illness": 0.3, "life.caring_crisis": 0.3,
+                "life.housing_trouble": 0.3, "life.job_find": 0.3,
+                "life.illness_recovery": 0.3, "life.caring_recovery": 0.3,
+                "life.housing_recovery": 0.3})
+    domain_parts = [
+        (Domain.WORK, Purpose.WORK, p.life_job_loss, p.life_job_find),
+        (Domain.HEALTH, Purpose.HEALTH, p.life_illness, p.life_illness_recovery),
+        (Domain.CARING, Purpose.CARING, p.life_caring_crisis, p.life_caring_recovery),
+        (Domain.HOUSING, Purpose.HOUSING, p.life_housing_trouble, p.life_housing_recovery),
+    ]
+    seed, week, stress, rent, rent_arrears = 11, 5, 0.3, 10000, 30000
+    seen = set()
+    for i in range(200):
+        domains = i % 16
+        n = rules.count_domains(domains)
+        expected = 0
+        for bit, purpose, onset, recovery in domain_parts:
+            in_trouble = (domains & bit) != 0
+            extra = p.life_rent_arrears_housing_hazard * 3.0 if bit == Domain.HOUSING else 0.0
+            if rules.domain_step(in_trouble, uniform(seed, week, i, purpose), onset, recovery,
+                                 n - int(in_trouble), stress, extra, 0.0, p):
+                expected |= bit
+        got = rules.life_events(domains, stress, rent_arrears, rent, False, seed, week, i, p)
+        assert got == expected
+        seen.add(got)
+    assert len(seen) > 8  # the draws really vary
+
+
+def test_life_events_support_only_helps_and_arrears_only_hurt():
+    p = record({"life.housing_trouble": 0.05, "life.job_find": 0.2,
+                "life.illness_recovery": 0.2, "life.caring_recovery": 0.2,
+                "life.housing_recovery": 0.2})
+    more_recovered = False
+    more_housing_trouble = False
+    for i in range(2000):
+        alone = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, 3, 9, i, p)
+        helped = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, 3, 9, i, p)
+        assert helped & ~alone == 0  # support never adds trouble
+        more_recovered |= helped != alone
+        clear = rules.life_events(0, 0.2, 0, 10000, False, 3, 9, i, p)
+        owing = rules.life_events(0, 0.2, 80000, 10000, False, 3, 9, i, p)
+        calm = rules.life_events(0, 0.0, 0, 10000, False, 3, 9, i, p)
+        assert clear & ~owing == 0      # rent arrears never remove trouble
+        assert calm & ~clear == 0       # nor does stress
+        more_housing_trouble |= bool(owing & Domain.HOUSING) and not clear & Domain.HOUSING
+    assert more_recovered
+    assert more_housing_trouble
+
+
+def test_evicted():
+    rent = 10000
+    threshold = 12 * rent  # 12 weeks of rent
+    assert rules.evicted(Domain.HOUSING, threshold, rent, 0.0, P)
+    assert not rules.evicted(Domain.HOUSING, threshold - 1, rent, 0.0, P)
+    assert not rules.evicted(Domain.HOUSING, threshold, rent, 0.01, P)  # u < 1% needed
+    assert not rules.evicted(Domain.WORK, threshold * 2, rent, 0.0, P)  # no housing trouble
+    assert not rules.evicted(Domain.HOUSING, threshold, 0, 0.0, P)       # no rent
+
+
+def test_ae_attendance_doubles_at_full_stress():
+    u = 0.015  # between 1% and 2%
+    assert not rules.ae_attendance(Domain.HEALTH, 0.0, u, P)
+    assert rules.ae_attendance(Domain.HEALTH, 1.0, u, P)
+    assert not rules.ae_attendance(Domain.WORK, 1.0, 0.0, P)
+
+
+# ---------------------------------------------------------------- relational casework
+
+
+def test_outreach_and_relationship():
+    # 0.4 * (0.5 + 0.5*1) * (1 - 0) = 0.4
+    assert rules.outreach_succeeds(1.0, 0.0, 0.39, P)
+    assert not rules.outreach_succeeds(1.0, 0.0, 0.41, P)
+    # trust 0, stress 1: 0.4 * 0.5 * 0.5 = 0.1
+    assert rules.outreach_succeeds(0.0, 1.0, 0.09, P)
+    assert not rules.outreach_succeeds(0.0, 1.0, 0.11, P)
+    # 0.2 + 0.25 * (2 * 0.5) * (0.5 + 0.5) = 0.45
+    assert rules.relationship_step(0.2, 0.5, 0.5, P) == pytest.approx(0.45)
+    assert rules.relationship_step(0.9, 1.0, 1.0, P) == 1.0
+    assert [rules.case_is_open(c) for c in Case] == [
+        False, False, True, True, True, True, False]
+
+
+# ---------------------------------------------------------------- wellbeing
+
+
+def test_stress_step_hand_worked():
+    stress, debt, income = 0.2, 40000, 10000
+    two = Domain.HEALTH | Domain.CARING
+    # debt pressure 40000 / (8 * 10000) = 0.5; pressure 0.5*0.5 + 2*0.12 = 0.49
+    assert rules.stress_step(stress, debt, income, two, False, 0.0, P) == pytest.approx(
+        0.2 + 0.2 * (0.49 - 0.2))                                         # 0.258
+    # a threat adds 0.15: pressure 0.64
+    assert rules.stress_step(stress, debt, income, two, True, 0.0, P) == pytest.approx(
+        0.2 + 0.2 * (0.64 - 0.2))                                         # 0.288
+    # a held relationship relieves 0.25: pressure 0.24
+    assert rules.stress_step(stress, debt, income, two, False, 1.0, P) == pytest.approx(
+        0.2 + 0.2 * (0.24 - 0.2))                                         # 0.208
+    # no income: scale floor of 50 GBP -> 40000 / (8 * 5000) = 1; pressure 0.74
+    assert rules.stress_step(stress, debt, 0, two, False, 0.0, P) == pytest.approx(
+        0.2 + 0.2 * (0.74 - 0.2))                                         # 0.308
+    assert rules.stress_step.py_func(stress, debt, income, two, False, 0.0, P) == (
+        rules.stress_step(stress, debt, income, two, False, 0.0, P))
+
+
+@given(stress=st.floats(0.0, 1.0), debt=st.integers(0, 5_000_000),
+       income=st.integers(-50_000, 200_000), domains=st.integers(0, 15),
+       threatened=st.booleans(), held=st.floats(0.0, 1.0))
+@HYPOTHESIS
+def test_stress_step_stays_in_range_and_moves_toward_one_target(
+        stress, debt, income, domains, threatened, held):
+    new = rules.stress_step(stress, debt, income, domains, threatened, held, P)
+    assert 0.0 <= new <= 1.0
+    # from either end the same inputs converge on one target, monotonically
+    low, high = 0.0, 1.0
+    for _ in range(200):
+        next_low = rules.stress_step(low, debt, income, domains, threatened, held, P)
+        next_high = rules.stress_step(high, debt, income, domains, threatened, held, P)
+        assert next_low >= low - 1e-12 and next_high <= high + 1e-12
+        low, high = next_low, next_high
+    assert low == pytest.approx(high, abs=1e-9)
+    target = low
+    # a step never overshoots the target and never moves away from it
+    assert abs(new - target) <= abs(stress - target) + 1e-12
+    assert min(stress, target) - 1e-12 <= new <= max(stress, target) + 1e-12
+
+
+def test_trust_step_hand_worked():
+    # drift: 0.3 + 0.01 * (0.5 - 0.3) = 0.302
+    assert rules.trust_step(0.3, False, False, P) == pytest.approx(0.302)
+    assert rules.trust_step(0.3, True, False, P) == pytest.approx(0.302 - 0.05 * 1.0)
+    assert rules.trust_step(0.3, False, True, P) == pytest.approx(0.302 + 0.05)
+    assert rules.trust_step(1.0, False, True, P) == 1.0
+    assert rules.trust_step(0.0, True, False, P) == 0.0
+    # a gentler tone (learning regime: 0.3) loses less trust to the same threat
+    learning = record(regime="learning")
+    assert rules.trust_step(0.3, True, False, learning) == pytest.approx(0.302 - 0.05 * 0.3)
+    assert rules.trust_step.py_func(0.3, True, False, P) == rules.trust_step(0.3, True, False, P)
+
+
+@given(trust=st.floats(0.0, 1.0), threatened=st.booleans(), engaged=st.booleans())
+@HYPOTHESIS
+def test_trust_step_stays_in_range_and_drifts_home(trust, threatened, engaged):
+    new = rules.trust_step(trust, threatened, engaged, P)
+    assert 0.0 <= new <= 1.0
+    if not threatened and not engaged:
+        home = 0.5
+        assert abs(new - home) <= abs(trust - home) + 1e-12
+        assert min(trust, home) - 1e-12 <= new <= max(trust, home) + 1e-12
+    if threatened and not engaged:
+        assert new <= rules.trust_step(trust, False, False, P)
+    if engaged and not threatened:
+        assert new >= rules.trust_step(trust, False, False, P)
+
+
+def test_wellbeing_step_hand_worked():
+    # target 10 * (1 - 0.2) - 1 = 7: 5 + 0.1 * (7 - 5) = 5.2
+    assert rules.wellbeing_step(5.0, 0.2, Domain.WORK, P) == pytest.approx(5.2)
+    # target max(0, 0 - 4) = 0: 5 + 0.1 * (0 - 5) = 4.5
+    assert rules.wellbeing_step(5.0, 1.0, ALL_DOMAINS, P) == pytest.approx(4.5)
+    # at its target it stays put: stress 0.3, no trouble -> 7
+    assert rules.wellbeing_step(7.0, 0.3, 0, P) == pytest.approx(7.0)
+
+
+@given(wellbeing=st.floats(0.0, 10.0), stress=st.floats(0.0, 1.0),
+       domains=st.integers(0, 15))
+@HYPOTHESIS
+def test_wellbeing_step_stays_in_range_and_moves_toward_target(wellbeing, stress, domains):
+    new = rules.wellbeing_step(wellbeing, stress, domains, P)
+    assert 0.0 <= new <= 10.0
+    target = max(0.0, 10.0 * (1.0 - stress) - bin(domains).count("1"))
+    assert min(wellbeing, target) - 1e-9 <= new <= max(wellbeing, target) + 1e-9
+    assert new == rules.wellbeing_step.py_func(wellbeing, stress, domains, P)
+
+
+def test_is_stable():
+    assert rules.is_stable(0, 0.3, 0, False, P)
+    assert not rules.is_stable(Domain.CARING, 0.3, 0, False, P)   # trouble in a domain
+    assert not rules.is_stable(0, 0.45, 0, False, P)              # stress must be below 0.45
+    assert rules.is_stable(0, 0.4499, 0, False, P)
+    assert not rules.is_stable(0, 0.3, 100, False, P)             # unmanaged debt
+    assert rules.is_stable(0, 0.3, 100, True, P)                  # debt on a plan is managed
+    assert rules.is_stable.py_func(0, 0.3, 100, True, P)
+
+
+# ---------------------------------------------------------------- compiled == reference
+
+
+PARITY_CASES = [
+    (rules.pence, (1234.5,)),
+    (rules.ct_gross, (BAND_B, P)),
+    (rules.cash_entitlement, (LONE_PARENT, 23456, 12345, P)),
+    (rules.cts_entitlement, (COUPLE, 17777, BAND_C, P)),
+    (rules.decided_award, (23457, True, 0.3)),
+    (rules.ea_split, (33333, 7500, 23500, 123457)),
+    (rules.percent_fee, (234567, P.recovery_fee_enforcement, P)),
+    (rules.plan_instalment, (77777, 3333, 0.7, P)),
+    (rules.letter_response_chance, (Stage.SUMMONS, 0.63, 0.41, 0.27, P)),
+    (rules.earnings, (45678, Domain.HEALTH | Domain.CARING, P)),
+    (rules.domain_step, (False, 0.0123, 0.01, 0.04, 2, 0.37, 0.5, 0.0, P)),
+    (rules.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, 5, 17, 4242, P)),
+    (rules.stress_step, (0.33, 70000, 12345, Domain.HOUSING, True, 0.5, P)),
+    (rules.trust_step, (0.42, True, True, P)),
+    (rules.wellbeing_step, (6.1, 0.37, Domain.WORK | Domain.HOUSING, P)),
+    (rules.weekly_surplus, (COUPLE, 30000, 5000, 9000, 3000, P)),
+    (rules.other_debt_repayment, (54321, P)),
+]
+
+
+@pytest.mark.parametrize("rule, args", PARITY_CASES, ids=[r.__name__ for r, _ in PARITY_CASES])
+def test_compiled_rule_matches_py_func(rule, args):
+    compiled = rule(*args)
+    reference = rule.py_func(*args)
+    if isinstance(compiled, tuple):
+        compiled, reference = tuple(compiled), tuple(reference)
+    assert compiled == reference
