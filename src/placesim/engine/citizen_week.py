@@ -51,7 +51,7 @@ def benefits_wrong(award: int, entitled: int, cts: int, cts_entitled: int, p) ->
     return abs(award - entitled) > tolerance or abs(cts - cts_entitled) > tolerance
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def entitlements(c, i: int, domains: int, p):
     """(earned, cash entitlement, council-tax support entitlement) as things stand."""
     household = int(c.household[i])
@@ -61,18 +61,18 @@ def entitlements(c, i: int, domains: int, p):
             cts_entitlement(household, earned, int(c.band[i]), p))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def net_liability(c, i: int, p) -> int:
     gross = ct_gross(int(c.band[i]), p)
     return gross - min(int(c.cts_award[i]), gross)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def owed_on_ct(c, i: int) -> int:
     return int(c.ct_arrears[i]) + int(c.ea_compliance_due[i]) + int(c.ea_fees_due[i])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pay_council(c, i: int, amount: int, acc) -> None:
     """Apply a payment of council tax (or court costs) to the council."""
     c.ct_arrears[i] -= amount
@@ -80,7 +80,7 @@ def pay_council(c, i: int, amount: int, acc) -> None:
     acc[M.CT_PAID] += amount
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pay_enforcement(c, i: int, amount: int, acc) -> None:
     """Apply a payment to an enforcement case (compliance fee first, then pro rata)."""
     ct_arrears = int(c.ct_arrears[i])
@@ -96,7 +96,7 @@ def pay_enforcement(c, i: int, amount: int, acc) -> None:
     acc[M.CT_PAID] += to_debt
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     """Phases 1-3: life events and crises, the week's money, and demand for services."""
     # -- 1. life events
@@ -229,7 +229,7 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     c.public_cost[i] += cost
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def end_enforcement_case(c, i: int, acc) -> None:
     """Tally an agent's case as it ends; fees still unpaid are written off."""
     if c.ea_placed[i] > 0:
@@ -242,7 +242,7 @@ def end_enforcement_case(c, i: int, acc) -> None:
     c.ea_recovered[i] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def agree_plan(c, i: int, owed: int, affordability: float, p, acc) -> None:
     domains = int(c.domains[i])
     earned = earnings(int(c.earnings_capacity[i]), domains, p)
@@ -255,7 +255,7 @@ def agree_plan(c, i: int, owed: int, affordability: float, p, acc) -> None:
     acc[M.PLANS_AGREED] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def recovery(c, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
     """Phase 5a: the council-tax recovery ladder. Returns (public cost, threatened)."""
     cost = 0
@@ -356,7 +356,7 @@ def recovery(c, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
     return cost, threatened
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def enforcement_visit(c, i: int, p, seed: int, week: int, acc) -> None:
     """A weekly visit: take what savings there are and agree a plan, or remove goods."""
     acc[M.EA_VISITS] += 1
@@ -379,7 +379,7 @@ def enforcement_visit(c, i: int, p, seed: int, week: int, acc) -> None:
         pay_enforcement(c, i, goods, acc)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def close_case(c, i: int, acc) -> None:
     c.case[i] = Case.CLOSED
     c.caseworker[i] = -1
@@ -387,7 +387,7 @@ def close_case(c, i: int, acc) -> None:
     acc[M.CASE_CLOSURES] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def casework(c, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float]:
     """Phase 5b: relational casework. Returns (public cost, relationship held)."""
     case = int(c.case[i])
@@ -423,7 +423,7 @@ def casework(c, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float
     return cost, held
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def find_causes(c, i: int, p, seed: int, week: int, acc) -> None:
     """The relationship is strong enough to hear what is really going on: act on all of it.
 
@@ -447,7 +447,7 @@ def find_causes(c, i: int, p, seed: int, week: int, acc) -> None:
         agree_plan(c, i, owed, p.regime_plan_affordability, p, acc)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def services_and_wellbeing(c, skill, i: int, p, seed: int, week: int, acc) -> None:
     """Phases 5-6 for one citizen: service effects, then stress, trust and wellbeing."""
     ladder_cost, threatened = recovery(c, i, p, seed, week, acc)
@@ -473,7 +473,7 @@ def services_and_wellbeing(c, skill, i: int, p, seed: int, week: int, acc) -> No
     tally_state(c, i, p, acc)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def tally_state(c, i: int, p, acc) -> None:
     """Phase 6: add this citizen's end-of-week state to the aggregates."""
     status = int(c.status[i])
