@@ -1,0 +1,57 @@
+"""Results on disk: atomic writes, metadata in the schema, and the summary table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from placesim import results
+from placesim.runner import run_scenario
+from placesim.scenario import defaults
+from placesim.summary import ROWS, compare, render
+
+
+def test_interrupted_write_leaves_no_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "weekly" / "regime=target.parquet"
+    table = pa.table({"week": [0, 1]})
+
+    def dies(table, where):
+        where.write_bytes(b"half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(results.pq, "write_table", dies)
+    with pytest.raises(KeyboardInterrupt):
+        results.write_atomic(table, target)
+    assert not target.exists()
+    assert list((tmp_path / "weekly").iterdir()) == []
+
+
+def test_rewrite_replaces_whole_file(tmp_path):
+    target = tmp_path / "t.parquet"
+    results.write_atomic(pa.table({"x": [1, 2, 3]}), target)
+    results.write_atomic(pa.table({"x": [4]}), target)
+    assert pd.read_parquet(target)["x"].tolist() == [4]
+
+
+def test_run_writes_each_regime_with_its_metadata(tmp_path):
+    scenario = defaults().with_overrides({"place.citizens": 600, "place.weeks": 5})
+    runs = run_scenario(scenario, ["target", "learning"], tmp_path, progress=False)
+    for run in runs:
+        meta = results.run_metadata(tmp_path / "citizens" / f"regime={run.regime}.parquet")
+        assert meta["regime"] == run.regime
+        assert meta["scenario_digest"] == scenario.digest()
+        assert meta["levers"] == dict(scenario.regime(run.regime))
+    assert runs[0].metadata["run_id"] != runs[1].metadata["run_id"]
+    weekly = results.read(tmp_path, "weekly")
+    table = compare({r: weekly[weekly.regime == r] for r in ("target", "learning")})
+    assert list(table.index) == [label for label, _, _ in ROWS]
+    pd.testing.assert_series_equal(table["learning - target"],
+                                   table["learning"] - table["target"], check_names=False)
+    text = render(table, "title")
+    assert "Public spend, all agencies" in text and "learning - target" in text
+
+
+def test_read_rejects_unknown_table(tmp_path):
+    with pytest.raises(ValueError, match="table must be one of"):
+        results.read(tmp_path, "people")
