@@ -4,7 +4,8 @@ Each function here reads one citizen ``i`` of the structure of arrays ``c``, cal
 rules, writes the citizen back and adds what happened to the int64 accumulator ``acc``
 (indexed by :class:`~placesim.engine.metrics.M`). They touch no other citizen, so a
 kernel may run them for many citizens at once. Both schedulers call these functions:
-the fast one inside numba kernels, the reference one through ``py_func`` per agent.
+the fast one inside numba kernels; a pure-Python scheduler can call them through
+``py_func`` on one agent's state.
 """
 
 from __future__ import annotations
@@ -174,7 +175,8 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
             if misses >= p.recovery_plan_misses_to_break:
                 status &= ~Status.ON_PLAN
                 misses = 0
-                stage_weeks = _STAGE_WEEKS_CAP  # a broken plan escalates at once
+                if stage != Stage.ENFORCEMENT:  # visits simply resume
+                    stage_weeks = _STAGE_WEEKS_CAP  # a broken plan escalates at once
                 acc[M.PLANS_BROKEN] += 1
     other_debt = int(c.other_debt[i]) + borrowed
     repaid = pay(cash, other_debt_repayment(other_debt, p))
@@ -197,7 +199,8 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
 
     # -- 3. demand: answering letters, claiming, reporting changes, chasing
     status &= ~Status.RESPONDED
-    if stage_weeks == 0 and Stage.REMINDER <= stage <= Stage.COMPLIANCE:
+    awaiting = (status & (Status.ON_PLAN | Status.PAUSED)) == 0
+    if awaiting and stage_weeks == 0 and Stage.REMINDER <= stage <= Stage.COMPLIANCE:
         chance = letter_response_chance(stage, engagement, float(c.trust[i]), stress, p)
         if uniform(seed, week, i, Purpose.RESPOND) < chance:
             status |= Status.RESPONDED
@@ -427,7 +430,7 @@ def casework(c, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float
 def find_causes(c, i: int, p, seed: int, week: int, acc) -> None:
     """The relationship is strong enough to hear what is really going on: act on all of it.
 
-    Wrong or unclaimed benefits go to the in-team specialist (queued for this week's
+    Wrong or unclaimed benefits go to the in-team specialist (queued for next week's
     allocation) or to the standard route; arrears move to an affordable plan; every
     life domain gets connected help (the recovery boost while the case works).
     """

@@ -133,7 +133,7 @@ def allocate(c, assessor_skill, caseload, params, seed: int, week: int,
     fix_cost = pence(p.relational_hours_per_fix * p.costs_relational_hour)
     for rank in range(min(fix_capacity, n_fixes)):
         i = fixes[rank]
-        wrong = uniform(seed, week, i, Purpose.SPECIALIST) >= p.relational_specialist_accuracy
+        wrong = uniform(seed, week, i, Purpose.FIX_ACCURACY) >= p.relational_specialist_accuracy
         decide(c, i, wrong, p)
         c.case[i] = Case.WORKING
         c.public_cost[i] += fix_cost
@@ -236,9 +236,9 @@ def initialise_citizen(c, i: int, p, seed: int) -> None:
     earned = earnings(capacity, domains, p)
     entitled = cash_entitlement(household, earned, rent, p)
     cts_entitled = cts_entitlement(household, earned, band, p)
-    claims = uniform(seed, 0, i, Purpose.CLAIM) < p.population_takeup_initial
+    claims = uniform(seed, 0, i, Purpose.INIT_CLAIM) < p.population_takeup_initial
     if claims and (entitled > 0 or cts_entitled > 0):
-        wrong = uniform(seed, 0, i, Purpose.ASSESS_ERROR) < p.benefits_error_rate
+        wrong = uniform(seed, 0, i, Purpose.INIT_AWARD_ERROR) < p.benefits_error_rate
         c.award[i] = decided_award(entitled, wrong, p.benefits_error_shortfall)
         c.cts_award[i] = min(decided_award(cts_entitled, wrong,
                                            p.benefits_error_shortfall), ct_gross(band, p))

@@ -79,7 +79,7 @@ class M(IntEnum):
     IN_ENFORCEMENT = _next()  # at a compliance or enforcement stage
     ON_PLAN = _next()
     HOMELESS = _next()
-    WRONG_BENEFITS = _next()  # award differs from entitlement by more than the tolerance
+    WRONG_BENEFITS = _next()  # award off entitlement by more than the tolerance, at payment (phase 2)
     FLAGGED = _next()  # ever flagged for council-tax arrears
     TURNED_AROUND = _next()  # flagged and stable for the required weeks
     ACTIVE_CASES = _next()

@@ -44,6 +44,7 @@ class Purpose(IntEnum):
     SPECIALIST = 16
     EA_CONTACT = 17
     EA_SALE = 18
+    FIX_ACCURACY = 19
     INIT_HOUSEHOLD = 101
     INIT_BAND = 102
     INIT_EMPLOYED = 103
@@ -52,6 +53,8 @@ class Purpose(IntEnum):
     INIT_SAVINGS_ANY = 106
     INIT_SAVINGS = 107
     INIT_ENGAGEMENT = 108
+    INIT_CLAIM = 109
+    INIT_AWARD_ERROR = 110
     WORKER_SKILL = 201
 
 

@@ -51,9 +51,8 @@ class Stage(IntEnum):
 class Claim(IntEnum):
     """Benefit claim state, as ``Citizens.claim``."""
 
-    NONE = 0
+    NONE = 0  # no claim or change waiting for a decision
     PENDING = 1
-    IN_PAYMENT = 2
 
 
 class Case(IntEnum):
@@ -79,7 +78,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("case", np.uint8, "relational case state (Case)"),
     ("plan_misses", np.uint8, "consecutive missed plan instalments"),
     ("homeless_weeks", np.uint8, "weeks left in temporary accommodation"),
-    ("caseworker", np.int16, "caseworker index, -1 for none"),
+    ("caseworker", np.int32, "caseworker index, -1 for none"),
     ("claim_week", np.int16, "week the pending claim or change was made"),
     ("case_week", np.int16, "week the case entered its current queue"),
     ("stable_weeks", np.uint16, "consecutive stable weeks (capped at 65535)"),
@@ -109,21 +108,9 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
 Citizens = namedtuple("Citizens", [name for name, _, _ in CITIZEN_FIELDS])
 Citizens.__doc__ = "Structure of arrays, one per citizen field (see CITIZEN_FIELDS)."
 
-WORKER_FIELDS: tuple[tuple[str, type, str], ...] = (
-    ("skill", np.float64, "accuracy and relational skill, 0-1 (0.5 is average)"),
-    ("caseload", np.int32, "cases held this week"),
-)
-
-Workers = namedtuple("Workers", [name for name, _, _ in WORKER_FIELDS])
-Workers.__doc__ = "Structure of arrays, one per worker field (see WORKER_FIELDS)."
-
 BYTES_PER_CITIZEN = sum(np.dtype(t).itemsize for _, t, _ in CITIZEN_FIELDS)
 
 
 def empty_citizens(n: int) -> Citizens:
     """Zeroed arrays for ``n`` citizens."""
     return Citizens(*(np.zeros(n, dtype=t) for _, t, _ in CITIZEN_FIELDS))
-
-
-def empty_workers(n: int) -> Workers:
-    return Workers(*(np.zeros(n, dtype=t) for _, t, _ in WORKER_FIELDS))

@@ -71,7 +71,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("share_lone_parent", 0.12, "Share of lone parents."),
         _p("share_couple_children", 0.23, "Share of couples with children."),
         _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
-           "at the start.", "calibration:pension_credit_takeup_caseload (HB take-up 0.8)"),
+           "at the start.", "calibration:pension_credit_takeup_caseload, note (housing benefit take-up 0.8)"),
         _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0, "Median weekly rent."),
         _f("rent_sigma", 0.25, "log GBP", 0.0, 3.0, "Spread of log rent (log-normal)."),
         _p("share_no_savings", 0.40, "Share of citizens with no savings at the start.",
@@ -82,7 +82,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("engagement_mean", 0.6, "fraction", 0.01, 0.99,
            "Mean engagement: the propensity to open letters, answer and ask for help."),
         _f("engagement_concentration", 4.0, "beta a+b", 0.1, 1_000.0,
-           "Concentration of the beta distribution of engagement (higher = less spread)."),
+           "Spread of engagement: drawn normal with the mean and variance of a beta "
+           "distribution of this concentration, clipped to 0.01-0.99 (higher = less spread)."),
         _p("trust_initial", 0.5, "Initial trust in public services."),
     ),
     "life": (
@@ -106,7 +107,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Rent arrears, in weeks of rent, from which eviction is possible."),
         _p("eviction", 0.01, "Weekly chance of eviction once past the threshold and in "
            "housing trouble."),
-        _i("homeless_weeks", 13, "weeks", 1, 260,
+        _i("homeless_weeks", 13, "weeks", 1, 255,
            "Weeks spent in temporary accommodation after an eviction.",
            "calibration:homeless_public_cost_90d (cost counted per 90 days)"),
         _p("ae_attendance", 0.01, "Weekly chance of an A&E attendance while ill, at no "
