@@ -16,7 +16,6 @@ from placesim.engine.metrics import MICRO, M
 from placesim.engine.rng import Purpose, uniform
 from placesim.engine.rules import (
     ae_attendance,
-    by_household,
     case_is_open,
     cash_entitlement,
     ct_gross,
@@ -28,6 +27,7 @@ from placesim.engine.rules import (
     is_stable,
     letter_response_chance,
     life_events,
+    living_costs,
     other_debt_repayment,
     outreach_succeeds,
     pay,
@@ -146,8 +146,7 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
         deducted = min(pence(p.recovery_attachment), award, int(c.ct_arrears[i]))
         cash -= deducted
         pay_council(c, i, deducted, acc)
-    living = pence(by_household(household, p.money_living_single, p.money_living_couple,
-                                p.money_living_lone_parent, p.money_living_couple_children))
+    living = living_costs(household, p)
     from_cash = pay(cash, living)
     cash -= from_cash
     borrowed = living - from_cash

@@ -39,6 +39,20 @@ def by_household(household: int, single: float, couple: float, lone_parent: floa
 
 
 @njit(cache=True)
+def allowance(household: int, p) -> float:
+    """The household's standard allowance, in pence per week."""
+    return by_household(household, p.benefits_allowance_single, p.benefits_allowance_couple,
+                        p.benefits_allowance_lone_parent, p.benefits_allowance_couple_children)
+
+
+@njit(cache=True)
+def living_costs(household: int, p) -> int:
+    """The household's essential weekly spending, in pence."""
+    return pence(by_household(household, p.money_living_single, p.money_living_couple,
+                              p.money_living_lone_parent, p.money_living_couple_children))
+
+
+@njit(cache=True)
 def count_domains(domains: int) -> int:
     return (domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
 
@@ -127,22 +141,17 @@ def ct_gross(band: int, p) -> int:
 @njit(cache=True)
 def cash_entitlement(household: int, earned: int, rent: int, p) -> int:
     """Universal-Credit-like award: allowance plus housing, tapered away by earnings."""
-    allowance = by_household(household, p.benefits_allowance_single,
-                             p.benefits_allowance_couple, p.benefits_allowance_lone_parent,
-                             p.benefits_allowance_couple_children)
     disregard = p.benefits_work_allowance if household >= 2 else 0.0
     taper = p.benefits_taper * max(0.0, earned - disregard)
-    return max(0, pence(allowance + p.benefits_housing_cover * rent - taper))
+    return max(0, pence(allowance(household, p) + p.benefits_housing_cover * rent - taper))
 
 
 @njit(cache=True)
 def cts_entitlement(household: int, earned: int, band: int, p) -> int:
     """Council-tax support: a share of the bill, tapered away above the allowance."""
-    allowance = by_household(household, p.benefits_allowance_single,
-                             p.benefits_allowance_couple, p.benefits_allowance_lone_parent,
-                             p.benefits_allowance_couple_children)
     full = p.benefits_cts_max_share * ct_gross(band, p)
-    return max(0, pence(full - p.benefits_cts_taper * max(0.0, earned - allowance)))
+    above = max(0.0, earned - allowance(household, p))
+    return max(0, pence(full - p.benefits_cts_taper * above))
 
 
 @njit(cache=True)
@@ -250,9 +259,7 @@ def plan_instalment(owed: int, surplus: int, affordability: float, p) -> int:
 def weekly_surplus(household: int, earned: int, award: int, rent: int, liability: int,
                    p) -> int:
     """Income less essential spending, rent and council tax: what a plan can draw on."""
-    living = pence(by_household(household, p.money_living_single, p.money_living_couple,
-                                p.money_living_lone_parent, p.money_living_couple_children))
-    return earned + award - living - rent - liability
+    return earned + award - living_costs(household, p) - rent - liability
 
 
 # ---------------------------------------------------------------- relational casework
