@@ -150,7 +150,9 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     from_cash = pay(cash, living)
     cash -= from_cash
     borrowed = living - from_cash
-    rent_paid = pay(cash, housed_rent)
+    # rent, and while housed an instalment on rent arrears (the same minimum as other debt)
+    arrears_due = other_debt_repayment(rent_arrears, p) if homeless == 0 else 0
+    rent_paid = pay(cash, housed_rent + arrears_due)
     cash -= rent_paid
     c.rent_arrears[i] = rent_arrears + housed_rent - rent_paid
     c.ct_arrears[i] += liability

@@ -27,7 +27,7 @@ class M(IntEnum):
     LIVING_SPENT = _next()
     BORROWED = _next()  # essential spending funded by new other debt
     RENT_DUE = _next()  # rent charged to housed citizens
-    RENT_PAID = _next()
+    RENT_PAID = _next()  # rent and rent-arrears instalments paid
     OTHER_DEBT_REPAID = _next()
     COURT_COSTS_ADDED = _next()  # liability-order costs added to council-tax debt
     EA_FEES_CHARGED = _next()  # enforcement fees charged to citizens
