@@ -53,12 +53,17 @@ def benefits_wrong(award: int, entitled: int, cts: int, cts_entitled: int, p) ->
 
 
 @njit(cache=True, inline="always")
+def rent_due(c, i: int) -> int:
+    """This week's rent: none while in temporary accommodation (the council bears that)."""
+    return 0 if c.homeless_weeks[i] > 0 else int(c.rent[i])
+
+
+@njit(cache=True, inline="always")
 def entitlements(c, i: int, domains: int, p):
     """(earned, cash entitlement, council-tax support entitlement) as things stand."""
     household = int(c.household[i])
     earned = earnings(int(c.earnings_capacity[i]), domains, p)
-    rent = 0 if c.homeless_weeks[i] > 0 else int(c.rent[i])
-    return (earned, cash_entitlement(household, earned, rent, p),
+    return (earned, cash_entitlement(household, earned, rent_due(c, i), p),
             cts_entitlement(household, earned, int(c.band[i]), p))
 
 
@@ -137,7 +142,7 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     award = int(c.award[i])
     cts = min(int(c.cts_award[i]), ct_gross(int(c.band[i]), p))
     liability = net_liability(c, i, p)
-    housed_rent = rent if homeless == 0 else 0
+    housed_rent = rent_due(c, i)
     status = int(c.status[i])
     stage = int(c.stage[i])
     engagement = float(c.engagement[i])
@@ -250,8 +255,7 @@ def end_enforcement_case(c, i: int, acc) -> None:
 def agree_plan(c, i: int, owed: int, affordability: float, p, acc) -> None:
     domains = int(c.domains[i])
     earned = earnings(int(c.earnings_capacity[i]), domains, p)
-    rent = 0 if c.homeless_weeks[i] > 0 else int(c.rent[i])
-    surplus = weekly_surplus(int(c.household[i]), earned, int(c.award[i]), rent,
+    surplus = weekly_surplus(int(c.household[i]), earned, int(c.award[i]), rent_due(c, i),
                              net_liability(c, i, p), p)
     c.plan_instalment[i] = plan_instalment(owed, surplus, affordability, p)
     c.plan_misses[i] = 0
