@@ -91,7 +91,7 @@ class PlaceModel(mesa.Model):
 
     def citizens(self) -> pd.DataFrame:
         """Each citizen's current state, one row per citizen (money in pence)."""
-        state = {name: getattr(self.engine.citizens, name) for name, _, _ in CITIZEN_FIELDS}
+        state = {name: self.engine.citizens[name] for name, _, _ in CITIZEN_FIELDS}
         frame = pd.DataFrame(state)
         frame.insert(0, "citizen", range(len(frame)))
         frame.insert(0, "regime", self.regime)

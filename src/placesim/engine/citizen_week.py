@@ -1,11 +1,11 @@
 """One citizen's week, phase by phase, as the rules order it.
 
-Each function here reads one citizen ``i`` of the structure of arrays ``c``, calls the
-rules, writes the citizen back and adds what happened to the int64 accumulator ``acc``
-(indexed by :class:`~placesim.engine.metrics.M`). They touch no other citizen, so a
-kernel may run them for many citizens at once. Both schedulers call these functions:
-the fast one inside numba kernels; a pure-Python scheduler can call them through
-``py_func`` on one agent's state.
+Each function here takes one citizen's record ``r`` (a row of the population array, see
+``state.CITIZEN_DTYPE``) and its id ``i`` (which keys its random draws), calls the rules,
+updates the record and adds what happened to the int64 accumulator ``acc`` (indexed by
+:class:`~placesim.engine.metrics.M`). They touch no other citizen, so a kernel may run
+them for many citizens at once. The fast scheduler runs them compiled over the
+population; a Mesa agent runs the same functions through ``py_func`` on its own record.
 """
 
 from __future__ import annotations
@@ -53,64 +53,64 @@ def benefits_wrong(award: int, entitled: int, cts: int, cts_entitled: int, p) ->
 
 
 @njit(cache=True, inline="always")
-def rent_due(c, i: int) -> int:
+def rent_due(r) -> int:
     """This week's rent: none while in temporary accommodation (the council bears that)."""
-    return 0 if c.homeless_weeks[i] > 0 else int(c.rent[i])
+    return 0 if r.homeless_weeks > 0 else int(r.rent)
 
 
 @njit(cache=True, inline="always")
-def entitlements(c, i: int, domains: int, p):
+def entitlements(r, domains: int, p):
     """(earned, cash entitlement, council-tax support entitlement) as things stand."""
-    household = int(c.household[i])
-    earned = earnings(int(c.earnings_capacity[i]), domains, p)
-    return (earned, cash_entitlement(household, earned, rent_due(c, i), p),
-            cts_entitlement(household, earned, int(c.band[i]), p))
+    household = int(r.household)
+    earned = earnings(int(r.earnings_capacity), domains, p)
+    return (earned, cash_entitlement(household, earned, rent_due(r), p),
+            cts_entitlement(household, earned, int(r.band), p))
 
 
 @njit(cache=True, inline="always")
-def net_liability(c, i: int, p) -> int:
-    gross = ct_gross(int(c.band[i]), p)
-    return gross - min(int(c.cts_award[i]), gross)
+def net_liability(r, p) -> int:
+    gross = ct_gross(int(r.band), p)
+    return gross - min(int(r.cts_award), gross)
 
 
 @njit(cache=True, inline="always")
-def owed_on_ct(c, i: int) -> int:
-    return int(c.ct_arrears[i]) + int(c.ea_compliance_due[i]) + int(c.ea_fees_due[i])
+def owed_on_ct(r) -> int:
+    return int(r.ct_arrears) + int(r.ea_compliance_due) + int(r.ea_fees_due)
 
 
 @njit(cache=True, inline="always")
-def pay_council(c, i: int, amount: int, acc) -> None:
+def pay_council(r, amount: int, acc) -> None:
     """Apply a payment of council tax (or court costs) to the council."""
-    c.ct_arrears[i] -= amount
-    c.ct_paid[i] += amount
+    r.ct_arrears -= amount
+    r.ct_paid += amount
     acc[M.CT_PAID] += amount
 
 
 @njit(cache=True, inline="always")
-def pay_enforcement(c, i: int, amount: int, acc) -> None:
+def pay_enforcement(r, amount: int, acc) -> None:
     """Apply a payment to an enforcement case (compliance fee first, then pro rata)."""
-    ct_arrears = int(c.ct_arrears[i])
-    to_compliance, to_fees, to_debt = ea_split(amount, int(c.ea_compliance_due[i]),
-                                               int(c.ea_fees_due[i]), ct_arrears)
-    c.ea_compliance_due[i] -= to_compliance
-    c.ea_fees_due[i] -= to_fees
-    c.ct_arrears[i] = ct_arrears - to_debt
-    c.ea_recovered[i] += to_debt
-    c.ct_paid[i] += to_debt
+    ct_arrears = int(r.ct_arrears)
+    to_compliance, to_fees, to_debt = ea_split(amount, int(r.ea_compliance_due),
+                                               int(r.ea_fees_due), ct_arrears)
+    r.ea_compliance_due -= to_compliance
+    r.ea_fees_due -= to_fees
+    r.ct_arrears = ct_arrears - to_debt
+    r.ea_recovered += to_debt
+    r.ct_paid += to_debt
     acc[M.EA_FEES_PAID] += to_compliance + to_fees
     acc[M.EA_DEBT_RECOVERED] += to_debt
     acc[M.CT_PAID] += to_debt
 
 
 @njit(cache=True, inline="always")
-def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
+def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
     """Phases 1-3: life events and crises, the week's money, and demand for services."""
     # -- 1. life events
-    before = int(c.domains[i])
-    stress = float(c.stress[i])
-    rent = int(c.rent[i])
-    rent_arrears = int(c.rent_arrears[i])
-    domains = life_events(before, stress, rent_arrears, rent, c.case[i] == Case.WORKING,
+    before = int(r.domains)
+    stress = float(r.stress)
+    rent = int(r.rent)
+    rent_arrears = int(r.rent_arrears)
+    domains = life_events(before, stress, rent_arrears, rent, r.case == Case.WORKING,
                           seed, week, i, p)
     onset = domains & ~before
     acc[M.JOB_LOSSES] += (onset & Domain.WORK) != 0
@@ -118,7 +118,7 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     acc[M.CARING_CRISES] += (onset & Domain.CARING) != 0
     acc[M.HOUSING_TROUBLES] += (onset & Domain.HOUSING) != 0
     cost = 0
-    homeless = int(c.homeless_weeks[i])
+    homeless = int(r.homeless_weeks)
     if homeless > 0:
         homeless -= 1
     elif evicted(domains, rent_arrears, rent, uniform(seed, week, i, Purpose.EVICTION), p):
@@ -133,24 +133,24 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
         ae = pence(p.costs_ae_attendance)
         acc[M.COST_HEALTH] += ae
         cost += ae
-    c.domains[i] = domains
-    c.homeless_weeks[i] = homeless
+    r.domains = domains
+    r.homeless_weeks = homeless
 
     # -- 2. money: income in; essentials, rent, council tax, plans and debts out
-    household = int(c.household[i])
-    earned, entitled, cts_entitled = entitlements(c, i, domains, p)
-    award = int(c.award[i])
-    cts = min(int(c.cts_award[i]), ct_gross(int(c.band[i]), p))
-    liability = net_liability(c, i, p)
-    housed_rent = rent_due(c, i)
-    status = int(c.status[i])
-    stage = int(c.stage[i])
-    engagement = float(c.engagement[i])
-    cash = int(c.savings[i]) + earned + award
+    household = int(r.household)
+    earned, entitled, cts_entitled = entitlements(r, domains, p)
+    award = int(r.award)
+    cts = min(int(r.cts_award), ct_gross(int(r.band), p))
+    liability = net_liability(r, p)
+    housed_rent = rent_due(r)
+    status = int(r.status)
+    stage = int(r.stage)
+    engagement = float(r.engagement)
+    cash = int(r.savings) + earned + award
     if (status & Status.ATTACHMENT) != 0 and award > 0:
-        deducted = min(pence(p.recovery_attachment), award, int(c.ct_arrears[i]))
+        deducted = min(pence(p.recovery_attachment), award, int(r.ct_arrears))
         cash -= deducted
-        pay_council(c, i, deducted, acc)
+        pay_council(r, deducted, acc)
     living = living_costs(household, p)
     from_cash = pay(cash, living)
     cash -= from_cash
@@ -159,23 +159,23 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     arrears_due = other_debt_repayment(rent_arrears, p) if homeless == 0 else 0
     rent_paid = pay(cash, housed_rent + arrears_due)
     cash -= rent_paid
-    c.rent_arrears[i] = rent_arrears + housed_rent - rent_paid
-    c.ct_arrears[i] += liability
+    r.rent_arrears = rent_arrears + housed_rent - rent_paid
+    r.ct_arrears += liability
     if uniform(seed, week, i, Purpose.LAPSE) >= p.life_lapse * (1.0 - engagement):
         instalment = pay(cash, liability)
         cash -= instalment
-        pay_council(c, i, instalment, acc)
-    stage_weeks = int(c.stage_weeks[i])
-    misses = int(c.plan_misses[i])
+        pay_council(r, instalment, acc)
+    stage_weeks = int(r.stage_weeks)
+    misses = int(r.plan_misses)
     if (status & Status.ON_PLAN) != 0:
-        due = min(int(c.plan_instalment[i]), owed_on_ct(c, i))
+        due = min(int(r.plan_instalment), owed_on_ct(r))
         if cash >= due:
             cash -= due
             misses = 0
             if is_enforcement(stage):
-                pay_enforcement(c, i, due, acc)
+                pay_enforcement(r, due, acc)
             else:
-                pay_council(c, i, due, acc)
+                pay_council(r, due, acc)
         else:
             misses += 1
             if misses >= p.recovery_plan_misses_to_break:
@@ -184,13 +184,13 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
                 if stage != Stage.ENFORCEMENT:  # visits simply resume
                     stage_weeks = _STAGE_WEEKS_CAP  # a broken plan escalates at once
                 acc[M.PLANS_BROKEN] += 1
-    other_debt = int(c.other_debt[i]) + borrowed
+    other_debt = int(r.other_debt) + borrowed
     repaid = pay(cash, other_debt_repayment(other_debt, p))
     cash -= repaid
-    c.other_debt[i] = other_debt - repaid
-    c.savings[i] = cash
-    c.plan_misses[i] = misses
-    c.stage_weeks[i] = stage_weeks
+    r.other_debt = other_debt - repaid
+    r.savings = cash
+    r.plan_misses = misses
+    r.stage_weeks = stage_weeks
     acc[M.EARNINGS] += earned
     acc[M.BENEFITS_PAID] += award
     acc[M.BENEFITS_ENTITLED] += entitled
@@ -207,108 +207,108 @@ def life_money_demand(c, i: int, p, seed: int, week: int, acc) -> None:
     status &= ~Status.RESPONDED
     awaiting = (status & (Status.ON_PLAN | Status.PAUSED)) == 0
     if awaiting and stage_weeks == 0 and Stage.REMINDER <= stage <= Stage.COMPLIANCE:
-        chance = letter_response_chance(stage, engagement, float(c.trust[i]), stress, p)
+        chance = letter_response_chance(stage, engagement, float(r.trust), stress, p)
         if uniform(seed, week, i, Purpose.RESPOND) < chance:
             status |= Status.RESPONDED
             acc[M.RESPONSES] += 1
             contact = pence(p.costs_phone_contact)
             acc[M.COST_REVENUES] += contact
             cost += contact
-    claim = int(c.claim[i])
+    claim = int(r.claim)
     if claim == Claim.NONE:
         if award == 0 and cts == 0 and (entitled > 0 or cts_entitled > 0):
             if uniform(seed, week, i, Purpose.CLAIM) < p.benefits_claim * engagement:
                 claim = Claim.PENDING.value
-                c.claim_week[i] = week
+                r.claim_week = week
                 acc[M.CLAIMS] += 1
         elif benefits_wrong(award, entitled, cts, cts_entitled, p):
             if uniform(seed, week, i, Purpose.REPORT) < p.benefits_report_change * engagement:
                 claim = Claim.PENDING.value
-                c.claim_week[i] = week
+                r.claim_week = week
                 acc[M.CHANGES_REPORTED] += 1
-    elif week - int(c.claim_week[i]) >= p.benefits_chase_after_weeks:
+    elif week - int(r.claim_week) >= p.benefits_chase_after_weeks:
         if uniform(seed, week, i, Purpose.CHASE) < p.benefits_chase:
             acc[M.CHASES] += 1
             contact = pence(p.costs_phone_contact)
             acc[M.COST_BENEFITS] += contact
             cost += contact
     acc[M.WRONG_BENEFITS] += benefits_wrong(award, entitled, cts, cts_entitled, p)
-    c.claim[i] = claim
-    c.status[i] = status
-    c.public_cost[i] += cost
+    r.claim = claim
+    r.status = status
+    r.public_cost += cost
 
 
 @njit(cache=True, inline="always")
-def end_enforcement_case(c, i: int, acc) -> None:
+def end_enforcement_case(r, acc) -> None:
     """Tally an agent's case as it ends; fees still unpaid are written off."""
-    if c.ea_placed[i] > 0:
-        acc[M.EA_CLOSED_PLACED] += c.ea_placed[i]
-        acc[M.EA_CLOSED_RECOVERED] += c.ea_recovered[i]
-    acc[M.EA_FEES_WRITTEN_OFF] += c.ea_compliance_due[i] + c.ea_fees_due[i]
-    c.ea_compliance_due[i] = 0
-    c.ea_fees_due[i] = 0
-    c.ea_placed[i] = 0
-    c.ea_recovered[i] = 0
+    if r.ea_placed > 0:
+        acc[M.EA_CLOSED_PLACED] += r.ea_placed
+        acc[M.EA_CLOSED_RECOVERED] += r.ea_recovered
+    acc[M.EA_FEES_WRITTEN_OFF] += r.ea_compliance_due + r.ea_fees_due
+    r.ea_compliance_due = 0
+    r.ea_fees_due = 0
+    r.ea_placed = 0
+    r.ea_recovered = 0
 
 
 @njit(cache=True, inline="always")
-def agree_plan(c, i: int, owed: int, affordability: float, p, acc) -> None:
-    domains = int(c.domains[i])
-    earned = earnings(int(c.earnings_capacity[i]), domains, p)
-    surplus = weekly_surplus(int(c.household[i]), earned, int(c.award[i]), rent_due(c, i),
-                             net_liability(c, i, p), p)
-    c.plan_instalment[i] = plan_instalment(owed, surplus, affordability, p)
-    c.plan_misses[i] = 0
-    c.status[i] |= Status.ON_PLAN
+def agree_plan(r, owed: int, affordability: float, p, acc) -> None:
+    domains = int(r.domains)
+    earned = earnings(int(r.earnings_capacity), domains, p)
+    surplus = weekly_surplus(int(r.household), earned, int(r.award), rent_due(r),
+                             net_liability(r, p), p)
+    r.plan_instalment = plan_instalment(owed, surplus, affordability, p)
+    r.plan_misses = 0
+    r.status |= Status.ON_PLAN
     acc[M.PLANS_AGREED] += 1
 
 
 @njit(cache=True, inline="always")
-def recovery(c, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
+def recovery(r, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
     """Phase 5a: the council-tax recovery ladder. Returns (public cost, threatened)."""
     cost = 0
     threatened = False
-    stage = int(c.stage[i])
-    owed = owed_on_ct(c, i)
+    stage = int(r.stage)
+    owed = owed_on_ct(r)
     letter = pence(p.costs_letter)
     if stage != Stage.NONE and owed == 0:
-        end_enforcement_case(c, i, acc)
-        c.stage[i] = Stage.NONE
-        c.stage_weeks[i] = 0
-        c.status[i] &= ~(Status.ON_PLAN | Status.ATTACHMENT | Status.PAUSED)
+        end_enforcement_case(r, acc)
+        r.stage = Stage.NONE
+        r.stage_weeks = 0
+        r.status &= ~(Status.ON_PLAN | Status.ATTACHMENT | Status.PAUSED)
         return cost, threatened
     if stage == Stage.NONE:
-        liability = net_liability(c, i, p)
+        liability = net_liability(r, p)
         if owed > 0 and owed >= p.council_tax_flag_weeks_owed * max(liability, 1):
-            c.stage[i] = Stage.REMINDER
-            c.stage_weeks[i] = 0
-            c.status[i] |= Status.FLAGGED
+            r.stage = Stage.REMINDER
+            r.stage_weeks = 0
+            r.status |= Status.FLAGGED
             acc[M.REMINDERS] += 1
             acc[M.COST_REVENUES] += letter
             cost += letter
             offered = uniform(seed, week, i, Purpose.ROUTE) < p.regime_relational_share
-            if offered and (c.case[i] == Case.NONE or c.case[i] == Case.CLOSED):
-                c.case[i] = Case.WAITING
-                c.case_week[i] = week
-                c.status[i] |= Status.ROUTED
+            if offered and (r.case == Case.NONE or r.case == Case.CLOSED):
+                r.case = Case.WAITING
+                r.case_week = week
+                r.status |= Status.ROUTED
         return cost, threatened
 
-    if (c.status[i] & Status.RESPONDED) != 0:
-        if c.savings[i] >= owed:
+    if (r.status & Status.RESPONDED) != 0:
+        if r.savings >= owed:
             if is_enforcement(stage):
-                pay_enforcement(c, i, owed, acc)
+                pay_enforcement(r, owed, acc)
             else:
-                pay_council(c, i, owed, acc)
-            c.savings[i] -= owed
+                pay_council(r, owed, acc)
+            r.savings -= owed
             acc[M.PAID_IN_FULL] += 1
             return cost, threatened
         affordability = 0.0 if is_enforcement(stage) else p.regime_plan_affordability
-        agree_plan(c, i, owed, affordability, p, acc)
-    status = int(c.status[i])
+        agree_plan(r, owed, affordability, p, acc)
+    status = int(r.status)
     if (status & (Status.ON_PLAN | Status.PAUSED)) != 0 or stage == Stage.RETURNED:
         return cost, threatened
 
-    weeks = min(_STAGE_WEEKS_CAP, int(c.stage_weeks[i]) + 1)
+    weeks = min(_STAGE_WEEKS_CAP, int(r.stage_weeks) + 1)
     if weeks >= stage_weeks_allowed(stage, p):
         stage += 1
         weeks = 0
@@ -327,20 +327,20 @@ def recovery(c, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
             threatened = True
         elif stage == Stage.LIABILITY_ORDER:
             costs = pence(p.recovery_liability_order_costs)
-            c.ct_arrears[i] += costs
-            c.fees_charged[i] += costs
+            r.ct_arrears += costs
+            r.fees_charged += costs
             acc[M.LIABILITY_ORDERS] += 1
             acc[M.COURT_COSTS_ADDED] += costs
             acc[M.COST_REVENUES] += letter
             cost += letter
             threatened = True
         elif stage == Stage.COMPLIANCE:
-            placed = int(c.ct_arrears[i])
+            placed = int(r.ct_arrears)
             fee = pence(p.recovery_fee_compliance)
-            c.ea_placed[i] = placed
-            c.ea_recovered[i] = 0
-            c.ea_compliance_due[i] = fee
-            c.fees_charged[i] += fee
+            r.ea_placed = placed
+            r.ea_recovered = 0
+            r.ea_compliance_due = fee
+            r.fees_charged += fee
             acc[M.EA_REFERRALS] += 1
             acc[M.EA_PLACED] += placed
             acc[M.EA_FEES_CHARGED] += fee
@@ -349,90 +349,90 @@ def recovery(c, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
             cost += staff
             threatened = True
         elif stage == Stage.ENFORCEMENT:
-            fee = percent_fee(int(c.ea_placed[i]), p.recovery_fee_enforcement, p)
-            c.ea_fees_due[i] += fee
-            c.fees_charged[i] += fee
+            fee = percent_fee(int(r.ea_placed), p.recovery_fee_enforcement, p)
+            r.ea_fees_due += fee
+            r.fees_charged += fee
             acc[M.EA_FEES_CHARGED] += fee
         else:  # returned by the agent unpaid: deductions from benefits instead
-            end_enforcement_case(c, i, acc)
-            c.status[i] |= Status.ATTACHMENT
-    c.stage[i] = stage
-    c.stage_weeks[i] = weeks
+            end_enforcement_case(r, acc)
+            r.status |= Status.ATTACHMENT
+    r.stage = stage
+    r.stage_weeks = weeks
     if stage == Stage.ENFORCEMENT:
         threatened = True
-        enforcement_visit(c, i, p, seed, week, acc)
+        enforcement_visit(r, i, p, seed, week, acc)
     return cost, threatened
 
 
 @njit(cache=True, inline="always")
-def enforcement_visit(c, i: int, p, seed: int, week: int, acc) -> None:
+def enforcement_visit(r, i: int, p, seed: int, week: int, acc) -> None:
     """A weekly visit: take what savings there are and agree a plan, or remove goods."""
     acc[M.EA_VISITS] += 1
     if uniform(seed, week, i, Purpose.EA_CONTACT) < p.recovery_visit_contact:
         acc[M.RESPONSES] += 1
-        taken = min(pence(c.savings[i] * p.recovery_savings_taken), owed_on_ct(c, i))
-        pay_enforcement(c, i, taken, acc)
-        c.savings[i] -= taken
-        owed = owed_on_ct(c, i)
+        taken = min(pence(r.savings * p.recovery_savings_taken), owed_on_ct(r))
+        pay_enforcement(r, taken, acc)
+        r.savings -= taken
+        owed = owed_on_ct(r)
         if owed > 0:
-            agree_plan(c, i, owed, 0.0, p, acc)
+            agree_plan(r, owed, 0.0, p, acc)
     elif uniform(seed, week, i, Purpose.EA_SALE) < p.recovery_sale:
-        fee = percent_fee(int(c.ea_placed[i]), p.recovery_fee_sale, p)
-        c.ea_fees_due[i] += fee
-        c.fees_charged[i] += fee
+        fee = percent_fee(int(r.ea_placed), p.recovery_fee_sale, p)
+        r.ea_fees_due += fee
+        r.fees_charged += fee
         acc[M.EA_FEES_CHARGED] += fee
         acc[M.EA_SALES] += 1
-        goods = min(pence(p.recovery_goods_value), owed_on_ct(c, i))
+        goods = min(pence(p.recovery_goods_value), owed_on_ct(r))
         acc[M.GOODS_SOLD] += goods
-        pay_enforcement(c, i, goods, acc)
+        pay_enforcement(r, goods, acc)
 
 
 @njit(cache=True, inline="always")
-def close_case(c, i: int, acc) -> None:
-    c.case[i] = Case.CLOSED
-    c.caseworker[i] = -1
-    c.status[i] &= ~Status.PAUSED
+def close_case(r, acc) -> None:
+    r.case = Case.CLOSED
+    r.caseworker = -1
+    r.status &= ~Status.PAUSED
     acc[M.CASE_CLOSURES] += 1
 
 
 @njit(cache=True, inline="always")
-def casework(c, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float]:
+def casework(r, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float]:
     """Phase 5b: relational casework. Returns (public cost, relationship held)."""
-    case = int(c.case[i])
-    if case == Case.WAITING and c.stage[i] == Stage.NONE:
-        c.case[i] = Case.NONE  # the arrears cleared before a worker was free
+    case = int(r.case)
+    if case == Case.WAITING and r.stage == Stage.NONE:
+        r.case = Case.NONE  # the arrears cleared before a worker was free
         return 0, 0.0
     if not case_is_open(case):
         return 0, 0.0
     cost = pence(p.relational_hours_per_case * p.costs_relational_hour)
     acc[M.COST_RELATIONAL] += cost
-    trust = float(c.trust[i])
+    trust = float(r.trust)
     if case == Case.OUTREACH:
-        if outreach_succeeds(trust, float(c.stress[i]),
+        if outreach_succeeds(trust, float(r.stress),
                              uniform(seed, week, i, Purpose.OUTREACH), p):
-            c.case[i] = Case.ENGAGED
+            r.case = Case.ENGAGED
             acc[M.CASES_ENGAGED] += 1
             visit = pence(p.costs_face_to_face_contact)
             acc[M.COST_RELATIONAL] += visit
             cost += visit
             if uniform(seed, week, i, Purpose.PAUSE) < p.regime_pause_enforcement:
-                c.status[i] |= Status.PAUSED
+                r.status |= Status.PAUSED
     else:
-        relationship = relationship_step(float(c.relationship[i]),
-                                         skill[int(c.caseworker[i])], trust, p)
-        c.relationship[i] = relationship
+        relationship = relationship_step(float(r.relationship),
+                                         skill[int(r.caseworker)], trust, p)
+        r.relationship = relationship
         if case == Case.ENGAGED and relationship >= p.relational_discovery_threshold:
-            find_causes(c, i, p, seed, week, acc)
-        elif case == Case.WORKING and c.stable_weeks[i] >= p.relational_close_after_stable_weeks:
-            close_case(c, i, acc)
-    if case_is_open(int(c.case[i])) and week - int(c.case_week[i]) >= p.relational_max_case_weeks:
-        close_case(c, i, acc)
-    held = float(c.relationship[i]) if case_is_open(int(c.case[i])) else 0.0
+            find_causes(r, i, p, seed, week, acc)
+        elif case == Case.WORKING and r.stable_weeks >= p.relational_close_after_stable_weeks:
+            close_case(r, acc)
+    if case_is_open(int(r.case)) and week - int(r.case_week) >= p.relational_max_case_weeks:
+        close_case(r, acc)
+    held = float(r.relationship) if case_is_open(int(r.case)) else 0.0
     return cost, held
 
 
 @njit(cache=True, inline="always")
-def find_causes(c, i: int, p, seed: int, week: int, acc) -> None:
+def find_causes(r, i: int, p, seed: int, week: int, acc) -> None:
     """The relationship is strong enough to hear what is really going on: act on all of it.
 
     Wrong or unclaimed benefits go to the in-team specialist (queued for next week's
@@ -440,69 +440,69 @@ def find_causes(c, i: int, p, seed: int, week: int, acc) -> None:
     life domain gets connected help (the recovery boost while the case works).
     """
     acc[M.CAUSES_FOUND] += 1
-    c.status[i] |= Status.CAUSES_FOUND
-    _, entitled, cts_entitled = entitlements(c, i, int(c.domains[i]), p)
-    c.case[i] = Case.WORKING
-    if benefits_wrong(int(c.award[i]), entitled, int(c.cts_award[i]), cts_entitled, p):
+    r.status |= Status.CAUSES_FOUND
+    _, entitled, cts_entitled = entitlements(r, int(r.domains), p)
+    r.case = Case.WORKING
+    if benefits_wrong(int(r.award), entitled, int(r.cts_award), cts_entitled, p):
         if uniform(seed, week, i, Purpose.SPECIALIST) < p.regime_specialist_share:
-            c.case[i] = Case.FIX_QUEUED
-        elif c.claim[i] != Claim.PENDING:
-            c.claim[i] = Claim.PENDING
-            c.claim_week[i] = week
+            r.case = Case.FIX_QUEUED
+        elif r.claim != Claim.PENDING:
+            r.claim = Claim.PENDING
+            r.claim_week = week
             acc[M.CLAIMS] += 1
-    owed = owed_on_ct(c, i)
-    if owed > 0 and not is_enforcement(int(c.stage[i])):
-        agree_plan(c, i, owed, p.regime_plan_affordability, p, acc)
+    owed = owed_on_ct(r)
+    if owed > 0 and not is_enforcement(int(r.stage)):
+        agree_plan(r, owed, p.regime_plan_affordability, p, acc)
 
 
 @njit(cache=True, inline="always")
-def services_and_wellbeing(c, skill, i: int, p, seed: int, week: int, acc) -> None:
+def services_and_wellbeing(r, skill, i: int, p, seed: int, week: int, acc) -> None:
     """Phases 5-6 for one citizen: service effects, then stress, trust and wellbeing."""
-    ladder_cost, threatened = recovery(c, i, p, seed, week, acc)
-    case_cost, held = casework(c, skill, i, p, seed, week, acc)
-    c.public_cost[i] += ladder_cost + case_cost
-    domains = int(c.domains[i])
-    earned = earnings(int(c.earnings_capacity[i]), domains, p)
-    owed = owed_on_ct(c, i)
-    debt = owed + int(c.rent_arrears[i]) + int(c.other_debt[i])
-    stress = stress_step(float(c.stress[i]), debt, earned + int(c.award[i]), domains,
+    ladder_cost, threatened = recovery(r, i, p, seed, week, acc)
+    case_cost, held = casework(r, skill, i, p, seed, week, acc)
+    r.public_cost += ladder_cost + case_cost
+    domains = int(r.domains)
+    earned = earnings(int(r.earnings_capacity), domains, p)
+    owed = owed_on_ct(r)
+    debt = owed + int(r.rent_arrears) + int(r.other_debt)
+    stress = stress_step(float(r.stress), debt, earned + int(r.award), domains,
                          threatened, held, p)
-    trust = trust_step(float(c.trust[i]), threatened, held > 0.0, p)
-    wellbeing = wellbeing_step(float(c.wellbeing[i]), stress, domains, p)
-    c.stress[i] = stress
-    c.trust[i] = trust
-    c.wellbeing[i] = wellbeing
-    status = int(c.status[i])
+    trust = trust_step(float(r.trust), threatened, held > 0.0, p)
+    wellbeing = wellbeing_step(float(r.wellbeing), stress, domains, p)
+    r.stress = stress
+    r.trust = trust
+    r.wellbeing = wellbeing
+    status = int(r.status)
     on_plan = (status & Status.ON_PLAN) != 0
     if is_stable(domains, stress, owed, on_plan, p):
-        c.stable_weeks[i] = min(65535, int(c.stable_weeks[i]) + 1)
+        r.stable_weeks = min(65535, int(r.stable_weeks) + 1)
     else:
-        c.stable_weeks[i] = 0
-    tally_state(c, i, p, acc)
+        r.stable_weeks = 0
+    tally_state(r, p, acc)
 
 
 @njit(cache=True, inline="always")
-def tally_state(c, i: int, p, acc) -> None:
+def tally_state(r, p, acc) -> None:
     """Phase 6: add this citizen's end-of-week state to the aggregates."""
-    status = int(c.status[i])
-    stage = int(c.stage[i])
-    case = int(c.case[i])
-    acc[M.IN_WORK] += (c.domains[i] & Domain.WORK) == 0
-    acc[M.IN_CT_ARREARS] += c.ct_arrears[i] > 0
+    status = int(r.status)
+    stage = int(r.stage)
+    case = int(r.case)
+    acc[M.IN_WORK] += (r.domains & Domain.WORK) == 0
+    acc[M.IN_CT_ARREARS] += r.ct_arrears > 0
     acc[M.IN_ENFORCEMENT] += is_enforcement(stage)
     acc[M.ON_PLAN] += (status & Status.ON_PLAN) != 0
-    acc[M.HOMELESS] += c.homeless_weeks[i] > 0
+    acc[M.HOMELESS] += r.homeless_weeks > 0
     flagged = (status & Status.FLAGGED) != 0
     acc[M.FLAGGED] += flagged
-    acc[M.TURNED_AROUND] += flagged and c.stable_weeks[i] >= p.outcomes_turned_around_weeks
+    acc[M.TURNED_AROUND] += flagged and r.stable_weeks >= p.outcomes_turned_around_weeks
     acc[M.ACTIVE_CASES] += case_is_open(case)
     acc[M.WAITING_CASES] += case == Case.WAITING
-    acc[M.CT_ARREARS_TOTAL] += c.ct_arrears[i]
-    acc[M.EA_FEES_OWED_TOTAL] += c.ea_compliance_due[i] + c.ea_fees_due[i]
-    acc[M.RENT_ARREARS_TOTAL] += c.rent_arrears[i]
-    acc[M.OTHER_DEBT_TOTAL] += c.other_debt[i]
-    acc[M.SAVINGS_TOTAL] += c.savings[i]
-    acc[M.STRESS_MICRO] += pence(float(c.stress[i]) * MICRO)
-    acc[M.WELLBEING_MICRO] += pence(float(c.wellbeing[i]) * MICRO)
-    acc[M.TRUST_MICRO] += pence(float(c.trust[i]) * MICRO)
+    acc[M.CT_ARREARS_TOTAL] += r.ct_arrears
+    acc[M.EA_FEES_OWED_TOTAL] += r.ea_compliance_due + r.ea_fees_due
+    acc[M.RENT_ARREARS_TOTAL] += r.rent_arrears
+    acc[M.OTHER_DEBT_TOTAL] += r.other_debt
+    acc[M.SAVINGS_TOTAL] += r.savings
+    acc[M.STRESS_MICRO] += pence(float(r.stress) * MICRO)
+    acc[M.WELLBEING_MICRO] += pence(float(r.wellbeing) * MICRO)
+    acc[M.TRUST_MICRO] += pence(float(r.trust) * MICRO)
 

@@ -10,7 +10,7 @@ from placesim.engine import kernels
 from placesim.engine.metrics import N_METRICS
 from placesim.engine.params import pack
 from placesim.engine.rng import Purpose, uniform
-from placesim.engine.state import Citizens, empty_citizens
+from placesim.engine.state import empty_citizens
 from placesim.scenario import Scenario
 
 PER_10K = 10_000
@@ -30,7 +30,7 @@ def worker_skills(seed: int, team: int, n: int) -> np.ndarray:
 
 
 class Engine:
-    """Population arrays, workforce and parameters, with one method per week.
+    """Population, workforce and parameters, with one method per week.
 
     ``levers`` are the regime's continuous levers (see ``scenario.fields.REGIME_LEVERS``).
     Citizens and weeks come from the scenario's ``place`` section.
@@ -44,7 +44,7 @@ class Engine:
         self.seed = int(scenario.get("place.seed"))
         self.n = int(scenario.get("place.citizens"))
         self.week = 0
-        self.citizens: Citizens = empty_citizens(self.n)
+        self.citizens = empty_citizens(self.n)
         kernels.initialise(self.citizens, self.params, self.seed)
         v = scenario.values
         n_assessors = team_size(v["benefits"]["assessors_per_10k"], self.n)

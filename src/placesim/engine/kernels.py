@@ -1,9 +1,9 @@
 """numba kernels of the fast scheduler: the week's phases over the whole population.
 
-Each parallel loop calls one block function per block: ``c.x[i] = ...`` written directly
-in a ``prange`` body, or in a function inlined into it, is silently lost by numba 0.68
-when ``c`` is a namedtuple of arrays. Inside the block function the per-citizen phase
-functions are inlined, which saves copying the namedtuple on every call (1.7x faster). Per-citizen phases run over fixed blocks of ``BLOCK`` citizens in parallel; each block
+The population is one structured array of packed citizen records. A record is passed to
+a function as a pointer, without the reference counting that numba does for each array
+it passes (a namedtuple of 35 arrays cost some 2,400 reference-count calls per
+citizen-week), and one citizen's fields sit together in memory. Per-citizen phases run over fixed blocks of ``BLOCK`` citizens in parallel; each block
 adds into its own row of ``partials``, and rows are summed afterwards. All aggregates
 are integers, so totals are exact and the same whatever the thread count or block size.
 Service allocation is serial and ordered by explicit keys (queue week, then citizen id),
@@ -43,53 +43,54 @@ def n_blocks(n: int) -> int:
 
 
 @njit(cache=True)
-def _life_money_demand_block(c, b: int, p, seed: int, week: int, acc) -> None:
+def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc) -> None:
     acc[:] = 0
-    for i in range(b * BLOCK, min(c.household.shape[0], (b + 1) * BLOCK)):
-        life_money_demand(c, i, p, seed, week, acc)
+    for i in range(b * BLOCK, min(pop.shape[0], (b + 1) * BLOCK)):
+        life_money_demand(pop[i], i, p, seed, week, acc)
 
 
 @njit(cache=True)
-def _services_block(c, skill, b: int, p, seed: int, week: int, acc) -> None:
+def _services_block(pop, skill, b: int, p, seed: int, week: int, acc) -> None:
     acc[:] = 0
-    for i in range(b * BLOCK, min(c.household.shape[0], (b + 1) * BLOCK)):
-        services_and_wellbeing(c, skill, i, p, seed, week, acc)
+    for i in range(b * BLOCK, min(pop.shape[0], (b + 1) * BLOCK)):
+        services_and_wellbeing(pop[i], skill, i, p, seed, week, acc)
 
 
 @njit(parallel=True, cache=True)
-def life_money_demand_pass(c, params, seed: int, week: int, partials) -> None:
-    """Phases 1-3 for every citizen."""
+def life_money_demand_pass(pop, params, seed: int, week: int, partials) -> None:
+    """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        _life_money_demand_block(c, b, params[0], seed, week, partials[b])
+        _life_money_demand_block(pop, b, params[0], seed, week, partials[b])
 
 
 @njit(parallel=True, cache=True)
-def services_pass(c, skill, params, seed: int, week: int, partials) -> None:
+def services_pass(pop, skill, params, seed: int, week: int, partials) -> None:
     """Phases 5-6 for every citizen."""
     for b in prange(partials.shape[0]):
-        _services_block(c, skill, b, params[0], seed, week, partials[b])
+        _services_block(pop, skill, b, params[0], seed, week, partials[b])
 
 
 # ---------------------------------------------------------------- phase 4: allocation
 
 
 @njit(cache=True)
-def _queue(c, week: int, lead_weeks: int, n_claims: int, n_fixes: int, n_waiting: int):
+def _queue(pop, week: int, lead_weeks: int, n_claims: int, n_fixes: int, n_waiting: int):
     """Citizens in each queue, ordered by (queue week, citizen id)."""
     claims = np.empty(n_claims, np.int64)
     fixes = np.empty(n_fixes, np.int64)
     waiting = np.empty(n_waiting, np.int64)
     a = b = d = 0
-    n = c.household.shape[0]
+    n = pop.shape[0]
     for i in range(n):
-        if c.claim[i] == Claim.PENDING and week - c.claim_week[i] >= lead_weeks:
-            claims[a] = c.claim_week[i] * np.int64(n) + i
+        r = pop[i]
+        if r.claim == Claim.PENDING and week - r.claim_week >= lead_weeks:
+            claims[a] = r.claim_week * np.int64(n) + i
             a += 1
-        if c.case[i] == Case.FIX_QUEUED:
-            fixes[b] = c.case_week[i] * np.int64(n) + i
+        if r.case == Case.FIX_QUEUED:
+            fixes[b] = r.case_week * np.int64(n) + i
             b += 1
-        elif c.case[i] == Case.WAITING:
-            waiting[d] = c.case_week[i] * np.int64(n) + i
+        elif r.case == Case.WAITING:
+            waiting[d] = r.case_week * np.int64(n) + i
             d += 1
     claims.sort()
     fixes.sort()
@@ -98,24 +99,24 @@ def _queue(c, week: int, lead_weeks: int, n_claims: int, n_fixes: int, n_waiting
 
 
 @njit(cache=True)
-def allocate(c, assessor_skill, caseload, params, seed: int, week: int,
+def allocate(pop, assessor_skill, caseload, params, seed: int, week: int,
              decision_capacity: int, fix_capacity: int, acc) -> None:
     """Phase 4: benefit decisions, specialist fixes and casework intake, within capacity."""
     p = params[0]
-    n = c.household.shape[0]
     lead = int(p.benefits_lead_weeks)
     caseload[:] = 0
     n_claims = n_fixes = n_waiting = 0
-    for i in range(n):
-        if case_is_open(c.case[i]):
-            caseload[c.caseworker[i]] += 1
-        if c.claim[i] == Claim.PENDING and week - c.claim_week[i] >= lead:
+    for i in range(pop.shape[0]):
+        r = pop[i]
+        if case_is_open(r.case):
+            caseload[r.caseworker] += 1
+        if r.claim == Claim.PENDING and week - r.claim_week >= lead:
             n_claims += 1
-        if c.case[i] == Case.FIX_QUEUED:
+        if r.case == Case.FIX_QUEUED:
             n_fixes += 1
-        elif c.case[i] == Case.WAITING:
+        elif r.case == Case.WAITING:
             n_waiting += 1
-    claims, fixes, waiting = _queue(c, week, lead, n_claims, n_fixes, n_waiting)
+    claims, fixes, waiting = _queue(pop, week, lead, n_claims, n_fixes, n_waiting)
 
     n_assessors = assessor_skill.shape[0]
     decision_cost = pence(p.benefits_hours_per_decision * p.costs_benefits_hour)
@@ -124,8 +125,8 @@ def allocate(c, assessor_skill, caseload, params, seed: int, week: int,
         skill = assessor_skill[rank % n_assessors]
         chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
         wrong = uniform(seed, week, i, Purpose.ASSESS_ERROR) < chance
-        decide(c, i, wrong, p)
-        c.public_cost[i] += decision_cost
+        decide(pop[i], wrong, p)
+        pop[i].public_cost += decision_cost
         acc[M.COST_BENEFITS] += decision_cost
         acc[M.DECISIONS] += 1
         acc[M.DECISION_ERRORS] += wrong
@@ -134,9 +135,10 @@ def allocate(c, assessor_skill, caseload, params, seed: int, week: int,
     for rank in range(min(fix_capacity, n_fixes)):
         i = fixes[rank]
         wrong = uniform(seed, week, i, Purpose.FIX_ACCURACY) >= p.relational_specialist_accuracy
-        decide(c, i, wrong, p)
-        c.case[i] = Case.WORKING
-        c.public_cost[i] += fix_cost
+        r = pop[i]
+        decide(r, wrong, p)
+        r.case = Case.WORKING
+        r.public_cost += fix_cost
         acc[M.COST_RELATIONAL] += fix_cost
         acc[M.SPECIALIST_FIXES] += 1
 
@@ -146,10 +148,11 @@ def allocate(c, assessor_skill, caseload, params, seed: int, week: int,
         if worker < 0:
             break
         caseload[worker] += 1
-        c.case[i] = Case.OUTREACH
-        c.caseworker[i] = worker
-        c.case_week[i] = week
-        c.relationship[i] = 0.0
+        r = pop[i]
+        r.case = Case.OUTREACH
+        r.caseworker = worker
+        r.case_week = week
+        r.relationship = 0.0
         acc[M.CASE_INTAKES] += 1
 
 
@@ -164,12 +167,12 @@ def _least_loaded(caseload, cap: int) -> int:
 
 
 @njit(cache=True)
-def decide(c, i: int, wrong: bool, p) -> None:
+def decide(r, wrong: bool, p) -> None:
     """Put a decided award in payment: right, or short by the error shortfall."""
-    _, entitled, cts_entitled = entitlements(c, i, int(c.domains[i]), p)
-    c.award[i] = decided_award(entitled, wrong, p.benefits_error_shortfall)
-    c.cts_award[i] = decided_award(cts_entitled, wrong, p.benefits_error_shortfall)
-    c.claim[i] = Claim.NONE
+    _, entitled, cts_entitled = entitlements(r, int(r.domains), p)
+    r.award = decided_award(entitled, wrong, p.benefits_error_shortfall)
+    r.cts_award = decided_award(cts_entitled, wrong, p.benefits_error_shortfall)
+    r.claim = Claim.NONE
 
 
 # ---------------------------------------------------------------- initialisation
@@ -196,14 +199,14 @@ def _pick(u: float, a: float, b: float, c: float) -> int:
 
 
 @njit(parallel=True, cache=True)
-def initialise(c, params, seed: int) -> None:
+def initialise(pop, params, seed: int) -> None:
     """Draw the starting population from the scenario's distributions."""
-    for i in prange(c.household.shape[0]):
-        initialise_citizen(c, i, params[0], seed)
+    for i in prange(pop.shape[0]):
+        initialise_citizen(pop[i], i, params[0], seed)
 
 
 @njit(cache=True)
-def initialise_citizen(c, i: int, p, seed: int) -> None:
+def initialise_citizen(r, i: int, p, seed: int) -> None:
     sd = math.sqrt(p.population_engagement_mean * (1.0 - p.population_engagement_mean)
                    / (p.population_engagement_concentration + 1.0))
     household = _pick(uniform(seed, 0, i, Purpose.INIT_HOUSEHOLD),
@@ -223,22 +226,22 @@ def initialise_citizen(c, i: int, p, seed: int) -> None:
             p.population_savings_sigma * _normal(seed, i, Purpose.INIT_SAVINGS)))
     engagement = p.population_engagement_mean + sd * _normal(
         seed, i, Purpose.INIT_ENGAGEMENT)
-    c.household[i] = household
-    c.band[i] = band
-    c.domains[i] = domains
-    c.earnings_capacity[i] = min(capacity, 2_000_000_000)
-    c.rent[i] = min(rent, 2_000_000_000)
-    c.savings[i] = min(savings, 2_000_000_000)
-    c.engagement[i] = min(0.99, max(0.01, engagement))
-    c.trust[i] = p.population_trust_initial
-    c.wellbeing[i] = 10.0 - (0 if employed else 1)
-    c.caseworker[i] = -1
+    r.household = household
+    r.band = band
+    r.domains = domains
+    r.earnings_capacity = min(capacity, 2_000_000_000)
+    r.rent = min(rent, 2_000_000_000)
+    r.savings = min(savings, 2_000_000_000)
+    r.engagement = min(0.99, max(0.01, engagement))
+    r.trust = p.population_trust_initial
+    r.wellbeing = 10.0 - (0 if employed else 1)
+    r.caseworker = -1
     earned = earnings(capacity, domains, p)
     entitled = cash_entitlement(household, earned, rent, p)
     cts_entitled = cts_entitlement(household, earned, band, p)
     claims = uniform(seed, 0, i, Purpose.INIT_CLAIM) < p.population_takeup_initial
     if claims and (entitled > 0 or cts_entitled > 0):
         wrong = uniform(seed, 0, i, Purpose.INIT_AWARD_ERROR) < p.benefits_error_rate
-        c.award[i] = decided_award(entitled, wrong, p.benefits_error_shortfall)
-        c.cts_award[i] = min(decided_award(cts_entitled, wrong,
+        r.award = decided_award(entitled, wrong, p.benefits_error_shortfall)
+        r.cts_award = min(decided_award(cts_entitled, wrong,
                                            p.benefits_error_shortfall), ct_gross(band, p))

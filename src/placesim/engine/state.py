@@ -1,5 +1,9 @@
-"""The population as a structure of arrays: one numpy array per citizen field.
+"""The population: one packed record per citizen, all citizens in one numpy array.
 
+Each column is reachable as ``population["field"]`` (a strided view), and a record
+``population[i]`` is one citizen's whole state: numba passes it to the per-citizen
+functions as a pointer, and a Mesa agent can hold one as its own state. The rules touch
+most fields of a citizen every week, so keeping them together costs no memory traffic.
 Money is held in whole pence (int32: up to 21 million pounds a citizen) so that every
 sum is exact, money is conserved to the penny and totals do not depend on the order in
 which citizens are added up. Bit flags and small codes are uint8/uint16. The same field
@@ -8,7 +12,6 @@ list defines the per-citizen Parquet output.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from enum import IntEnum
 
 import numpy as np
@@ -105,12 +108,10 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("relationship", np.float32, "strength of the relationship with a caseworker, 0-1"),
 )
 
-Citizens = namedtuple("Citizens", [name for name, _, _ in CITIZEN_FIELDS])
-Citizens.__doc__ = "Structure of arrays, one per citizen field (see CITIZEN_FIELDS)."
-
-BYTES_PER_CITIZEN = sum(np.dtype(t).itemsize for _, t, _ in CITIZEN_FIELDS)
+CITIZEN_DTYPE = np.dtype([(name, dtype) for name, dtype, _ in CITIZEN_FIELDS], align=False)
+BYTES_PER_CITIZEN = CITIZEN_DTYPE.itemsize
 
 
-def empty_citizens(n: int) -> Citizens:
-    """Zeroed arrays for ``n`` citizens."""
-    return Citizens(*(np.zeros(n, dtype=t) for _, t, _ in CITIZEN_FIELDS))
+def empty_citizens(n: int) -> np.ndarray:
+    """A zeroed population of ``n`` packed citizen records."""
+    return np.zeros(n, dtype=CITIZEN_DTYPE)
