@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import placesim.scenario
 from placesim.engine import rules
 from placesim.engine.params import pack
-from placesim.engine.rng import Purpose, uniform
+from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.state import Case, Domain, Stage
 
 HYPOTHESIS = settings(deadline=None, max_examples=200)
@@ -531,11 +531,11 @@ def test_life_events_certain_onset_and_certain_recovery():
                     "life.caring_recovery": 0.0, "life.housing_recovery": 0.0,
                     "relational.recovery_boost": 0.0})
     for i in range(50):
-        assert rules.life_events(0, 0.0, 0, 10000, False, 7, 3, i, certain) == ALL_DOMAINS
-        assert rules.life_events(0, 1.0, 50000, 10000, False, 7, 3, i, never) == 0
-        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 7, 3, i, cured) == 0
-        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 7, 3, i, stuck) == ALL_DOMAINS
-    assert rules.life_events.py_func(0, 0.0, 0, 10000, False, 7, 3, 0, certain) == ALL_DOMAINS
+        assert rules.life_events(0, 0.0, 0, 10000, False, agent_key(7, 3, i), certain) == ALL_DOMAINS
+        assert rules.life_events(0, 1.0, 50000, 10000, False, agent_key(7, 3, i), never) == 0
+        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, agent_key(7, 3, i), cured) == 0
+        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, agent_key(7, 3, i), stuck) == ALL_DOMAINS
+    assert rules.life_events.py_func(0, 0.0, 0, 10000, False, agent_key(7, 3, 0), certain) == ALL_DOMAINS
 
 
 def test_life_events_uses_one_draw_per_domain_with_its_purpose():
@@ -562,7 +562,7 @@ def test_life_events_uses_one_draw_per_domain_with_its_purpose():
             if rules.domain_step(in_trouble, uniform(seed, week, i, purpose), onset, recovery,
                                  n - int(in_trouble), stress, extra, 0.0, p):
                 expected |= bit
-        got = rules.life_events(domains, stress, rent_arrears, rent, False, seed, week, i, p)
+        got = rules.life_events(domains, stress, rent_arrears, rent, False, agent_key(seed, week, i), p)
         assert got == expected
         seen.add(got)
     assert len(seen) > 8  # the draws really vary
@@ -575,13 +575,13 @@ def test_life_events_support_only_helps_and_arrears_only_hurt():
     more_recovered = False
     more_housing_trouble = False
     for i in range(2000):
-        alone = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, 3, 9, i, p)
-        helped = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, 3, 9, i, p)
+        alone = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, agent_key(3, 9, i), p)
+        helped = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, agent_key(3, 9, i), p)
         assert helped & ~alone == 0  # support never adds trouble
         more_recovered |= helped != alone
-        clear = rules.life_events(0, 0.2, 0, 10000, False, 3, 9, i, p)
-        owing = rules.life_events(0, 0.2, 80000, 10000, False, 3, 9, i, p)
-        calm = rules.life_events(0, 0.0, 0, 10000, False, 3, 9, i, p)
+        clear = rules.life_events(0, 0.2, 0, 10000, False, agent_key(3, 9, i), p)
+        owing = rules.life_events(0, 0.2, 80000, 10000, False, agent_key(3, 9, i), p)
+        calm = rules.life_events(0, 0.0, 0, 10000, False, agent_key(3, 9, i), p)
         assert clear & ~owing == 0      # rent arrears never remove trouble
         assert calm & ~clear == 0       # nor does stress
         more_housing_trouble |= bool(owing & Domain.HOUSING) and not clear & Domain.HOUSING
@@ -740,7 +740,7 @@ PARITY_CASES = [
     (rules.letter_response_chance, (Stage.SUMMONS, 0.63, 0.41, 0.27, P)),
     (rules.earnings, (45678, Domain.HEALTH | Domain.CARING, P)),
     (rules.domain_step, (False, 0.0123, 0.01, 0.04, 2, 0.37, 0.5, 0.0, P)),
-    (rules.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, 5, 17, 4242, P)),
+    (rules.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, agent_key(5, 17, 4242), P)),
     (rules.stress_step, (0.33, 70000, 12345, Domain.HOUSING, True, 0.5, P)),
     (rules.trust_step, (0.42, True, True, P)),
     (rules.wellbeing_step, (6.1, 0.37, Domain.WORK | Domain.HOUSING, P)),

@@ -1,8 +1,9 @@
 """One citizen's week, phase by phase, as the rules order it.
 
 Each function here takes one citizen's record ``r`` (a row of the population array, see
-``state.CITIZEN_DTYPE``) and its id ``i`` (which keys its random draws), calls the rules,
-updates the record and adds what happened to the int64 accumulator ``acc`` (indexed by
+``state.CITIZEN_DTYPE``) and its random key for the week (``rng.agent_key(seed, week,
+id)``; each draw from it is one more mixing round), calls the rules, updates the record
+and adds what happened to the int64 accumulator ``acc`` (indexed by
 :class:`~placesim.engine.metrics.M`). They touch no other citizen, so a kernel may run
 them for many citizens at once. The fast scheduler runs them compiled over the
 population; a Mesa agent runs the same functions through ``py_func`` on its own record.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from numba import njit
 
 from placesim.engine.metrics import MICRO, M
-from placesim.engine.rng import Purpose, uniform
+from placesim.engine.rng import Purpose, draw
 from placesim.engine.rules import (
     ae_attendance,
     case_is_open,
@@ -103,7 +104,7 @@ def pay_enforcement(r, amount: int, acc) -> None:
 
 
 @njit(cache=True, inline="always")
-def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
+def life_money_demand(r, key, p, week: int, acc) -> None:
     """Phases 1-3: life events and crises, the week's money, and demand for services."""
     # -- 1. life events
     before = int(r.domains)
@@ -111,7 +112,7 @@ def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
     rent = int(r.rent)
     rent_arrears = int(r.rent_arrears)
     domains = life_events(before, stress, rent_arrears, rent, r.case == Case.WORKING,
-                          seed, week, i, p)
+                          key, p)
     onset = domains & ~before
     acc[M.JOB_LOSSES] += (onset & Domain.WORK) != 0
     acc[M.ILLNESSES] += (onset & Domain.HEALTH) != 0
@@ -121,14 +122,14 @@ def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
     homeless = int(r.homeless_weeks)
     if homeless > 0:
         homeless -= 1
-    elif evicted(domains, rent_arrears, rent, uniform(seed, week, i, Purpose.EVICTION), p):
+    elif evicted(domains, rent_arrears, rent, draw(key, Purpose.EVICTION), p):
         homeless = int(p.life_homeless_weeks)
         acc[M.EVICTIONS] += 1
     if homeless > 0:
         ta = pence(p.costs_temporary_accommodation)
         acc[M.COST_HOUSING] += ta
         cost += ta
-    if ae_attendance(domains, stress, uniform(seed, week, i, Purpose.AE), p):
+    if ae_attendance(domains, stress, draw(key, Purpose.AE), p):
         acc[M.AE_ATTENDANCES] += 1
         ae = pence(p.costs_ae_attendance)
         acc[M.COST_HEALTH] += ae
@@ -161,7 +162,7 @@ def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
     cash -= rent_paid
     r.rent_arrears = rent_arrears + housed_rent - rent_paid
     r.ct_arrears += liability
-    if uniform(seed, week, i, Purpose.LAPSE) >= p.life_lapse * (1.0 - engagement):
+    if draw(key, Purpose.LAPSE) >= p.life_lapse * (1.0 - engagement):
         instalment = pay(cash, liability)
         cash -= instalment
         pay_council(r, instalment, acc)
@@ -208,7 +209,7 @@ def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
     awaiting = (status & (Status.ON_PLAN | Status.PAUSED)) == 0
     if awaiting and stage_weeks == 0 and Stage.REMINDER <= stage <= Stage.COMPLIANCE:
         chance = letter_response_chance(stage, engagement, float(r.trust), stress, p)
-        if uniform(seed, week, i, Purpose.RESPOND) < chance:
+        if draw(key, Purpose.RESPOND) < chance:
             status |= Status.RESPONDED
             acc[M.RESPONSES] += 1
             contact = pence(p.costs_phone_contact)
@@ -217,17 +218,17 @@ def life_money_demand(r, i: int, p, seed: int, week: int, acc) -> None:
     claim = int(r.claim)
     if claim == Claim.NONE:
         if award == 0 and cts == 0 and (entitled > 0 or cts_entitled > 0):
-            if uniform(seed, week, i, Purpose.CLAIM) < p.benefits_claim * engagement:
+            if draw(key, Purpose.CLAIM) < p.benefits_claim * engagement:
                 claim = Claim.PENDING.value
                 r.claim_week = week
                 acc[M.CLAIMS] += 1
         elif benefits_wrong(award, entitled, cts, cts_entitled, p):
-            if uniform(seed, week, i, Purpose.REPORT) < p.benefits_report_change * engagement:
+            if draw(key, Purpose.REPORT) < p.benefits_report_change * engagement:
                 claim = Claim.PENDING.value
                 r.claim_week = week
                 acc[M.CHANGES_REPORTED] += 1
     elif week - int(r.claim_week) >= p.benefits_chase_after_weeks:
-        if uniform(seed, week, i, Purpose.CHASE) < p.benefits_chase:
+        if draw(key, Purpose.CHASE) < p.benefits_chase:
             acc[M.CHASES] += 1
             contact = pence(p.costs_phone_contact)
             acc[M.COST_BENEFITS] += contact
@@ -264,7 +265,7 @@ def agree_plan(r, owed: int, affordability: float, p, acc) -> None:
 
 
 @njit(cache=True, inline="always")
-def recovery(r, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
+def recovery(r, key, p, week: int, acc) -> tuple[int, bool]:
     """Phase 5a: the council-tax recovery ladder. Returns (public cost, threatened)."""
     cost = 0
     threatened = False
@@ -286,7 +287,7 @@ def recovery(r, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
             acc[M.REMINDERS] += 1
             acc[M.COST_REVENUES] += letter
             cost += letter
-            offered = uniform(seed, week, i, Purpose.ROUTE) < p.regime_relational_share
+            offered = draw(key, Purpose.ROUTE) < p.regime_relational_share
             if offered and (r.case == Case.NONE or r.case == Case.CLOSED):
                 r.case = Case.WAITING
                 r.case_week = week
@@ -360,15 +361,15 @@ def recovery(r, i: int, p, seed: int, week: int, acc) -> tuple[int, bool]:
     r.stage_weeks = weeks
     if stage == Stage.ENFORCEMENT:
         threatened = True
-        enforcement_visit(r, i, p, seed, week, acc)
+        enforcement_visit(r, key, p, week, acc)
     return cost, threatened
 
 
 @njit(cache=True, inline="always")
-def enforcement_visit(r, i: int, p, seed: int, week: int, acc) -> None:
+def enforcement_visit(r, key, p, week: int, acc) -> None:
     """A weekly visit: take what savings there are and agree a plan, or remove goods."""
     acc[M.EA_VISITS] += 1
-    if uniform(seed, week, i, Purpose.EA_CONTACT) < p.recovery_visit_contact:
+    if draw(key, Purpose.EA_CONTACT) < p.recovery_visit_contact:
         acc[M.RESPONSES] += 1
         taken = min(pence(r.savings * p.recovery_savings_taken), owed_on_ct(r))
         pay_enforcement(r, taken, acc)
@@ -376,7 +377,7 @@ def enforcement_visit(r, i: int, p, seed: int, week: int, acc) -> None:
         owed = owed_on_ct(r)
         if owed > 0:
             agree_plan(r, owed, 0.0, p, acc)
-    elif uniform(seed, week, i, Purpose.EA_SALE) < p.recovery_sale:
+    elif draw(key, Purpose.EA_SALE) < p.recovery_sale:
         fee = percent_fee(int(r.ea_placed), p.recovery_fee_sale, p)
         r.ea_fees_due += fee
         r.fees_charged += fee
@@ -389,14 +390,14 @@ def enforcement_visit(r, i: int, p, seed: int, week: int, acc) -> None:
 
 @njit(cache=True, inline="always")
 def close_case(r, acc) -> None:
+    """Close a case; allocation releases the caseworker next week (see kernels._queues)."""
     r.case = Case.CLOSED
-    r.caseworker = -1
     r.status &= ~Status.PAUSED
     acc[M.CASE_CLOSURES] += 1
 
 
 @njit(cache=True, inline="always")
-def casework(r, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float]:
+def casework(r, skill, key, p, week: int, acc) -> tuple[int, float]:
     """Phase 5b: relational casework. Returns (public cost, relationship held)."""
     case = int(r.case)
     if case == Case.WAITING and r.stage == Stage.NONE:
@@ -409,20 +410,20 @@ def casework(r, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float
     trust = float(r.trust)
     if case == Case.OUTREACH:
         if outreach_succeeds(trust, float(r.stress),
-                             uniform(seed, week, i, Purpose.OUTREACH), p):
+                             draw(key, Purpose.OUTREACH), p):
             r.case = Case.ENGAGED
             acc[M.CASES_ENGAGED] += 1
             visit = pence(p.costs_face_to_face_contact)
             acc[M.COST_RELATIONAL] += visit
             cost += visit
-            if uniform(seed, week, i, Purpose.PAUSE) < p.regime_pause_enforcement:
+            if draw(key, Purpose.PAUSE) < p.regime_pause_enforcement:
                 r.status |= Status.PAUSED
     else:
         relationship = relationship_step(float(r.relationship),
                                          skill[int(r.caseworker)], trust, p)
         r.relationship = relationship
         if case == Case.ENGAGED and relationship >= p.relational_discovery_threshold:
-            find_causes(r, i, p, seed, week, acc)
+            find_causes(r, key, p, week, acc)
         elif case == Case.WORKING and r.stable_weeks >= p.relational_close_after_stable_weeks:
             close_case(r, acc)
     if case_is_open(int(r.case)) and week - int(r.case_week) >= p.relational_max_case_weeks:
@@ -432,7 +433,7 @@ def casework(r, skill, i: int, p, seed: int, week: int, acc) -> tuple[int, float
 
 
 @njit(cache=True, inline="always")
-def find_causes(r, i: int, p, seed: int, week: int, acc) -> None:
+def find_causes(r, key, p, week: int, acc) -> None:
     """The relationship is strong enough to hear what is really going on: act on all of it.
 
     Wrong or unclaimed benefits go to the in-team specialist (queued for next week's
@@ -444,7 +445,7 @@ def find_causes(r, i: int, p, seed: int, week: int, acc) -> None:
     _, entitled, cts_entitled = entitlements(r, int(r.domains), p)
     r.case = Case.WORKING
     if benefits_wrong(int(r.award), entitled, int(r.cts_award), cts_entitled, p):
-        if uniform(seed, week, i, Purpose.SPECIALIST) < p.regime_specialist_share:
+        if draw(key, Purpose.SPECIALIST) < p.regime_specialist_share:
             r.case = Case.FIX_QUEUED
         elif r.claim != Claim.PENDING:
             r.claim = Claim.PENDING
@@ -456,10 +457,10 @@ def find_causes(r, i: int, p, seed: int, week: int, acc) -> None:
 
 
 @njit(cache=True, inline="always")
-def services_and_wellbeing(r, skill, i: int, p, seed: int, week: int, acc) -> None:
+def services_and_wellbeing(r, skill, key, p, week: int, acc) -> None:
     """Phases 5-6 for one citizen: service effects, then stress, trust and wellbeing."""
-    ladder_cost, threatened = recovery(r, i, p, seed, week, acc)
-    case_cost, held = casework(r, skill, i, p, seed, week, acc)
+    ladder_cost, threatened = recovery(r, key, p, week, acc)
+    case_cost, held = casework(r, skill, key, p, week, acc)
     r.public_cost += ladder_cost + case_cost
     domains = int(r.domains)
     earned = earnings(int(r.earnings_capacity), domains, p)

@@ -57,7 +57,10 @@ class Engine:
                                      // v["benefits"]["hours_per_decision"])
         self.fix_capacity = int(n_specialists * v["relational"]["specialist_hours"]
                                 // v["relational"]["hours_per_fix"])
-        self.partials = np.zeros((kernels.n_blocks(self.n), N_METRICS), dtype=np.int64)
+        blocks = kernels.n_blocks(self.n)
+        self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
+        self.attention = np.zeros((blocks, kernels.BLOCK), dtype=np.int32)
+        self.attention_n = np.zeros(blocks, dtype=np.int64)
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
         """Change the regime from next week on (a policy switch)."""
@@ -67,10 +70,12 @@ class Engine:
         """Run one week, phase by phase; return the week's aggregates (int64, by ``M``)."""
         week, seed, c, p = self.week, self.seed, self.citizens, self.params
         totals = np.zeros(N_METRICS, dtype=np.int64)
-        kernels.life_money_demand_pass(c, p, seed, week, self.partials)
+        kernels.life_money_demand_pass(c, p, seed, week, self.partials, self.attention,
+                                       self.attention_n)
         totals += self.partials.sum(axis=0)
-        kernels.allocate(c, self.assessor_skill, self.caseload, p, seed, week,
-                         self.decision_capacity, self.fix_capacity, totals)
+        kernels.allocate(c, self.attention, self.attention_n, self.assessor_skill,
+                         self.caseload, p, seed, week, self.decision_capacity,
+                         self.fix_capacity, totals)
         kernels.services_pass(c, self.caseworker_skill, p, seed, week, self.partials)
         totals += self.partials.sum(axis=0)
         self.week += 1

@@ -1,6 +1,8 @@
 """numba kernels of the fast scheduler: the week's phases over the whole population.
 
-The population is one structured array of packed citizen records. A record is passed to
+Phase 4 looks only at the citizens that phase 3 listed as needing it (a pending claim
+past its lead time, a fix queued, a case waiting, a case just closed), so its cost
+follows the queues, not the population. The population is one structured array of packed citizen records. A record is passed to
 a function as a pointer, without the reference counting that numba does for each array
 it passes (a namedtuple of 35 arrays cost some 2,400 reference-count calls per
 citizen-week), and one citizen's fields sit together in memory. Per-citizen phases run over fixed blocks of ``BLOCK`` citizens in parallel; each block
@@ -23,9 +25,8 @@ from placesim.engine.citizen_week import (
     services_and_wellbeing,
 )
 from placesim.engine.metrics import M
-from placesim.engine.rng import Purpose, uniform
+from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.rules import (
-    case_is_open,
     decided_award,
     ct_gross,
     earnings,
@@ -43,24 +44,41 @@ def n_blocks(n: int) -> int:
 
 
 @njit(cache=True)
-def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc) -> None:
+def needs_allocation(r, week: int, p) -> bool:
+    """Whether phase 4 has anything to do for this citizen this week."""
+    return ((r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks)
+            or r.case == Case.FIX_QUEUED or r.case == Case.WAITING
+            or (r.case == Case.CLOSED and r.caseworker >= 0))
+
+
+@njit(cache=True)
+def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attention) -> int:
+    """Phases 1-3 for one block; lists in ``attention`` who needs phase 4, returns how many."""
     acc[:] = 0
+    listed = 0
     for i in range(b * BLOCK, min(pop.shape[0], (b + 1) * BLOCK)):
-        life_money_demand(pop[i], i, p, seed, week, acc)
+        r = pop[i]
+        life_money_demand(r, agent_key(seed, week, i), p, week, acc)
+        if needs_allocation(r, week, p):
+            attention[listed] = i
+            listed += 1
+    return listed
 
 
 @njit(cache=True)
 def _services_block(pop, skill, b: int, p, seed: int, week: int, acc) -> None:
     acc[:] = 0
     for i in range(b * BLOCK, min(pop.shape[0], (b + 1) * BLOCK)):
-        services_and_wellbeing(pop[i], skill, i, p, seed, week, acc)
+        services_and_wellbeing(pop[i], skill, agent_key(seed, week, i), p, week, acc)
 
 
 @njit(parallel=True, cache=True)
-def life_money_demand_pass(pop, params, seed: int, week: int, partials) -> None:
+def life_money_demand_pass(pop, params, seed: int, week: int, partials, attention,
+                           attention_n) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        _life_money_demand_block(pop, b, params[0], seed, week, partials[b])
+        attention_n[b] = _life_money_demand_block(pop, b, params[0], seed, week,
+                                                  partials[b], attention[b])
 
 
 @njit(parallel=True, cache=True)
@@ -74,53 +92,63 @@ def services_pass(pop, skill, params, seed: int, week: int, partials) -> None:
 
 
 @njit(cache=True)
-def _queue(pop, week: int, lead_weeks: int, n_claims: int, n_fixes: int, n_waiting: int):
-    """Citizens in each queue, ordered by (queue week, citizen id)."""
-    claims = np.empty(n_claims, np.int64)
-    fixes = np.empty(n_fixes, np.int64)
-    waiting = np.empty(n_waiting, np.int64)
-    a = b = d = 0
-    n = pop.shape[0]
-    for i in range(n):
-        r = pop[i]
-        if r.claim == Claim.PENDING and week - r.claim_week >= lead_weeks:
-            claims[a] = r.claim_week * np.int64(n) + i
-            a += 1
-        if r.case == Case.FIX_QUEUED:
-            fixes[b] = r.case_week * np.int64(n) + i
-            b += 1
-        elif r.case == Case.WAITING:
-            waiting[d] = r.case_week * np.int64(n) + i
-            d += 1
-    claims.sort()
-    fixes.sort()
-    waiting.sort()
-    return claims % n, fixes % n, waiting % n
+def _queues(pop, attention, attention_n, caseload, week: int, p):
+    """Sort the listed citizens into the three queues, keyed by (queue week, id).
+
+    Caseworkers of cases closed last week are released here, so their caseloads stay
+    exact without any cross-citizen write in the parallel passes.
+    """
+    total = attention_n.sum()
+    claims = np.empty(total, np.int64)
+    fixes = np.empty(total, np.int64)
+    waiting = np.empty(total, np.int64)
+    a = f = w = 0
+    n = np.int64(pop.shape[0])
+    for b in range(attention_n.shape[0]):
+        for k in range(attention_n[b]):
+            i = attention[b, k]
+            r = pop[i]
+            if r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks:
+                claims[a] = r.claim_week * n + i
+                a += 1
+            if r.case == Case.FIX_QUEUED:
+                fixes[f] = r.case_week * n + i
+                f += 1
+            elif r.case == Case.WAITING:
+                waiting[w] = r.case_week * n + i
+                w += 1
+            elif r.case == Case.CLOSED and r.caseworker >= 0:
+                caseload[r.caseworker] -= 1
+                r.caseworker = -1
+    return claims[:a], fixes[:f], waiting[:w]
 
 
 @njit(cache=True)
-def allocate(pop, assessor_skill, caseload, params, seed: int, week: int,
-             decision_capacity: int, fix_capacity: int, acc) -> None:
+def _first(keys, k: int, n: int):
+    """Citizen ids of the ``k`` smallest keys (key = queue week x n + id), in key order."""
+    if k < keys.shape[0]:
+        keys = np.partition(keys, k)[:k] if k > 0 else keys[:0]
+    return np.sort(keys) % n
+
+
+@njit(cache=True)
+def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed: int,
+             week: int, decision_capacity: int, fix_capacity: int, acc) -> None:
     """Phase 4: benefit decisions, specialist fixes and casework intake, within capacity."""
     p = params[0]
-    lead = int(p.benefits_lead_weeks)
-    caseload[:] = 0
-    n_claims = n_fixes = n_waiting = 0
-    for i in range(pop.shape[0]):
-        r = pop[i]
-        if case_is_open(r.case):
-            caseload[r.caseworker] += 1
-        if r.claim == Claim.PENDING and week - r.claim_week >= lead:
-            n_claims += 1
-        if r.case == Case.FIX_QUEUED:
-            n_fixes += 1
-        elif r.case == Case.WAITING:
-            n_waiting += 1
-    claims, fixes, waiting = _queue(pop, week, lead, n_claims, n_fixes, n_waiting)
+    n = pop.shape[0]
+    cap = int(p.relational_caseload_cap)
+    claim_keys, fix_keys, waiting_keys = _queues(pop, attention, attention_n, caseload, week, p)
+    free_places = 0
+    for w in range(caseload.shape[0]):
+        free_places += max(0, cap - caseload[w])
+    claims = _first(claim_keys, min(decision_capacity, claim_keys.shape[0]), n)
+    fixes = _first(fix_keys, min(fix_capacity, fix_keys.shape[0]), n)
+    waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
 
     n_assessors = assessor_skill.shape[0]
     decision_cost = pence(p.benefits_hours_per_decision * p.costs_benefits_hour)
-    for rank in range(min(decision_capacity, n_claims)):
+    for rank in range(claims.shape[0]):
         i = claims[rank]
         skill = assessor_skill[rank % n_assessors]
         chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
@@ -132,7 +160,7 @@ def allocate(pop, assessor_skill, caseload, params, seed: int, week: int,
         acc[M.DECISION_ERRORS] += wrong
 
     fix_cost = pence(p.relational_hours_per_fix * p.costs_relational_hour)
-    for rank in range(min(fix_capacity, n_fixes)):
+    for rank in range(fixes.shape[0]):
         i = fixes[rank]
         wrong = uniform(seed, week, i, Purpose.FIX_ACCURACY) >= p.relational_specialist_accuracy
         r = pop[i]
@@ -142,7 +170,6 @@ def allocate(pop, assessor_skill, caseload, params, seed: int, week: int,
         acc[M.COST_RELATIONAL] += fix_cost
         acc[M.SPECIALIST_FIXES] += 1
 
-    cap = int(p.relational_caseload_cap)
     for i in waiting:
         worker = _least_loaded(caseload, cap)
         if worker < 0:

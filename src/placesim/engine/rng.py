@@ -66,10 +66,24 @@ def _mix(z: np.uint64) -> np.uint64:
 
 
 @njit(cache=True)
-def uniform(seed: int, week: int, agent: int, purpose: int) -> float:
-    """A uniform draw in [0, 1) determined by its key alone."""
+def agent_key(seed: int, week: int, agent: int) -> np.int64:
+    """The part of a draw's key shared by all of one agent's draws in one week.
+
+    Returned as the int64 with the same bits, so that it passes between Python and
+    compiled code unchanged (a uint64 above 2**63 does not).
+    """
     h = _mix(np.uint64(seed) + _GOLDEN)
     h = _mix(h ^ (np.uint64(week) + _GOLDEN))
-    h = _mix(h ^ (np.uint64(agent) + _GOLDEN))
-    h = _mix(h ^ (np.uint64(purpose) + _GOLDEN))
-    return float(h >> _S11) * _TO_UNIT
+    return np.int64(_mix(h ^ (np.uint64(agent) + _GOLDEN)))
+
+
+@njit(cache=True)
+def draw(key: np.int64, purpose: int) -> float:
+    """A uniform draw in [0, 1) for one purpose, from an agent's weekly key."""
+    return float(_mix(np.uint64(key) ^ (np.uint64(purpose) + _GOLDEN)) >> _S11) * _TO_UNIT
+
+
+@njit(cache=True)
+def uniform(seed: int, week: int, agent: int, purpose: int) -> float:
+    """A uniform draw in [0, 1) determined by its key alone."""
+    return draw(agent_key(seed, week, agent), purpose)

@@ -5,7 +5,7 @@ parameter record ``p``) that returns scalars. The fast scheduler inlines them in
 kernels over the structure of arrays; because they take and return scalars, a
 pure-Python scheduler can call the same functions through ``rule.py_func``. Money is in whole pence; a
 rule that needs a fraction of a sum rounds it once, half up, with :func:`pence`.
-No rule draws random numbers itself except through the counter-based ``uniform``.
+No rule draws random numbers itself except through the counter-based ``draw``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import math
 
 from numba import njit
 
-from placesim.engine.rng import Purpose, uniform
+from placesim.engine.rng import Purpose, draw
 from placesim.engine.state import Case, Domain, Stage
 
 _CAP = 255
@@ -77,26 +77,26 @@ def domain_step(in_trouble: bool, u: float, onset: float, recovery: float,
 
 @njit(cache=True)
 def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
-                supported: bool, seed: int, week: int, i: int, p) -> int:
+                supported: bool, key, p) -> int:
     """New life-domain bits after this week's shocks, cascades and recoveries."""
     n = count_domains(domains)
     support = 1.0 if supported else 0.0
     weeks_owed = rent_arrears / rent if rent > 0 else 0.0
     out = 0
     work = (domains & Domain.WORK) != 0
-    if domain_step(work, uniform(seed, week, i, Purpose.WORK), p.life_job_loss,
+    if domain_step(work, draw(key, Purpose.WORK), p.life_job_loss,
                    p.life_job_find, n - work, stress, 0.0, support, p):
         out |= Domain.WORK
     health = (domains & Domain.HEALTH) != 0
-    if domain_step(health, uniform(seed, week, i, Purpose.HEALTH), p.life_illness,
+    if domain_step(health, draw(key, Purpose.HEALTH), p.life_illness,
                    p.life_illness_recovery, n - health, stress, 0.0, support, p):
         out |= Domain.HEALTH
     caring = (domains & Domain.CARING) != 0
-    if domain_step(caring, uniform(seed, week, i, Purpose.CARING), p.life_caring_crisis,
+    if domain_step(caring, draw(key, Purpose.CARING), p.life_caring_crisis,
                    p.life_caring_recovery, n - caring, stress, 0.0, support, p):
         out |= Domain.CARING
     housing = (domains & Domain.HOUSING) != 0
-    if domain_step(housing, uniform(seed, week, i, Purpose.HOUSING), p.life_housing_trouble,
+    if domain_step(housing, draw(key, Purpose.HOUSING), p.life_housing_trouble,
                    p.life_housing_recovery, n - housing, stress,
                    p.life_rent_arrears_housing_hazard * weeks_owed, support, p):
         out |= Domain.HOUSING
