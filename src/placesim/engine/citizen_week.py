@@ -21,6 +21,7 @@ from placesim.engine.rules import (
     cash_entitlement,
     ct_gross,
     cts_entitlement,
+    decided_award,
     ea_split,
     earnings,
     evicted,
@@ -39,8 +40,8 @@ from placesim.engine.rules import (
     stage_weeks_allowed,
     stress_step,
     trust_step,
-    wellbeing_step,
     weekly_surplus,
+    wellbeing_step,
 )
 from placesim.engine.state import Case, Claim, Domain, Stage, Status
 
@@ -507,3 +508,52 @@ def tally_state(r, p, acc) -> None:
     acc[M.WELLBEING_MICRO] += pence(float(r.wellbeing) * MICRO)
     acc[M.TRUST_MICRO] += pence(float(r.trust) * MICRO)
 
+
+
+# ---------------------------------------------------------------- phase 4 actions
+# Allocation (kernels.allocate, or the reference scheduler) decides who is served, in
+# key order within capacity; these are what serving does to the citizen served.
+
+
+@njit(cache=True, inline="always")
+def decide(r, wrong: bool, p) -> None:
+    """Put a decided award in payment: right, or short by the error shortfall."""
+    _, entitled, cts_entitled = entitlements(r, int(r.domains), p)
+    r.award = decided_award(entitled, wrong, p.benefits_error_shortfall)
+    r.cts_award = decided_award(cts_entitled, wrong, p.benefits_error_shortfall)
+    r.claim = Claim.NONE
+
+
+@njit(cache=True, inline="always")
+def standard_decision(r, key, skill: float, p, acc) -> None:
+    """A benefit assessor decides a claim; less skilled assessors get more wrong."""
+    chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
+    wrong = draw(key, Purpose.ASSESS_ERROR) < chance
+    decide(r, wrong, p)
+    cost = pence(p.benefits_hours_per_decision * p.costs_benefits_hour)
+    r.public_cost += cost
+    acc[M.COST_BENEFITS] += cost
+    acc[M.DECISIONS] += 1
+    acc[M.DECISION_ERRORS] += wrong
+
+
+@njit(cache=True, inline="always")
+def specialist_fix(r, key, p, acc) -> None:
+    """The team's benefits specialist puts the award right, sitting with the citizen."""
+    wrong = draw(key, Purpose.FIX_ACCURACY) >= p.relational_specialist_accuracy
+    decide(r, wrong, p)
+    r.case = Case.WORKING
+    cost = pence(p.relational_hours_per_fix * p.costs_relational_hour)
+    r.public_cost += cost
+    acc[M.COST_RELATIONAL] += cost
+    acc[M.SPECIALIST_FIXES] += 1
+
+
+@njit(cache=True, inline="always")
+def intake(r, worker: int, week: int, acc) -> None:
+    """A caseworker with room takes the case and starts outreach."""
+    r.case = Case.OUTREACH
+    r.caseworker = worker
+    r.case_week = week
+    r.relationship = 0.0
+    acc[M.CASE_INTAKES] += 1

@@ -20,18 +20,19 @@ import numpy as np
 from numba import njit, prange
 
 from placesim.engine.citizen_week import (
-    entitlements,
+    intake,
     life_money_demand,
     services_and_wellbeing,
+    specialist_fix,
+    standard_decision,
 )
-from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.rules import (
-    decided_award,
-    ct_gross,
-    earnings,
     cash_entitlement,
+    ct_gross,
     cts_entitlement,
+    decided_award,
+    earnings,
     pence,
 )
 from placesim.engine.state import Case, Claim, Domain
@@ -147,59 +148,28 @@ def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed
     waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
 
     n_assessors = assessor_skill.shape[0]
-    decision_cost = pence(p.benefits_hours_per_decision * p.costs_benefits_hour)
     for rank in range(claims.shape[0]):
         i = claims[rank]
-        skill = assessor_skill[rank % n_assessors]
-        chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
-        wrong = uniform(seed, week, i, Purpose.ASSESS_ERROR) < chance
-        decide(pop[i], wrong, p)
-        pop[i].public_cost += decision_cost
-        acc[M.COST_BENEFITS] += decision_cost
-        acc[M.DECISIONS] += 1
-        acc[M.DECISION_ERRORS] += wrong
-
-    fix_cost = pence(p.relational_hours_per_fix * p.costs_relational_hour)
-    for rank in range(fixes.shape[0]):
-        i = fixes[rank]
-        wrong = uniform(seed, week, i, Purpose.FIX_ACCURACY) >= p.relational_specialist_accuracy
-        r = pop[i]
-        decide(r, wrong, p)
-        r.case = Case.WORKING
-        r.public_cost += fix_cost
-        acc[M.COST_RELATIONAL] += fix_cost
-        acc[M.SPECIALIST_FIXES] += 1
-
+        standard_decision(pop[i], agent_key(seed, week, i), assessor_skill[rank % n_assessors],
+                          p, acc)
+    for i in fixes:
+        specialist_fix(pop[i], agent_key(seed, week, i), p, acc)
     for i in waiting:
-        worker = _least_loaded(caseload, cap)
+        worker = least_loaded(caseload, cap)
         if worker < 0:
             break
         caseload[worker] += 1
-        r = pop[i]
-        r.case = Case.OUTREACH
-        r.caseworker = worker
-        r.case_week = week
-        r.relationship = 0.0
-        acc[M.CASE_INTAKES] += 1
+        intake(pop[i], worker, week, acc)
 
 
 @njit(cache=True)
-def _least_loaded(caseload, cap: int) -> int:
+def least_loaded(caseload, cap: int) -> int:
     """The worker with the fewest cases under the cap (lowest index on ties), or -1."""
     best = -1
     for w in range(caseload.shape[0]):
         if caseload[w] < cap and (best < 0 or caseload[w] < caseload[best]):
             best = w
     return best
-
-
-@njit(cache=True)
-def decide(r, wrong: bool, p) -> None:
-    """Put a decided award in payment: right, or short by the error shortfall."""
-    _, entitled, cts_entitled = entitlements(r, int(r.domains), p)
-    r.award = decided_award(entitled, wrong, p.benefits_error_shortfall)
-    r.cts_award = decided_award(cts_entitled, wrong, p.benefits_error_shortfall)
-    r.claim = Claim.NONE
 
 
 # ---------------------------------------------------------------- initialisation
