@@ -18,7 +18,11 @@ from placesim.engine.engine import Engine
 from placesim.engine.state import CITIZEN_FIELDS
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
 from placesim.institutions import BenefitsService, CouncilRevenues, RelationalTeam
-from placesim.scenario import Scenario, defaults, load
+from placesim.reference import ReferenceScheduler
+from placesim.scenario import InputError, Problem, Scenario, defaults, load
+from placesim.scenario.errors import unknown_key_message
+
+SCHEDULERS = ("fast", "reference")
 
 
 def resolve_scenario(scenario: str | Path | Scenario | None, citizens: int | None,
@@ -47,27 +51,43 @@ class PlaceModel(mesa.Model):
         regime: a regime named in the scenario ("target", "learning" or a custom one).
         citizens, weeks, seed: override the scenario's ``place`` section.
         overrides: other dotted-path overrides, e.g. ``{"life.job_loss": 0.004}``.
+        scheduler: "fast" (numba kernels over the population array) or "reference"
+            (one Mesa agent per citizen and worker, pure-Python rules); same results.
     """
 
     def __init__(self, scenario: str | Path | Scenario | None = None, regime: str = "target",
                  citizens: int | None = None, weeks: int | None = None,
-                 seed: int | None = None, overrides: Mapping[str, Any] | None = None):
+                 seed: int | None = None, overrides: Mapping[str, Any] | None = None,
+                 scheduler: str = "fast"):
         self.scenario = resolve_scenario(scenario, citizens, weeks, seed, overrides)
         self.regime = regime
         self.weeks = int(self.scenario.get("place.weeks"))
         super().__init__(seed=int(self.scenario.get("place.seed")))
-        self.engine = Engine(self.scenario, self.scenario.regime(regime))
-        self.revenues = CouncilRevenues(self, workers=0, capacity=0)
-        self.benefits = BenefitsService(self, workers=len(self.engine.assessor_skill),
-                                        capacity=self.engine.decision_capacity)
+        levers = self.scenario.regime(regime)
+        if scheduler not in SCHEDULERS:
+            raise InputError([Problem("arguments", "scheduler", unknown_key_message(
+                scheduler, SCHEDULERS, "scheduler"))])
+        self.engine = (Engine(self.scenario, levers) if scheduler == "fast"
+                       else ReferenceScheduler(self, self.scenario, levers))
+        place = self.engine.place
+        caseworkers = len(place.caseworker_skill)
         cap = int(self.scenario.get("relational.caseload_cap"))
-        self.team = RelationalTeam(self, workers=len(self.engine.caseworker_skill),
-                                   capacity=len(self.engine.caseworker_skill) * cap)
+        self.agencies = (CouncilRevenues(self, workers=0, capacity=0),
+                         BenefitsService(self, workers=len(place.assessor_skill),
+                                         capacity=place.decision_capacity),
+                         RelationalTeam(self, workers=caseworkers, capacity=caseworkers * cap))
+        self.revenues, self.benefits, self.team = self.agencies
         self.indicators: dict[str, float | int] = {}
-        reporters = {name: _reporter(name) for name in INDICATOR_NAMES}
+        reporters = {"regime": lambda m: m.regime}
+        reporters.update({name: _reporter(name) for name in INDICATOR_NAMES})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
+
+    def switch_regime(self, regime: str) -> None:
+        """Run under another of the scenario's regimes from the next week on."""
+        self.engine.set_levers(self.scenario.regime(regime))
+        self.regime = regime
 
     @property
     def week(self) -> int:
@@ -77,16 +97,16 @@ class PlaceModel(mesa.Model):
         """One week: the engine's phases 1-6, then the agencies' review (phase 7)."""
         totals = self.engine.step()
         self.indicators = weekly_indicators(totals, self.engine.n)
-        self.agents.do("review_week", totals)
+        for agency in self.agencies:
+            agency.review_week(totals)
         self.datacollector.collect(self)
         if self.engine.week >= self.weeks:
             self.running = False
 
     def weekly(self) -> pd.DataFrame:
-        """Collected indicators, one row per week, with week and regime columns."""
+        """Collected indicators, one row per week: regime that week, week, indicators."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        frame.insert(0, "week", range(len(frame)))
-        frame.insert(0, "regime", self.regime)
+        frame.insert(1, "week", range(len(frame)))
         return frame
 
     def citizens(self) -> pd.DataFrame:

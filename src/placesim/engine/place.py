@@ -1,0 +1,69 @@
+"""What both schedulers start from: parameters, workforce and the starting population."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from placesim.engine import kernels
+from placesim.engine.params import pack
+from placesim.engine.rng import Purpose, uniform
+from placesim.engine.state import empty_citizens
+from placesim.scenario import Scenario
+
+PER_10K = 10_000
+ASSESSORS, CASEWORKERS, SPECIALISTS = 1, 2, 3
+
+
+def team_size(per_10k: float, citizens: int) -> int:
+    """Workers for a population: the scenario's rate, at least one where the rate is set."""
+    if per_10k <= 0:
+        return 0
+    return max(1, round(per_10k * citizens / PER_10K))
+
+
+def worker_skills(seed: int, team: int, n: int) -> np.ndarray:
+    """Skill of each worker in a team, uniform on [0.25, 0.75] (0.5 is average)."""
+    return np.array([0.25 + 0.5 * uniform(seed, team, w, Purpose.WORKER_SKILL)
+                     for w in range(n)], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A scenario made ready to run: packed parameters, teams and weekly capacities."""
+
+    scenario: Scenario
+    params: np.recarray
+    seed: int
+    n: int
+    assessor_skill: np.ndarray
+    caseworker_skill: np.ndarray
+    specialists: int
+    decision_capacity: int
+    fix_capacity: int
+
+    @classmethod
+    def build(cls, scenario: Scenario, levers: Mapping[str, float]) -> Place:
+        seed = int(scenario.get("place.seed"))
+        n = int(scenario.get("place.citizens"))
+        v = scenario.values
+        assessors = team_size(v["benefits"]["assessors_per_10k"], n)
+        specialists = team_size(v["relational"]["specialists_per_10k"], n)
+        return cls(
+            scenario=scenario, params=pack(scenario, levers), seed=seed, n=n,
+            assessor_skill=worker_skills(seed, ASSESSORS, assessors),
+            caseworker_skill=worker_skills(
+                seed, CASEWORKERS, team_size(v["relational"]["caseworkers_per_10k"], n)),
+            specialists=specialists,
+            decision_capacity=int(assessors * v["benefits"]["assessor_hours"]
+                                  // v["benefits"]["hours_per_decision"]),
+            fix_capacity=int(specialists * v["relational"]["specialist_hours"]
+                             // v["relational"]["hours_per_fix"]))
+
+    def starting_population(self) -> np.ndarray:
+        """The population at week 0, drawn by the initialisation kernel."""
+        citizens = empty_citizens(self.n)
+        kernels.initialise(citizens, self.params, self.seed)
+        return citizens

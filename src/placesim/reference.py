@@ -1,0 +1,163 @@
+"""The reference scheduler: the same place written the way a Mesa user would write it.
+
+One ``mesa.Agent`` per citizen and per worker; a week steps through Mesa agent sets and
+calls the same per-citizen functions as the fast scheduler, in their pure-Python form
+(:func:`placesim.engine.pure.python_rulebook`), on the agent itself: a citizen agent's
+attributes are the citizen fields, stored with the widths of the packed record (whole
+numbers wrap to their integer type, floats round to float32) so that both schedulers
+compute with the same values. Parameters are plain floats and tallies plain ints, as a
+Mesa user would keep them. It is the baseline of ``benchmarks/`` and the docking
+oracle of the tests: on the same place and seed both must give identical results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+
+import mesa
+import numpy as np
+from mesa.agent import AgentSet
+
+from placesim.engine.metrics import N_METRICS
+from placesim.engine.params import pack
+from placesim.engine.place import Place
+from placesim.engine.pure import python_rulebook
+from placesim.engine.state import CITIZEN_DTYPE, CITIZEN_FIELDS, Case, Claim, empty_citizens
+from placesim.scenario import Scenario
+
+RULES = python_rulebook()
+
+
+def _store_as(dtype: np.dtype) -> Callable[[object], int | float]:
+    """How a value is stored in a field of this type (and read back as a Python number)."""
+    if dtype.kind == "f":
+        return lambda value: float(dtype.type(value))
+    bits = dtype.itemsize * 8
+    low = -(1 << (bits - 1)) if dtype.kind == "i" else 0
+
+    def wrap(value: object) -> int:
+        return (int(value) - low) % (1 << bits) + low
+
+    return wrap
+
+
+def _plain(params: np.recarray) -> SimpleNamespace:
+    """Parameters as plain Python floats, as a Mesa model would hold them (same values)."""
+    return SimpleNamespace(**{name: float(params[name][0]) for name in params.dtype.names})
+
+
+_STORE = {name: _store_as(np.dtype(dtype)) for name, dtype, _ in CITIZEN_FIELDS}
+
+
+class CitizenAgent(mesa.Agent):
+    """One citizen: the fields of ``CITIZEN_FIELDS`` as attributes, plus its id."""
+
+    def __init__(self, model: mesa.Model, index: int, record: np.void):
+        super().__init__(model)
+        self.index = index
+        for name in _STORE:
+            setattr(self, name, record[name])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        store = _STORE.get(name)
+        super().__setattr__(name, value if store is None else store(value))
+
+    def key(self, scheduler: ReferenceScheduler) -> int:
+        return RULES.agent_key(scheduler.seed, scheduler.week, self.index)
+
+    def live_week(self, scheduler: ReferenceScheduler) -> None:
+        """Phases 1-3: life events, money and demand."""
+        RULES.life_money_demand(self, self.key(scheduler), scheduler.p, scheduler.week,
+                                scheduler.totals)
+
+    def meet_services(self, scheduler: ReferenceScheduler) -> None:
+        """Phases 5-6: service effects, wellbeing and this citizen's part of the tallies."""
+        RULES.services_and_wellbeing(self, scheduler.caseworker_skill, self.key(scheduler),
+                                     scheduler.p, scheduler.week, scheduler.totals)
+
+
+class WorkerAgent(mesa.Agent):
+    """A frontline worker: team, position in the team, skill and caseload."""
+
+    def __init__(self, model: mesa.Model, team: str, index: int, skill: float):
+        super().__init__(model)
+        self.team = team
+        self.index = index
+        self.skill = skill
+        self.caseload = 0
+
+
+class ReferenceScheduler:
+    """Steps a place through plain Mesa agent sets; same interface as the fast Engine."""
+
+    def __init__(self, model: mesa.Model, scenario: Scenario, levers: Mapping[str, float]):
+        place = Place.build(scenario, levers)
+        self.place = place
+        self.scenario = scenario
+        self.seed = place.seed
+        self.n = place.n
+        self.week = 0
+        self.p = _plain(place.params)
+        start = place.starting_population()
+        self.people = AgentSet([CitizenAgent(model, i, start[i]) for i in range(self.n)],
+                                    random=model.random)
+        self.assessors = [WorkerAgent(model, "assessors", w, s)
+                          for w, s in enumerate(place.assessor_skill)]
+        self.caseworkers = [WorkerAgent(model, "caseworkers", w, s)
+                            for w, s in enumerate(place.caseworker_skill)]
+        self.specialists = [WorkerAgent(model, "specialists", w, 0.5)
+                            for w in range(place.specialists)]
+        self.caseworker_skill = np.array([w.skill for w in self.caseworkers])
+        self.totals = [0] * N_METRICS
+
+    def set_levers(self, levers: Mapping[str, float]) -> None:
+        self.p = _plain(pack(self.scenario, levers))
+
+    def step(self) -> np.ndarray:
+        self.totals = [0] * N_METRICS
+        self.people.do("live_week", self)
+        self.allocate()
+        self.people.do("meet_services", self)
+        self.week += 1
+        return np.array(self.totals, dtype=np.int64)
+
+    def allocate(self) -> None:
+        """Phase 4: who is served this week, in key order (queue week, citizen id)."""
+        p, week = self.p, self.week
+        for citizen in self.people.select(
+                lambda a: a.case == Case.CLOSED and a.caseworker >= 0):
+            self.caseworkers[citizen.caseworker].caseload -= 1
+            citizen.caseworker = -1
+        claims = sorted(self.people.select(
+            lambda a: a.claim == Claim.PENDING and week - a.claim_week >= p.benefits_lead_weeks),
+            key=lambda a: (a.claim_week, a.index))[:self.place.decision_capacity]
+        for rank, citizen in enumerate(claims):
+            assessor = self.assessors[rank % len(self.assessors)]
+            RULES.standard_decision(citizen, citizen.key(self), assessor.skill, p, self.totals)
+        fixes = sorted(self.people.select(lambda a: a.case == Case.FIX_QUEUED),
+                       key=lambda a: (a.case_week, a.index))[:self.place.fix_capacity]
+        for citizen in fixes:
+            RULES.specialist_fix(citizen, citizen.key(self), p, self.totals)
+        cap = int(p.relational_caseload_cap)
+        waiting = sorted(self.people.select(lambda a: a.case == Case.WAITING),
+                         key=lambda a: (a.case_week, a.index))
+        for citizen in waiting:
+            free = [w for w in self.caseworkers if w.caseload < cap]
+            if not free:
+                break
+            worker = min(free, key=lambda w: (w.caseload, w.index))
+            worker.caseload += 1
+            RULES.intake(citizen, worker.index, week, self.totals)
+
+    @property
+    def citizens(self) -> np.ndarray:
+        """The agents' state as a population array (for outputs and comparisons)."""
+        out = empty_citizens(self.n)
+        for agent in self.people:
+            out[agent.index] = tuple(getattr(agent, name) for name in CITIZEN_DTYPE.names)
+        return out
+
+    @property
+    def caseload(self) -> np.ndarray:
+        return np.array([w.caseload for w in self.caseworkers], dtype=np.int64)
