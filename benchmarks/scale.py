@@ -1,0 +1,221 @@
+"""Scale benchmark: the fast scheduler against the plain-Mesa reference, one command.
+
+    .venv/bin/python benchmarks/scale.py            # full: fast up to 1e7, reference to 1e5
+    .venv/bin/python benchmarks/scale.py --quick    # small sizes, a minute or so
+
+Everything is measured in this one process (the warm start alone needs a fresh
+interpreter, so it is timed as a child process), so the ratios between rows are
+comparable. Writes ``scale.json`` and ``scale.md`` to ``--out``.
+
+Measured:
+- citizen-weeks per second of the full model (learning regime, which exercises every
+  mechanism) for each size, on 1 and 2 threads, and the speed-up between them;
+- the same for the reference scheduler, and fast/reference at equal size;
+- peak memory per citizen (tracemalloc peak while building and stepping, over citizens);
+- cold compile (empty numba cache) and warm start (new process, cached kernels: import,
+  build a place, run one week);
+- memory bandwidth (rewriting a 1 GB array in place) and the bound it puts on the engine:
+  each week reads and writes every citizen record twice;
+- the cost of Mesa data collection (PlaceModel.step against Engine.step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+_CACHE = tempfile.mkdtemp(prefix="placesim-bench-cache-")
+os.environ["NUMBA_CACHE_DIR"] = _CACHE  # an empty cache, so the first build is cold
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+from numba import njit, prange  # noqa: E402
+
+from placesim import __version__  # noqa: E402
+from placesim.engine.engine import Engine  # noqa: E402
+from placesim.engine.state import BYTES_PER_CITIZEN  # noqa: E402
+from placesim.model import PlaceModel  # noqa: E402
+from placesim.scenario import defaults  # noqa: E402
+
+REGIME = "learning"
+PASSES_OVER_RECORDS = 2  # life/money/demand, then services: each reads and writes a record
+GOALS = {"citizen_weeks_per_s_1e6_2_threads": 2e7, "ratio_at_1e5": 300,
+         "bytes_per_citizen": 200, "seconds_1e6_x_520": 60, "warm_start_s": 3,
+         "collection_overhead": 0.10}
+
+
+def scenario(citizens: int):
+    return defaults().with_overrides({"place.citizens": citizens})
+
+
+def fast_rate(citizens: int, weeks: int, threads: int) -> tuple[float, float]:
+    """(citizen-weeks per second, peak bytes per citizen) of the fast scheduler."""
+    numba.set_num_threads(threads)
+    tracemalloc.start()
+    s = scenario(citizens)
+    engine = Engine(s, s.regime(REGIME))
+    engine.step()
+    start = time.perf_counter()
+    for _ in range(weeks):
+        engine.step()
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return citizens * weeks / seconds, peak / citizens
+
+
+def reference_rate(citizens: int, weeks: int) -> float:
+    model = PlaceModel(regime=REGIME, citizens=citizens, weeks=weeks + 1, scheduler="reference")
+    model.step()
+    start = time.perf_counter()
+    for _ in range(weeks):
+        model.step()
+    return citizens * weeks / (time.perf_counter() - start)
+
+
+def cold_compile() -> float:
+    start = time.perf_counter()
+    s = scenario(1000)
+    Engine(s, s.regime(REGIME)).step()
+    PlaceModel(regime=REGIME, citizens=200, weeks=1, scheduler="reference").step()
+    return time.perf_counter() - start
+
+
+_WARM = ("from placesim.engine.engine import Engine\nfrom placesim.scenario import defaults\n"
+         "s = defaults().with_overrides({'place.citizens': 1000})\n"
+         "Engine(s, s.regime('learning')).step()\n")
+
+
+def warm_start() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _WARM], check=True,
+                   env={**os.environ, "NUMBA_CACHE_DIR": _CACHE})
+    return time.perf_counter() - start
+
+
+@njit(parallel=True, cache=True)
+def _rewrite(a):
+    for i in prange(a.shape[0]):
+        a[i] += 1
+
+
+def bandwidth(threads: int, gigabytes: float = 1.0) -> float:
+    """Bytes per second moved when rewriting a large array in place (read + write)."""
+    numba.set_num_threads(threads)
+    a = np.zeros(int(gigabytes * 1e9) // 8, dtype=np.int64)
+    _rewrite(a)
+    start = time.perf_counter()
+    repeats = 5
+    for _ in range(repeats):
+        _rewrite(a)
+    return 2 * a.nbytes * repeats / (time.perf_counter() - start)
+
+
+def collection_overhead(citizens: int, weeks: int) -> float:
+    """Extra time of PlaceModel.step (indicators, agencies, DataCollector) over Engine.step."""
+    numba.set_num_threads(2)
+    s = scenario(citizens)
+    engine = Engine(s, s.regime(REGIME))
+    model = PlaceModel(s, regime=REGIME, weeks=weeks + 1)
+    engine.step()
+    model.step()
+    start = time.perf_counter()
+    for _ in range(weeks):
+        engine.step()
+    bare = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(weeks):
+        model.step()
+    return (time.perf_counter() - start) / bare - 1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    args = parser.parse_args()
+    fast_sizes = [1_000, 10_000, 100_000] if args.quick else [
+        1_000, 10_000, 100_000, 1_000_000, 10_000_000]
+    reference_sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    fast_weeks = {1_000: 200, 10_000: 100, 100_000: 40, 1_000_000: 20, 10_000_000: 5}
+    reference_weeks = {1_000: 5, 10_000: 2, 100_000: 1}
+
+    report: dict[str, object] = {
+        "placesim_version": __version__, "numba_version": numba.__version__,
+        "python_version": platform.python_version(), "machine": platform.machine(),
+        "cpus": os.cpu_count(), "regime": REGIME, "record_bytes": BYTES_PER_CITIZEN}
+    report["cold_compile_s"] = round(cold_compile(), 2)
+    report["warm_start_s"] = round(warm_start(), 2)
+    rows = []
+    for n in fast_sizes:
+        one, _ = fast_rate(n, fast_weeks[n], 1)
+        two, peak = fast_rate(n, fast_weeks[n], 2)
+        rows.append({"citizens": n, "fast_1_thread": round(one), "fast_2_threads": round(two),
+                     "speed_up_2_threads": round(two / one, 2),
+                     "peak_bytes_per_citizen": round(peak, 1)})
+        print(rows[-1], flush=True)
+    for n in reference_sizes:
+        rate = reference_rate(n, reference_weeks[n])
+        row = next(r for r in rows if r["citizens"] == n)
+        row["reference"] = round(rate)
+        row["fast_over_reference"] = round(row["fast_2_threads"] / rate)
+        print(row, flush=True)
+    report["rows"] = rows
+    bw1, bw2 = bandwidth(1), bandwidth(2)
+    bytes_per_week = 2 * PASSES_OVER_RECORDS * BYTES_PER_CITIZEN
+    bound = bw2 / bytes_per_week
+    at_1e6 = next((r for r in rows if r["citizens"] == 1_000_000), rows[-1])
+    report["bandwidth"] = {
+        "bytes_per_s_1_thread": round(bw1), "bytes_per_s_2_threads": round(bw2),
+        "engine_bytes_per_citizen_week": bytes_per_week,
+        "bound_citizen_weeks_per_s": round(bound),
+        "achieved_share_of_bound": round(at_1e6["fast_2_threads"] / bound, 3)}
+    report["seconds_1e6_x_520_projected"] = round(520e6 / at_1e6["fast_2_threads"], 1)
+    report["collection_overhead"] = round(
+        collection_overhead(100_000 if args.quick else 1_000_000, 10), 3)
+    report["goals"] = GOALS
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "scale.json").write_text(json.dumps(report, indent=2))
+    text = render(report)
+    (args.out / "scale.md").write_text(text)
+    print(text)
+
+
+def render(report: dict) -> str:
+    rows = report["rows"]
+    lines = [f"# Scale benchmark (placesim {report['placesim_version']}, numba "
+             f"{report['numba_version']}, {report['cpus']} CPUs, regime {report['regime']})",
+             "", "| citizens | fast, 1 thread | fast, 2 threads | 2 vs 1 thread | "
+             "reference (Mesa) | fast / reference | peak bytes per citizen |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(
+            f"| {r['citizens']:,} | {r['fast_1_thread']:,} | {r['fast_2_threads']:,} | "
+            f"{r['speed_up_2_threads']} | {r.get('reference', 0):,} | "
+            f"{r.get('fast_over_reference', '')} | {r['peak_bytes_per_citizen']} |")
+    bw = report["bandwidth"]
+    lines += ["", "Rates in citizen-weeks per second.", "",
+              f"- record size: {report['record_bytes']} bytes per citizen",
+              f"- cold compile: {report['cold_compile_s']} s; warm start (new process, "
+              f"cached kernels, one week of 1,000 citizens): {report['warm_start_s']} s",
+              f"- memory bandwidth: {bw['bytes_per_s_1_thread'] / 1e9:.1f} GB/s on 1 thread, "
+              f"{bw['bytes_per_s_2_threads'] / 1e9:.1f} GB/s on 2; the engine moves "
+              f"{bw['engine_bytes_per_citizen_week']} bytes per citizen-week, so the bound "
+              f"is {bw['bound_citizen_weeks_per_s']:,} citizen-weeks/s; at 10^6 citizens "
+              f"the engine reaches {bw['achieved_share_of_bound']:.0%} of it",
+              f"- 10^6 citizens x 520 weeks, projected: "
+              f"{report['seconds_1e6_x_520_projected']} s",
+              f"- Mesa data collection adds {report['collection_overhead']:.1%} to a week"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
