@@ -141,3 +141,15 @@ def fingerprint(threads: int) -> str:
 
 def test_bit_identical_across_thread_counts():
     assert fingerprint(1) == fingerprint(2)
+
+
+def test_results_do_not_depend_on_block_size():
+    """Chunking: exact integer tallies and keyed queues make blocks irrelevant."""
+    s = scenario(citizens=2500, weeks=30)
+    runs = []
+    for block in (4096, 1000, 333, 1):
+        engine = Engine(s, s.regime("learning"), block=block)
+        runs.append(([engine.step() for _ in range(30)], engine.citizens.copy()))
+    for totals, citizens in runs[1:]:
+        assert np.array_equal(totals, runs[0][0])
+        assert np.array_equal(citizens, runs[0][1])

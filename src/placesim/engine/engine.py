@@ -17,10 +17,12 @@ class Engine:
     """Population, workforce and parameters, with one method per week.
 
     ``levers`` are the regime's continuous levers (see ``scenario.fields.REGIME_LEVERS``).
-    Citizens and weeks come from the scenario's ``place`` section.
+    Citizens and weeks come from the scenario's ``place`` section. ``block`` is how many
+    citizens a thread takes at a time; results do not depend on it (nor on threads).
     """
 
-    def __init__(self, scenario: Scenario, levers: Mapping[str, float]):
+    def __init__(self, scenario: Scenario, levers: Mapping[str, float],
+                 block: int = kernels.BLOCK):
         place = Place.build(scenario, levers)
         self.place = place
         self.scenario = scenario
@@ -30,9 +32,10 @@ class Engine:
         self.week = 0
         self.citizens = place.starting_population()
         self.caseload = np.zeros(len(place.caseworker_skill), dtype=np.int64)
-        blocks = kernels.n_blocks(self.n)
+        blocks = kernels.n_blocks(self.n, block)
+        self.block = block
         self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
-        self.attention = np.zeros((blocks, kernels.BLOCK), dtype=np.int32)
+        self.attention = np.zeros((blocks, block), dtype=np.int32)
         self.attention_n = np.zeros(blocks, dtype=np.int64)
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
@@ -49,7 +52,8 @@ class Engine:
         kernels.allocate(c, self.attention, self.attention_n, place.assessor_skill,
                          self.caseload, p, seed, week, place.decision_capacity,
                          place.fix_capacity, totals)
-        kernels.services_pass(c, place.caseworker_skill, p, seed, week, self.partials)
+        kernels.services_pass(c, place.caseworker_skill, p, seed, week, self.partials,
+                              self.block)
         totals += self.partials.sum(axis=0)
         self.week += 1
         return totals

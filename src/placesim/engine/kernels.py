@@ -1,15 +1,20 @@
 """numba kernels of the fast scheduler: the week's phases over the whole population.
 
-Phase 4 looks only at the citizens that phase 3 listed as needing it (a pending claim
-past its lead time, a fix queued, a case waiting, a case just closed), so its cost
-follows the queues, not the population. The population is one structured array of packed citizen records. A record is passed to
-a function as a pointer, without the reference counting that numba does for each array
+The population is one structured array of packed citizen records. A record is passed to
+a function as a pointer, without the reference counting that numba does for every array
 it passes (a namedtuple of 35 arrays cost some 2,400 reference-count calls per
-citizen-week), and one citizen's fields sit together in memory. Per-citizen phases run over fixed blocks of ``BLOCK`` citizens in parallel; each block
-adds into its own row of ``partials``, and rows are summed afterwards. All aggregates
-are integers, so totals are exact and the same whatever the thread count or block size.
-Service allocation is serial and ordered by explicit keys (queue week, then citizen id),
-never by arrival order.
+citizen-week), and one citizen's fields sit together in memory.
+
+Per-citizen phases run in parallel over blocks of citizens (``BLOCK`` by default); each
+block adds into its own row of ``partials`` and the rows are summed afterwards. All
+aggregates are integers, so totals are exact and the same whatever the thread count or
+block size. Each parallel loop calls one block function per block: a write through the
+population made directly in a ``prange`` body can be lost by numba 0.68.
+
+Phase 4 (allocation) is serial and looks only at the citizens that phase 3 listed as
+needing it (a pending claim past its lead time, a fix queued, a case waiting, a case just
+closed), so its cost follows the queues, not the population. Queues are ordered by
+explicit keys (queue week, then citizen id), never by arrival order.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ from placesim.engine.state import Case, Claim, Domain
 BLOCK = 4096
 
 
-def n_blocks(n: int) -> int:
-    return max(1, -(-n // BLOCK))
+def n_blocks(n: int, block: int = BLOCK) -> int:
+    return max(1, -(-n // block))
 
 
 @njit(cache=True)
@@ -54,10 +59,14 @@ def needs_allocation(r, week: int, p) -> bool:
 
 @njit(cache=True)
 def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attention) -> int:
-    """Phases 1-3 for one block; lists in ``attention`` who needs phase 4, returns how many."""
+    """Phases 1-3 for block ``b``; lists in ``attention`` who needs phase 4, returns how many.
+
+    The block size is the width of the ``attention`` row.
+    """
     acc[:] = 0
     listed = 0
-    for i in range(b * BLOCK, min(pop.shape[0], (b + 1) * BLOCK)):
+    block = attention.shape[0]
+    for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
         life_money_demand(r, agent_key(seed, week, i), p, week, acc)
         if needs_allocation(r, week, p):
@@ -67,9 +76,9 @@ def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attentio
 
 
 @njit(cache=True)
-def _services_block(pop, skill, b: int, p, seed: int, week: int, acc) -> None:
+def _services_block(pop, skill, b: int, block: int, p, seed: int, week: int, acc) -> None:
     acc[:] = 0
-    for i in range(b * BLOCK, min(pop.shape[0], (b + 1) * BLOCK)):
+    for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         services_and_wellbeing(pop[i], skill, agent_key(seed, week, i), p, week, acc)
 
 
@@ -83,10 +92,10 @@ def life_money_demand_pass(pop, params, seed: int, week: int, partials, attentio
 
 
 @njit(parallel=True, cache=True)
-def services_pass(pop, skill, params, seed: int, week: int, partials) -> None:
+def services_pass(pop, skill, params, seed: int, week: int, partials, block: int) -> None:
     """Phases 5-6 for every citizen."""
     for b in prange(partials.shape[0]):
-        _services_block(pop, skill, b, params[0], seed, week, partials[b])
+        _services_block(pop, skill, b, block, params[0], seed, week, partials[b])
 
 
 # ---------------------------------------------------------------- phase 4: allocation
