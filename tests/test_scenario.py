@@ -419,3 +419,16 @@ def test_digest_changes_when_a_value_changes():
     assert defaults().with_overrides({"regimes.learning.threat_tone": 0.5}).digest() != base
     extra_regime = from_mapping({"regimes": {"mine": {"based_on": "target"}}})
     assert extra_regime.digest() != base  # a new regime is new content
+
+
+def test_a_lever_that_needs_a_team_of_size_zero_is_rejected():
+    with pytest.raises(InputError) as error:
+        from_mapping({"relational": {"caseworkers_per_10k": 0}}, "place.toml")
+    message = str(error.value)
+    assert "place.toml: regimes.learning.relational_share: 1 sends cases to a team" in message
+    assert "relational.caseworkers_per_10k = 0" in message
+    # with the lever off in every regime, an empty team is fine
+    ok = from_mapping({"relational": {"caseworkers_per_10k": 0, "specialists_per_10k": 0},
+                       "regimes": {"learning": {"relational_share": 0,
+                                                "specialist_share": 0}}})
+    assert ok.get("relational.caseworkers_per_10k") == 0

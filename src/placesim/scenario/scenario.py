@@ -152,6 +152,26 @@ def _check_shares(values: dict[str, dict[str, Number]], where: str,
             problems.append(Problem(where, listed, f"sum to {total:g}; they must sum to 1"))
 
 
+_LEVER_NEEDS_TEAM = (("relational_share", "relational.caseworkers_per_10k"),
+                     ("specialist_share", "relational.specialists_per_10k"))
+
+
+def _check_teams_exist(values: dict[str, dict[str, Number]],
+                       regimes: dict[str, dict[str, float]], where: str,
+                       problems: list[Problem]) -> None:
+    """A lever that sends cases to a team needs that team: otherwise they wait forever."""
+    for lever, team in _LEVER_NEEDS_TEAM:
+        section, name = team.split(".")
+        if values[section][name] > 0:
+            continue
+        for regime, levers in regimes.items():
+            if levers[lever] > 0:
+                problems.append(Problem(
+                    where, f"regimes.{regime}.{lever}",
+                    f"{levers[lever]:g} sends cases to a team that {team} = 0 leaves "
+                    f"empty; set {team} above 0 or the lever to 0"))
+
+
 def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
     """Validate a nested mapping (as read from TOML) into a :class:`Scenario`."""
     problems: list[Problem] = []
@@ -173,6 +193,8 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
     values = {s: _read_section(s, raw.get(s, {}), where, problems) for s in SECTIONS}
     regimes = _read_regimes(raw.get("regimes", {}), where, problems)
     _check_shares(values, where, problems)
+    if not problems:
+        _check_teams_exist(values, regimes, where, problems)
     if problems:
         raise InputError(problems)
     return Scenario(name=meta.get("name", Path(where).stem),
