@@ -203,10 +203,11 @@ def render(report: dict) -> str:
              "reference (Mesa) | fast / reference | peak bytes per citizen |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        reference = (f"{r['reference']:,} | {r['fast_over_reference']}" if "reference" in r
+                     else "not run |")
         lines.append(
             f"| {r['citizens']:,} | {r['fast_1_thread']:,} | {r['fast_2_threads']:,} | "
-            f"{r['speed_up_2_threads']} | {r.get('reference', 0):,} | "
-            f"{r.get('fast_over_reference', '')} | {r['peak_bytes_per_citizen']} |")
+            f"{r['speed_up_2_threads']} | {reference} | {r['peak_bytes_per_citizen']} |")
     bw = report["bandwidth"]
     lines += ["", "Rates in citizen-weeks per second.", "",
               f"- record size: {report['record_bytes']} bytes per citizen",
