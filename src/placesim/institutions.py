@@ -32,6 +32,7 @@ class Agency(mesa.Agent):
 
     def review_week(self, totals: np.ndarray) -> None:
         """Phase 7: take stock of the week (costs borne, load against capacity)."""
+        # -- phase 7: agency review
         self.spend = int(totals[self.cost_metric]) / PENCE
         self.workload = int(sum(int(totals[m]) for m in self.workload_metrics))
         self.utilisation = self.workload / self.capacity if self.capacity else 0.0

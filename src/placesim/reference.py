@@ -124,6 +124,7 @@ class ReferenceScheduler:
 
     def allocate(self) -> None:
         """Phase 4: who is served this week, in key order (queue week, citizen id)."""
+        # -- phase 4: allocation
         p, week = self.p, self.week
         for citizen in self.people.select(
                 lambda a: a.case == Case.CLOSED and a.caseworker >= 0):

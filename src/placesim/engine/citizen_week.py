@@ -107,7 +107,7 @@ def pay_enforcement(r, amount: int, acc) -> None:
 @njit(cache=True, inline="always")
 def life_money_demand(r, key, p, week: int, acc) -> None:
     """Phases 1-3: life events and crises, the week's money, and demand for services."""
-    # -- 1. life events
+    # -- phase 1: life events
     before = int(r.domains)
     stress = float(r.stress)
     rent = int(r.rent)
@@ -138,7 +138,7 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
     r.domains = domains
     r.homeless_weeks = homeless
 
-    # -- 2. money: income in; essentials, rent, council tax, plans and debts out
+    # -- phase 2: money (income in; essentials, rent, council tax, plans and debts out)
     household = int(r.household)
     earned, entitled, cts_entitled = entitlements(r, domains, p)
     award = int(r.award)
@@ -205,7 +205,7 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
     acc[M.RENT_PAID] += rent_paid
     acc[M.OTHER_DEBT_REPAID] += repaid
 
-    # -- 3. demand: answering letters, claiming, reporting changes, chasing
+    # -- phase 3: demand (answering letters, claiming, reporting changes, chasing)
     status &= ~Status.RESPONDED
     awaiting = (status & (Status.ON_PLAN | Status.PAUSED)) == 0
     if awaiting and stage_weeks == 0 and Stage.REMINDER <= stage <= Stage.COMPLIANCE:
@@ -460,9 +460,11 @@ def find_causes(r, key, p, week: int, acc) -> None:
 @njit(cache=True, inline="always")
 def services_and_wellbeing(r, skill, key, p, week: int, acc) -> None:
     """Phases 5-6 for one citizen: service effects, then stress, trust and wellbeing."""
+    # -- phase 5: service effects
     ladder_cost, threatened = recovery(r, key, p, week, acc)
     case_cost, held = casework(r, skill, key, p, week, acc)
     r.public_cost += ladder_cost + case_cost
+    # -- phase 6: accounting (wellbeing, stable weeks, this citizen's part of the tallies)
     domains = int(r.domains)
     earned = earnings(int(r.earnings_capacity), domains, p)
     owed = owed_on_ct(r)

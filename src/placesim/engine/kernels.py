@@ -145,6 +145,7 @@ def _first(keys, k: int, n: int):
 def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed: int,
              week: int, decision_capacity: int, fix_capacity: int, acc) -> None:
     """Phase 4: benefit decisions, specialist fixes and casework intake, within capacity."""
+    # -- phase 4: allocation
     p = params[0]
     n = pop.shape[0]
     cap = int(p.relational_caseload_cap)
