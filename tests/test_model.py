@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import mesa
+import pandas as pd
 import pytest
 
 from placesim.indicators import INDICATOR_NAMES
 from placesim.institutions import Agency
 from placesim.model import PlaceModel
-from placesim.scenario import InputError
+from placesim.scenario import InputError, from_mapping
 
 
 def test_model_steps_and_collects_weekly_indicators():
@@ -49,3 +50,18 @@ def test_batch_run_drives_the_model():
     regimes = {row["regime"] for row in results}
     assert regimes == {"target", "learning"}
     assert all("spend_total" in row for row in results)
+
+
+def test_switch_regime_by_hand_equals_a_dated_change():
+    dated = from_mapping({"regimes": {"later": {
+        "based_on": "target", "changes": [{"week": 6, "to": "learning"}]}}})
+    by_date = PlaceModel(dated, regime="later", citizens=1200, weeks=12, seed=5)
+    by_hand = PlaceModel(dated, regime="target", citizens=1200, weeks=12, seed=5)
+    while by_date.running:
+        if by_hand.week == 6:
+            by_hand.switch_regime("learning")
+        by_date.step()
+        by_hand.step()
+    columns = [c for c in by_date.weekly().columns if c != "regime"]
+    pd.testing.assert_frame_equal(by_date.weekly()[columns], by_hand.weekly()[columns])
+    assert by_hand.weekly()["regime"].tolist() == ["target"] * 6 + ["learning"] * 6

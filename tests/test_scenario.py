@@ -432,3 +432,34 @@ def test_a_lever_that_needs_a_team_of_size_zero_is_rejected():
                        "regimes": {"learning": {"relational_share": 0,
                                                 "specialist_share": 0}}})
     assert ok.get("relational.caseworkers_per_10k") == 0
+
+
+def test_dated_changes_resolve_to_complete_levers_by_week():
+    s = from_mapping({"regimes": {"switch": {"based_on": "target", "changes": [
+        {"week": 104, "to": "learning"}, {"week": 150, "threat_tone": 0.9}]}}}, "x.toml")
+    schedule = s.schedule("switch")
+    assert sorted(schedule) == [0, 104, 150]
+    assert schedule[0] == s.regime("target")
+    assert schedule[104] == s.regime("learning")
+    assert schedule[150] == {**s.regime("learning"), "threat_tone": 0.9}
+    assert s.with_overrides({"life.job_loss": 0.01}).schedule("switch") == schedule
+    assert s.digest() != from_mapping({"regimes": {"switch": {"based_on": "target"}}}).digest()
+
+
+@pytest.mark.parametrize("changes, message", [
+    ([{"week": 0}], "regimes.switch.changes[0].week: 0 is out of range; allowed: a whole "
+                    "number from 1 to 2,599 (week)"),
+    ([{"to": "learnin", "week": 5}], "regimes.switch.changes[0].to: unknown preset "
+                                     "'learnin'; did you mean 'learning'?"),
+    ([{"week": 5}, {"week": 3}], "regimes.switch.changes[1].week: 3 must come after week 5"),
+    ({"week": 5}, "regimes.switch.changes: must be an array of tables"),
+    ([{"week": 5, "relational_shar": 1}], "regimes.switch.changes[0].relational_shar: "
+                                          "unknown lever 'relational_shar'; did you mean "
+                                          "'relational_share'?"),
+    ([{"threat_tone": 0.5}], "regimes.switch.changes[0].week: is missing"),
+])
+def test_bad_dated_changes_are_named(changes, message):
+    with pytest.raises(InputError) as error:
+        from_mapping({"regimes": {"switch": {"based_on": "target", "changes": changes}}},
+                     "x.toml")
+    assert f"x.toml: {message}" in str(error.value)

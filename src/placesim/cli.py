@@ -44,8 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a scenario and write Parquet results")
     run.add_argument("scenario", type=Path, help="scenario file (TOML)")
     run.add_argument("--regime", default="both",
-                     help="target, learning, both (target then learning), or a regime "
-                          "named in the scenario (default: both)")
+                     help="target, learning, both (target then learning), all (every "
+                          "regime in the scenario), or one regime named in the scenario "
+                          "(default: both)")
     for flag in ("seed", "weeks", "citizens"):
         spec = _PLACE[flag]
         run.add_argument(f"--{flag}", type=_whole_number, metavar="N",
@@ -79,7 +80,7 @@ def _with_flags(scenario: Scenario, args: argparse.Namespace) -> Scenario:
 
 
 def _regimes(choice: str, scenario: Scenario) -> list[str]:
-    names = ["target", "learning"] if choice == "both" else [choice]
+    names = {"both": ["target", "learning"], "all": list(scenario.regimes)}.get(choice, [choice])
     for name in names:
         scenario.regime(name)
     return names

@@ -43,6 +43,10 @@ def _reporter(name: str):
     return lambda model: model.indicators[name]
 
 
+def _lever(name: str):
+    return lambda model: model.levers[name]
+
+
 class PlaceModel(mesa.Model):
     """A place's citizens and services under one management regime.
 
@@ -63,7 +67,8 @@ class PlaceModel(mesa.Model):
         self.regime = regime
         self.weeks = int(self.scenario.get("place.weeks"))
         super().__init__(seed=int(self.scenario.get("place.seed")))
-        levers = self.scenario.regime(regime)
+        self.schedule = self.scenario.schedule(regime)
+        levers = self.levers = self.schedule[0]
         if scheduler not in SCHEDULERS:
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
@@ -79,22 +84,34 @@ class PlaceModel(mesa.Model):
         self.revenues, self.benefits, self.team = self.agencies
         self.indicators: dict[str, float | int] = {}
         reporters = {"regime": lambda m: m.regime}
+        reporters.update({f"lever_{name}": _lever(name) for name in levers})
         reporters.update({name: _reporter(name) for name in INDICATOR_NAMES})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def switch_regime(self, regime: str) -> None:
-        """Run under another of the scenario's regimes from the next week on."""
-        self.engine.set_levers(self.scenario.regime(regime))
+        """Run under another of the scenario's regimes from the next week on.
+
+        The new regime's levers apply as they stand; its own dated changes do not.
+        """
+        self.schedule = {}
+        self._set_levers(self.scenario.regime(regime))
         self.regime = regime
+
+    def _set_levers(self, levers: Mapping[str, float]) -> None:
+        self.engine.set_levers(levers)
+        self.levers = levers
 
     @property
     def week(self) -> int:
         return self.engine.week
 
     def step(self) -> None:
-        """One week: the engine's phases 1-6, then the agencies' review (phase 7)."""
+        """One week: dated changes of the regime, the engine's phases 1-6, then the
+        agencies' review (phase 7)."""
+        if self.engine.week > 0 and self.engine.week in self.schedule:
+            self._set_levers(self.schedule[self.engine.week])
         totals = self.engine.step()
         self.indicators = weekly_indicators(totals, self.engine.n)
         for agency in self.agencies:

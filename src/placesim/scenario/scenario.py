@@ -22,6 +22,10 @@ from placesim.scenario.fields import (
 )
 
 _LEVERS = {f.name: f for f in REGIME_LEVERS}
+_REGIME_KEYS = frozenset({"based_on", "changes"})
+_CHANGE_KEYS = frozenset({"week", "to"})
+CHANGE_WEEK = Field("week", 1, "week", 1, 2_599,
+                    "Week from which a dated change applies.", kind=int)
 _META_KEYS = {"name": str, "description": str}
 SHARE_TOLERANCE = 1e-6
 
@@ -46,10 +50,16 @@ class Scenario:
     origin: str
     values: Mapping[str, Mapping[str, Number]]
     regimes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    changes: Mapping[str, tuple[tuple[int, Mapping[str, float]], ...]] = field(
+        default_factory=dict)
 
     def get(self, path: str) -> Number:
         section, name = path.split(".", 1)
         return self.values[section][name]
+
+    def schedule(self, name: str) -> dict[int, Mapping[str, float]]:
+        """Levers of a regime by the week they take effect (week 0 included)."""
+        return {0: self.regime(name), **dict(self.changes.get(name, ()))}
 
     def regime(self, name: str) -> Mapping[str, float]:
         if name not in self.regimes:
@@ -79,11 +89,14 @@ class Scenario:
         # Levers are stored complete, so any preset serves as the base of a custom regime.
         out["regimes"] = {r: dict(v) if r in REGIME_PRESETS else {"based_on": "target", **v}
                           for r, v in self.regimes.items()}
+        for name, changes in self.changes.items():
+            out["regimes"][name]["changes"] = [{"week": w, **levers} for w, levers in changes]
         return out
 
     def digest(self) -> str:
         """Content hash of every parameter value (not of name, description or origin)."""
-        content = {"values": self.values, "regimes": self.regimes}
+        content = {"values": self.values, "regimes": self.regimes,
+                   "changes": {r: [[w, dict(v)] for w, v in c] for r, c in self.changes.items()}}
         text = json.dumps(content, sort_keys=True, default=float)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -108,12 +121,65 @@ def _read_section(section: str, table: Any, where: str, problems: list[Problem]
     return values
 
 
+def _read_levers(table: dict[str, Any], start: Mapping[str, float], path: str, where: str,
+                 problems: list[Problem], reserved: frozenset[str]) -> dict[str, float]:
+    """Levers set in ``table`` on top of ``start``; keys in ``reserved`` are not levers."""
+    resolved = dict(start)
+    for key, value in table.items():
+        if key in reserved:
+            continue
+        if key not in _LEVERS:
+            allowed = set(_LEVERS) | reserved
+            problems.append(Problem(where, f"{path}.{key}",
+                                    unknown_key_message(key, allowed, "lever")))
+            continue
+        why = check_value(_LEVERS[key], value)
+        if why:
+            problems.append(Problem(where, f"{path}.{key}", why))
+        else:
+            resolved[key] = float(value)
+    return resolved
+
+
+def _read_changes(raw: Any, levers: Mapping[str, float], path: str, where: str,
+                  problems: list[Problem]) -> tuple[tuple[int, dict[str, float]], ...]:
+    """Dated changes of a regime: each from its week on, all levers resolved."""
+    if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
+        problems.append(Problem(where, path, "must be an array of tables, written "
+                                f"[[{path}]] with a week and the levers that change"))
+        return ()
+    changes, current, last_week = [], dict(levers), 0
+    for k, change in enumerate(raw):
+        here = f"{path}[{k}]"
+        week = change.get("week")
+        why = (f"is missing; allowed: {CHANGE_WEEK.allowed()}" if week is None
+               else check_value(CHANGE_WEEK, week))
+        if why:
+            problems.append(Problem(where, f"{here}.week", why))
+            continue
+        if week <= last_week:
+            problems.append(Problem(where, f"{here}.week",
+                                    f"{week} must come after week {last_week}"))
+        target = change.get("to")
+        if target is not None:
+            if target in REGIME_PRESETS:
+                current = dict(REGIME_PRESETS[target])
+            else:
+                problems.append(Problem(where, f"{here}.to", unknown_key_message(
+                    str(target), REGIME_PRESETS, "preset")))
+        current = _read_levers(change, current, here, where, problems, _CHANGE_KEYS)
+        changes.append((week, current))
+        last_week = week
+    return tuple(changes)
+
+
 def _read_regimes(table: Any, where: str, problems: list[Problem]
-                  ) -> dict[str, dict[str, float]]:
+                  ) -> tuple[dict[str, dict[str, float]], dict[str, tuple]]:
     regimes = {name: dict(levers) for name, levers in REGIME_PRESETS.items()}
+    changes: dict[str, tuple] = {}
     if not isinstance(table, dict):
         problems.append(Problem(where, "regimes", f"must be a table, got {table!r}"))
-        return regimes
+        return regimes, changes
     for name, levers in table.items():
         path = f"regimes.{name}"
         if not isinstance(levers, dict):
@@ -126,21 +192,12 @@ def _read_regimes(table: Any, where: str, problems: list[Problem]
                 f"{base!r} is not a preset; a new regime must say based_on = "
                 f"one of {sorted(REGIME_PRESETS)}"))
             continue
-        resolved = dict(REGIME_PRESETS[base])
-        for key, value in levers.items():
-            if key == "based_on":
-                continue
-            if key not in _LEVERS:
-                problems.append(Problem(where, f"{path}.{key}",
-                                        unknown_key_message(key, _LEVERS, "lever")))
-                continue
-            why = check_value(_LEVERS[key], value)
-            if why:
-                problems.append(Problem(where, f"{path}.{key}", why))
-            else:
-                resolved[key] = float(value)
-        regimes[name] = resolved
-    return regimes
+        regimes[name] = _read_levers(levers, REGIME_PRESETS[base], path, where, problems,
+                                     _REGIME_KEYS)
+        if "changes" in levers:
+            changes[name] = _read_changes(levers["changes"], regimes[name],
+                                          f"{path}.changes", where, problems)
+    return regimes, changes
 
 
 def _check_shares(values: dict[str, dict[str, Number]], where: str,
@@ -157,17 +214,20 @@ _LEVER_NEEDS_TEAM = (("relational_share", "relational.caseworkers_per_10k"),
 
 
 def _check_teams_exist(values: dict[str, dict[str, Number]],
-                       regimes: dict[str, dict[str, float]], where: str,
-                       problems: list[Problem]) -> None:
+                       regimes: dict[str, dict[str, float]], changes: dict[str, tuple],
+                       where: str, problems: list[Problem]) -> None:
     """A lever that sends cases to a team needs that team: otherwise they wait forever."""
+    settings = [(f"regimes.{r}", levers) for r, levers in regimes.items()]
+    settings += [(f"regimes.{r}.changes[{k}]", levers)
+                 for r, dated in changes.items() for k, (_, levers) in enumerate(dated)]
     for lever, team in _LEVER_NEEDS_TEAM:
         section, name = team.split(".")
         if values[section][name] > 0:
             continue
-        for regime, levers in regimes.items():
+        for path, levers in settings:
             if levers[lever] > 0:
                 problems.append(Problem(
-                    where, f"regimes.{regime}.{lever}",
+                    where, f"{path}.{lever}",
                     f"{levers[lever]:g} sends cases to a team that {team} = 0 leaves "
                     f"empty; set {team} above 0 or the lever to 0"))
 
@@ -191,15 +251,15 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
             problems.append(Problem(where, f"scenario.{key}",
                                     f"{value!r} must be text (a quoted string)"))
     values = {s: _read_section(s, raw.get(s, {}), where, problems) for s in SECTIONS}
-    regimes = _read_regimes(raw.get("regimes", {}), where, problems)
+    regimes, changes = _read_regimes(raw.get("regimes", {}), where, problems)
     _check_shares(values, where, problems)
     if not problems:
-        _check_teams_exist(values, regimes, where, problems)
+        _check_teams_exist(values, regimes, changes, where, problems)
     if problems:
         raise InputError(problems)
     return Scenario(name=meta.get("name", Path(where).stem),
                     description=meta.get("description", ""), origin=where,
-                    values=values, regimes=regimes)
+                    values=values, regimes=regimes, changes=changes)
 
 
 def load(path: str | Path) -> Scenario:
