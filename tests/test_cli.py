@@ -34,6 +34,8 @@ def test_run_both_regimes_writes_parquet_and_prints_summary(tmp_path):
     assert len(weekly) == 2 * 30
     citizens = pd.read_parquet(out / "citizens")
     assert len(citizens) == 2 * 2000
+    journeys = pd.read_parquet(out / "journeys")
+    assert len(journeys) == 2 * 30 * 50 and journeys["citizen"].nunique() == 50
     runs = pd.read_parquet(out / "runs")
     assert set(runs["seed"]) == {5} and set(runs["citizens"]) == {2000}
     meta = run_metadata(out / "weekly" / "regime=target.parquet")

@@ -65,3 +65,22 @@ def test_switch_regime_by_hand_equals_a_dated_change():
     columns = [c for c in by_date.weekly().columns if c != "regime"]
     pd.testing.assert_frame_equal(by_date.weekly()[columns], by_hand.weekly()[columns])
     assert by_hand.weekly()["regime"].tolist() == ["target"] * 6 + ["learning"] * 6
+
+
+def test_journeys_follow_the_same_people_week_by_week():
+    runs = {r: PlaceModel(regime=r, citizens=1000, weeks=15, seed=3,
+                          overrides={"place.journeys": 20}) for r in ("target", "learning")}
+    for model in runs.values():
+        start = model.engine.records(model.journey_recorder.ids)
+        while model.running:
+            model.step()
+        journeys = model.journeys()
+        assert len(journeys) == 15 * 20
+        final = journeys[journeys.week == 14].set_index("citizen")
+        citizens = model.citizens().set_index("citizen").loc[final.index]
+        assert (final["public_cost"] == citizens["public_cost"]).all()
+        # the weekly changes add up to the change over the run
+        added = journeys.groupby("citizen")["public_cost_this_week"].sum()
+        assert (added.values == final["public_cost"].values - start["public_cost"]).all()
+    ids = [set(m.journeys()["citizen"]) for m in runs.values()]
+    assert ids[0] == ids[1] and len(ids[0]) == 20

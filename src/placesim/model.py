@@ -18,6 +18,7 @@ from placesim.engine.engine import Engine
 from placesim.engine.state import CITIZEN_FIELDS
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
 from placesim.institutions import BenefitsService, CouncilRevenues, RelationalTeam
+from placesim.journeys import JourneyRecorder, journey_ids
 from placesim.reference import ReferenceScheduler
 from placesim.scenario import InputError, Problem, Scenario, defaults, load
 from placesim.scenario.errors import unknown_key_message
@@ -82,6 +83,9 @@ class PlaceModel(mesa.Model):
                                          capacity=place.decision_capacity),
                          RelationalTeam(self, workers=caseworkers, capacity=caseworkers * cap))
         self.revenues, self.benefits, self.team = self.agencies
+        ids = journey_ids(self.engine.n, int(self.scenario.get("place.journeys")))
+        self.journey_recorder = JourneyRecorder(ids, self.engine.records(ids))
+        self.regimes_by_week: list[str] = []
         self.indicators: dict[str, float | int] = {}
         reporters = {"regime": lambda m: m.regime}
         reporters.update({f"lever_{name}": _lever(name) for name in levers})
@@ -113,6 +117,8 @@ class PlaceModel(mesa.Model):
         if self.engine.week > 0 and self.engine.week in self.schedule:
             self._set_levers(self.schedule[self.engine.week])
         totals = self.engine.step()
+        self.journey_recorder.record(self.engine.records(self.journey_recorder.ids))
+        self.regimes_by_week.append(self.regime)
         self.indicators = weekly_indicators(totals, self.engine.n)
         for agency in self.agencies:
             agency.review_week(totals)
@@ -125,6 +131,10 @@ class PlaceModel(mesa.Model):
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         frame.insert(1, "week", range(len(frame)))
         return frame
+
+    def journeys(self) -> pd.DataFrame:
+        """The sampled citizens' state, one row per citizen and week (see ``journeys``)."""
+        return self.journey_recorder.frame(self.regimes_by_week)
 
     def citizens(self) -> pd.DataFrame:
         """Each citizen's current state, one row per citizen (money in pence)."""

@@ -100,8 +100,8 @@ class ReferenceScheduler:
         self.week = 0
         self.p = _plain(place.params)
         start = place.starting_population()
-        self.people = AgentSet([CitizenAgent(model, i, start[i]) for i in range(self.n)],
-                                    random=model.random)
+        self.by_index = [CitizenAgent(model, i, start[i]) for i in range(self.n)]
+        self.people = AgentSet(self.by_index, random=model.random)
         self.assessors = [WorkerAgent(model, "assessors", w, s)
                           for w, s in enumerate(place.assessor_skill)]
         self.caseworkers = [WorkerAgent(model, "caseworkers", w, s)
@@ -151,13 +151,18 @@ class ReferenceScheduler:
             worker.caseload += 1
             RULES.intake(citizen, worker.index, week, self.totals)
 
+    def records(self, ids: np.ndarray) -> np.ndarray:
+        """The given citizens' state as packed records."""
+        out = empty_citizens(len(ids))
+        for k, i in enumerate(ids):
+            agent = self.by_index[i]
+            out[k] = tuple(getattr(agent, name) for name in CITIZEN_DTYPE.names)
+        return out
+
     @property
     def citizens(self) -> np.ndarray:
         """The agents' state as a population array (for outputs and comparisons)."""
-        out = empty_citizens(self.n)
-        for agent in self.people:
-            out[agent.index] = tuple(getattr(agent, name) for name in CITIZEN_DTYPE.names)
-        return out
+        return self.records(np.arange(self.n))
 
     @property
     def caseload(self) -> np.ndarray:

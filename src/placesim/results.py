@@ -4,6 +4,7 @@ Layout of an output directory::
 
     weekly/regime=<name>.parquet    one row per week: every indicator
     citizens/regime=<name>.parquet  one row per citizen: final state (money in pence)
+    journeys/regime=<name>.parquet  sampled citizens, one row per citizen and week
     runs/regime=<name>.parquet      one row: what was run, how, with which code
 
 Each file is written under a temporary name in the same directory and renamed into
@@ -17,6 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -24,7 +26,10 @@ import pyarrow.parquet as pq
 
 from placesim.engine.state import CITIZEN_FIELDS
 
-TABLES = ("weekly", "citizens", "runs")
+if TYPE_CHECKING:
+    from placesim.runner import RegimeRun
+
+TABLES = ("weekly", "citizens", "journeys", "runs")
 _DOCS = {name: doc for name, _, doc in CITIZEN_FIELDS}
 
 
@@ -49,12 +54,13 @@ def write_atomic(table: pa.Table, path: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def write_run(out: Path, regime: str, weekly: pd.DataFrame, citizens: pd.DataFrame,
-              metadata: Mapping[str, object]) -> None:
-    """Write one regime's three tables; the run row last, so it marks completion."""
-    name = f"regime={regime}.parquet"
-    write_atomic(_with_metadata(weekly, metadata, {}), out / "weekly" / name)
-    write_atomic(_with_metadata(citizens, metadata, _DOCS), out / "citizens" / name)
+def write_run(out: Path, run: RegimeRun) -> None:
+    """Write one regime's tables; the run row last, so it marks completion."""
+    name = f"regime={run.regime}.parquet"
+    metadata = run.metadata
+    write_atomic(_with_metadata(run.weekly, metadata, {}), out / "weekly" / name)
+    write_atomic(_with_metadata(run.citizens, metadata, _DOCS), out / "citizens" / name)
+    write_atomic(_with_metadata(run.journeys, metadata, _DOCS), out / "journeys" / name)
     row = pd.DataFrame([{k: v if isinstance(v, str | int | float) else json.dumps(v)
                          for k, v in metadata.items()}])
     write_atomic(_with_metadata(row, metadata, {}), out / "runs" / name)

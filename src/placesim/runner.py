@@ -29,6 +29,7 @@ class RegimeRun:
     regime: str
     weekly: pd.DataFrame
     citizens: pd.DataFrame
+    journeys: pd.DataFrame
     metadata: dict[str, object]
 
 
@@ -72,7 +73,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None) ->
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    return RegimeRun(regime, model.weekly(), model.citizens(), metadata)
+    return RegimeRun(regime, model.weekly(), model.citizens(), model.journeys(), metadata)
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
@@ -84,6 +85,6 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
     for regime in regimes:
         run = run_regime(scenario, regime, progress)
         if out is not None:
-            write_run(out, regime, run.weekly, run.citizens, run.metadata)
+            write_run(out, run)
         runs.append(run)
     return runs

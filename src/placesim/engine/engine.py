@@ -38,6 +38,10 @@ class Engine:
         self.attention = np.zeros((blocks, block), dtype=np.int32)
         self.attention_n = np.zeros(blocks, dtype=np.int64)
 
+    def records(self, ids: np.ndarray) -> np.ndarray:
+        """Copies of the records of the given citizens."""
+        return self.citizens[ids]
+
     def set_levers(self, levers: Mapping[str, float]) -> None:
         """Change the regime from next week on (a policy switch)."""
         self.params = pack(self.scenario, levers)

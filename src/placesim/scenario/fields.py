@@ -59,6 +59,9 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _i("citizens", 20_000, "people", 100, 50_000_000, "Number of citizens simulated."),
         _i("weeks", 156, "weeks", 1, 2_600, "Length of the run."),
         _i("seed", 1, "integer", 0, 2**62, "Seed of the counter-based random generator."),
+        _i("journeys", 50, "people", 0, 100_000,
+           "Citizens whose state is recorded every week (evenly spaced ids, so the same "
+           "people under every regime)."),
     ),
     "population": (
         _p("employment_rate", 0.70, "Share of citizens in work at the start."),
