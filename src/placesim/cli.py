@@ -87,8 +87,9 @@ def _regimes(choice: str, scenario: Scenario) -> list[str]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from placesim.results import TABLES
     from placesim.runner import run_scenario
-    from placesim.summary import compare, render
+    from placesim.summary import compare, render, render_deciles
 
     scenario = _with_flags(load(args.scenario), args)
     regimes = _regimes(args.regime, scenario)
@@ -100,7 +101,9 @@ def _run(args: argparse.Namespace) -> int:
     runs = run_scenario(scenario, regimes, out, args.progress)
     table = compare({run.regime: run.weekly for run in runs})
     print(render(table, f"{scenario.name}: {n:,} citizens over {weeks} weeks"))
-    print(f"\nResults written to {out}/ (weekly/, citizens/, runs/)")
+    print()
+    print(render_deciles({run.regime: run.deciles for run in runs}))
+    print(f"\nResults written to {out}/ ({', '.join(f'{t}/' for t in TABLES)})")
     return 0
 
 

@@ -12,6 +12,9 @@ import numpy as np
 from placesim.engine.metrics import COST_METRICS, MICRO, MONEY_METRICS, M, metric_name
 
 PENCE = 100.0
+# Contacts citizens make with services. Chasing a decision is failure demand: demand
+# caused by something not done or not done right; the rest is value demand.
+CONTACTS = (M.RESPONSES, M.CLAIMS, M.CHANGES_REPORTED, M.CHASES)
 
 
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:
@@ -25,6 +28,8 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
     out["spend_total"] = sum(int(totals[m]) for m in COST_METRICS) / PENCE
     out["fees_charged"] = (int(totals[M.COURT_COSTS_ADDED])
                            + int(totals[M.EA_FEES_CHARGED])) / PENCE
+    contacts = sum(int(totals[m]) for m in CONTACTS)
+    out["failure_demand_share"] = int(totals[M.CHASES]) / contacts if contacts else 0.0
     out["mean_stress"] = totals[M.STRESS_MICRO] / MICRO / citizens
     out["mean_wellbeing"] = totals[M.WELLBEING_MICRO] / MICRO / citizens
     out["mean_trust"] = totals[M.TRUST_MICRO] / MICRO / citizens

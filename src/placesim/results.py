@@ -5,6 +5,7 @@ Layout of an output directory::
     weekly/regime=<name>.parquet    one row per week: every indicator
     citizens/regime=<name>.parquet  one row per citizen: final state (money in pence)
     journeys/regime=<name>.parquet  sampled citizens, one row per citizen and week
+    deciles/regime=<name>.parquet   end-of-run debt, fees, cost and wellbeing by income decile
     runs/regime=<name>.parquet      one row: what was run, how, with which code
 
 Each file is written under a temporary name in the same directory and renamed into
@@ -29,7 +30,7 @@ from placesim.engine.state import CITIZEN_FIELDS
 if TYPE_CHECKING:
     from placesim.runner import RegimeRun
 
-TABLES = ("weekly", "citizens", "journeys", "runs")
+TABLES = ("weekly", "citizens", "journeys", "deciles", "runs")
 _DOCS = {name: doc for name, _, doc in CITIZEN_FIELDS}
 
 
@@ -61,6 +62,7 @@ def write_run(out: Path, run: RegimeRun) -> None:
     write_atomic(_with_metadata(run.weekly, metadata, {}), out / "weekly" / name)
     write_atomic(_with_metadata(run.citizens, metadata, _DOCS), out / "citizens" / name)
     write_atomic(_with_metadata(run.journeys, metadata, _DOCS), out / "journeys" / name)
+    write_atomic(_with_metadata(run.deciles, metadata, {}), out / "deciles" / name)
     row = pd.DataFrame([{k: v if isinstance(v, str | int | float) else json.dumps(v)
                          for k, v in metadata.items()}])
     write_atomic(_with_metadata(row, metadata, {}), out / "runs" / name)

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from placesim import __version__
+from placesim.deciles import by_income_decile
 from placesim.model import PlaceModel
 from placesim.results import write_run
 from placesim.scenario import Scenario
@@ -30,6 +31,7 @@ class RegimeRun:
     weekly: pd.DataFrame
     citizens: pd.DataFrame
     journeys: pd.DataFrame
+    deciles: pd.DataFrame
     metadata: dict[str, object]
 
 
@@ -73,7 +75,10 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None) ->
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    return RegimeRun(regime, model.weekly(), model.citizens(), model.journeys(), metadata)
+    citizens = model.citizens()
+    deciles = by_income_decile(citizens)
+    deciles.insert(0, "regime", regime)
+    return RegimeRun(regime, model.weekly(), citizens, model.journeys(), deciles, metadata)
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,

@@ -6,6 +6,9 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from placesim.engine.metrics import metric_name
+from placesim.indicators import CONTACTS
+
 Row = tuple[str, str, Callable[[pd.DataFrame], float]]
 
 
@@ -20,6 +23,11 @@ def _last(column: str) -> Callable[[pd.DataFrame], float]:
 def _ea_recovery_rate(weekly: pd.DataFrame) -> float:
     placed = weekly["ea_closed_placed"].sum()
     return float(weekly["ea_closed_recovered"].sum() / placed) if placed else float("nan")
+
+
+def _failure_demand_share(weekly: pd.DataFrame) -> float:
+    contacts = weekly[[metric_name(m) for m in CONTACTS]].to_numpy().sum()
+    return float(weekly["chases"].sum() / contacts) if contacts else float("nan")
 
 
 ROWS: tuple[Row, ...] = (
@@ -38,6 +46,7 @@ ROWS: tuple[Row, ...] = (
     ("Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
     ("Rent arrears at end", "GBP", _last("rent_arrears_total")),
     ("Other debt at end", "GBP", _last("other_debt_total")),
+    ("Failure demand: share of contacts that chase", "fraction", _failure_demand_share),
     ("Benefits paid", "GBP", _total("benefits_paid")),
     ("Benefits entitled", "GBP", _total("benefits_entitled")),
     ("Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),
@@ -59,6 +68,20 @@ def compare(weekly_by_regime: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     if len(regimes) >= 2:
         table[f"{regimes[-1]} - {regimes[0]}"] = table[regimes[-1]] - table[regimes[0]]
     return table
+
+
+def render_deciles(deciles: Mapping[str, pd.DataFrame]) -> str:
+    """Mean debt and wellbeing at the end, by income decile, one column pair per regime."""
+    regimes = list(deciles)
+    header = "income decile".ljust(15) + "".join(
+        f"{'debt ' + r:>18}{'wellbeing ' + r:>22}" for r in regimes)
+    lines = ["Who is harmed: mean debt (GBP) and wellbeing (0-10) at the end, by income "
+             "decile (1 = poorest)", "", header]
+    for k in range(len(deciles[regimes[0]])):
+        cells = "".join(f"{deciles[r]['mean_debt'].iloc[k]:>18,.0f}"
+                        f"{deciles[r]['mean_wellbeing'].iloc[k]:>22.2f}" for r in regimes)
+        lines.append(f"{deciles[regimes[0]]['decile'].iloc[k]!s:<15}{cells}")
+    return "\n".join(lines)
 
 
 def _fmt(value: float, unit: str) -> str:
