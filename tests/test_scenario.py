@@ -463,3 +463,13 @@ def test_bad_dated_changes_are_named(changes, message):
         from_mapping({"regimes": {"switch": {"based_on": "target", "changes": changes}}},
                      "x.toml")
     assert f"x.toml: {message}" in str(error.value)
+
+
+def test_parameter_docs_are_generated_from_the_table():
+    from pathlib import Path
+
+    from placesim.scenario.describe import markdown
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
+    assert docs.read_text(encoding="utf-8") == markdown(), (
+        "docs/parameters.md is stale: run `placesim parameters > docs/parameters.md`")

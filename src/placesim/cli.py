@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     bar.add_argument("--no-progress", dest="progress", action="store_false",
                      help="never show a progress bar (default: shown on long runs)")
 
+    commands.add_parser("parameters", help="print every parameter (unit, default, range, "
+                        "source) as Markdown")
+
     validate = commands.add_parser("validate", help="check scenario files without running")
     validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
     return parser
@@ -121,10 +124,18 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parameters(args: argparse.Namespace) -> int:
+    from placesim.scenario.describe import markdown
+
+    print(markdown(), end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate}[args.command](args)
+        return {"run": _run, "validate": _validate,
+                "parameters": _parameters}[args.command](args)
     except InputError as error:
         for problem in error.problems:
             print(f"placesim: error: {problem}", file=sys.stderr)
