@@ -756,3 +756,50 @@ def test_compiled_rule_matches_py_func(rule, args):
     if isinstance(compiled, tuple):
         compiled, reference = tuple(compiled), tuple(reference)
     assert compiled == reference
+
+
+# ---------------------------------------------------------------- frontline workers
+
+
+def test_worker_who_stays_learns_and_feels_the_load():
+    # load 1.3 against a comfortable 0.8: pressure = 2.0 x 0.5 = 1.0
+    skill, motivation, stress, left = rules.worker_week(0.5, 0.5, 0.0, 1.3, False, False,
+                                                        0.999, P)
+    assert not left
+    assert stress == pytest.approx(0.1 * 1.0)  # stress_rate x (pressure - stress)
+    level = 0.5 - 0.3 * stress  # ordinary motivation less burnout
+    assert motivation == pytest.approx(0.5 + 0.05 * (level - 0.5))
+    assert skill == pytest.approx(0.5 + 0.02 * (0.5 + 0.5 * motivation - 0.5))
+    # a comfortable load brings no stress
+    assert rules.worker_week(0.5, 0.5, 0.0, 0.8, False, False, 0.999, P)[2] == 0.0
+
+
+def test_worker_who_leaves_is_replaced_by_an_ordinary_recruit():
+    skill, motivation, stress, left = rules.worker_week(0.9, 0.9, 0.8, 2.0, True, True,
+                                                        0.0, P)
+    assert left and (skill, motivation, stress) == (0.3, 0.5, 0.0)
+    # leaving is weekly turnover, raised by stress: 0.16/52 x (1 + 3 x stress)
+    calm = 0.16 / 52
+    assert not rules.worker_week(0.5, 0.5, 0.0, 0.0, False, False, calm * 1.01, P)[3]
+    assert rules.worker_week(0.5, 0.5, 0.0, 0.0, False, False, calm * 0.99, P)[3]
+
+
+def test_volunteers_and_the_spotlight_raise_motivation():
+    ordinary = rules.worker_week(0.5, 0.5, 0.0, 0.0, False, False, 0.999, P)[1]
+    volunteer = rules.worker_week(0.5, 0.5, 0.0, 0.0, True, False, 0.999, P)[1]
+    spotlit = rules.worker_week(0.5, 0.5, 0.0, 0.0, True, True, 0.999, P)[1]
+    assert ordinary < volunteer < spotlit
+    assert rules.performance(0.5, 0.5) == 0.5
+    assert rules.performance(0.9, 0.9) == 1.0
+
+
+def test_team_turnover_matches_the_yearly_rate_at_no_stress():
+    import numpy as np
+
+    from placesim.engine.workforce import Team
+
+    params = pack(placesim.scenario.defaults(), placesim.scenario.defaults().regime("target"))
+    team = Team(2, np.full(20_000, 0.5), np.zeros(20_000, bool), P)
+    left = sum(team.review(np.zeros(20_000), params, 3, week, False) for week in range(52))
+    # binomial over 20,000 x 52 worker-weeks at 0.16/52: sd about 52 leavers
+    assert abs(left - 0.16 * 20_000) < 4 * 52

@@ -25,7 +25,8 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
             continue
         value = int(totals[m])
         out[metric_name(m)] = value / PENCE if m in MONEY_METRICS else value
-    out["spend_total"] = sum(int(totals[m]) for m in COST_METRICS) / PENCE
+    out["spend_total"] = (sum(int(totals[m]) for m in COST_METRICS)
+                          + int(totals[M.COST_RECRUITMENT])) / PENCE
     out["fees_charged"] = (int(totals[M.COURT_COSTS_ADDED])
                            + int(totals[M.EA_FEES_CHARGED])) / PENCE
     contacts = sum(int(totals[m]) for m in CONTACTS)

@@ -90,6 +90,7 @@ class PlaceModel(mesa.Model):
         reporters = {"regime": lambda m: m.regime}
         reporters.update({f"lever_{name}": _lever(name) for name in levers})
         reporters.update({name: _reporter(name) for name in INDICATOR_NAMES})
+        reporters.update({name: _reporter(name) for name in self.engine.workforce()})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
@@ -117,9 +118,11 @@ class PlaceModel(mesa.Model):
         if self.engine.week > 0 and self.engine.week in self.schedule:
             self._set_levers(self.schedule[self.engine.week])
         totals = self.engine.step()
+        self.engine.review_workforce(totals)
         self.journey_recorder.record(self.engine.records(self.journey_recorder.ids))
         self.regimes_by_week.append(self.regime)
         self.indicators = weekly_indicators(totals, self.engine.n)
+        self.indicators.update(self.engine.workforce())
         for agency in self.agencies:
             agency.review_week(totals)
         self.datacollector.collect(self)

@@ -19,10 +19,12 @@ import mesa
 import numpy as np
 from mesa.agent import AgentSet
 
-from placesim.engine.metrics import N_METRICS
+from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
-from placesim.engine.place import Place
+from placesim.engine.place import ASSESSORS, CASEWORKERS, SPECIALISTS, Place
 from placesim.engine.pure import python_rulebook
+from placesim.engine.rng import Purpose
+from placesim.engine.workforce import TEAM_STRIDE, team_means
 from placesim.engine.state import CITIZEN_DTYPE, CITIZEN_FIELDS, Case, Claim, empty_citizens
 from placesim.scenario import Scenario
 
@@ -73,19 +75,38 @@ class CitizenAgent(mesa.Agent):
 
     def meet_services(self, scheduler: ReferenceScheduler) -> None:
         """Phases 5-6: service effects, wellbeing and this citizen's part of the tallies."""
-        RULES.services_and_wellbeing(self, scheduler.caseworker_skill, self.key(scheduler),
+        RULES.services_and_wellbeing(self, scheduler.caseworker_performance,
+                                     self.key(scheduler),
                                      scheduler.p, scheduler.week, scheduler.totals)
 
 
 class WorkerAgent(mesa.Agent):
-    """A frontline worker: team, position in the team, skill and caseload."""
+    """A frontline worker: team, position in it, skill, motivation, stress and caseload."""
 
-    def __init__(self, model: mesa.Model, team: str, index: int, skill: float):
+    def __init__(self, model: mesa.Model, team: int, index: int, skill: float,
+                 volunteer: bool, p: SimpleNamespace):
         super().__init__(model)
         self.team = team
         self.index = index
-        self.skill = skill
+        self.skill = float(skill)
+        self.volunteer = bool(volunteer)
+        self.motivation = (p.workforce_motivation_volunteer if volunteer
+                           else p.workforce_motivation_ordinary)
+        self.stress = 0.0
+        self.performance = RULES.performance(self.skill, self.motivation)
         self.caseload = 0
+
+    def review(self, load: float, scheduler: ReferenceScheduler, spotlight: bool) -> bool:
+        """Phase 7: this worker's week (see rules.worker_week); True if they left."""
+        key = RULES.agent_key(scheduler.seed, scheduler.week - 1,
+                              self.team * TEAM_STRIDE + self.index)
+        self.skill, self.motivation, self.stress, left = RULES.worker_week(
+            self.skill, self.motivation, self.stress, load, self.volunteer, spotlight,
+            RULES.draw(key, Purpose.TURNOVER), scheduler.p)
+        if left:
+            self.volunteer = False
+        self.performance = RULES.performance(self.skill, self.motivation)
+        return left
 
 
 class ReferenceScheduler:
@@ -102,13 +123,14 @@ class ReferenceScheduler:
         start = place.starting_population()
         self.by_index = [CitizenAgent(model, i, start[i]) for i in range(self.n)]
         self.people = AgentSet(self.by_index, random=model.random)
-        self.assessors = [WorkerAgent(model, "assessors", w, s)
+        self.assessors = [WorkerAgent(model, ASSESSORS, w, s, False, self.p)
                           for w, s in enumerate(place.assessor_skill)]
-        self.caseworkers = [WorkerAgent(model, "caseworkers", w, s)
-                            for w, s in enumerate(place.caseworker_skill)]
-        self.specialists = [WorkerAgent(model, "specialists", w, 0.5)
+        self.caseworkers = [WorkerAgent(model, CASEWORKERS, w, s, v, self.p) for w, (s, v)
+                            in enumerate(zip(place.caseworker_skill,
+                                             place.caseworker_volunteer, strict=True))]
+        self.specialists = [WorkerAgent(model, SPECIALISTS, w, 0.5, False, self.p)
                             for w in range(place.specialists)]
-        self.caseworker_skill = np.array([w.skill for w in self.caseworkers])
+        self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
         self.totals = [0] * N_METRICS
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
@@ -135,7 +157,8 @@ class ReferenceScheduler:
             key=lambda a: (a.claim_week, a.index))[:self.place.decision_capacity]
         for rank, citizen in enumerate(claims):
             assessor = self.assessors[rank % len(self.assessors)]
-            RULES.standard_decision(citizen, citizen.key(self), assessor.skill, p, self.totals)
+            RULES.standard_decision(citizen, citizen.key(self), assessor.performance, p,
+                                    self.totals)
         fixes = sorted(self.people.select(lambda a: a.case == Case.FIX_QUEUED),
                        key=lambda a: (a.case_week, a.index))[:self.place.fix_capacity]
         for citizen in fixes:
@@ -150,6 +173,24 @@ class ReferenceScheduler:
             worker = min(free, key=lambda w: (w.caseload, w.index))
             worker.caseload += 1
             RULES.intake(citizen, worker.index, week, self.totals)
+
+    def review_workforce(self, totals: np.ndarray) -> None:
+        """Phase 7 for the teams, worker agent by worker agent."""
+        cap = self.p.relational_caseload_cap
+        decisions = totals[M.DECISIONS] / max(1, self.place.decision_capacity)
+        leavers = sum(w.review(decisions, self, False) for w in self.assessors)
+        spotlight = self.place.spotlight(self.week - 1)
+        leavers += sum(w.review(w.caseload / cap, self, spotlight) for w in self.caseworkers)
+        self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
+        totals[M.LEAVERS] += leavers
+        totals[M.COST_RECRUITMENT] += self.place.workforce_cost(leavers)
+
+    def workforce(self) -> dict[str, float]:
+        return team_means({
+            "assessor": SimpleNamespace(**{f: [getattr(w, f) for w in self.assessors]
+                                           for f in ("skill", "motivation", "stress")}),
+            "caseworker": SimpleNamespace(**{f: [getattr(w, f) for w in self.caseworkers]
+                                             for f in ("skill", "motivation", "stress")})})
 
     def records(self, ids: np.ndarray) -> np.ndarray:
         """The given citizens' state as packed records."""

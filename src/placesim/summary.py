@@ -38,6 +38,7 @@ ROWS: tuple[Row, ...] = (
     ("  relational team", "GBP", _total("cost_relational")),
     ("  housing (temporary accommodation)", "GBP", _total("cost_housing")),
     ("  health (A&E)", "GBP", _total("cost_health")),
+    ("  recruiting replacements for leavers", "GBP", _total("cost_recruitment")),
     ("Council tax collected", "GBP", _total("ct_paid")),
     ("Court costs and agent fees charged to citizens", "GBP", _total("fees_charged")),
     ("Agent fees paid by citizens", "GBP", _total("ea_fees_paid")),
@@ -55,6 +56,8 @@ ROWS: tuple[Row, ...] = (
     ("Mean stress at end (0-1)", "score", _last("mean_stress")),
     ("Ever flagged for council-tax arrears", "people", _last("flagged")),
     ("Lives turned around at end", "people", _last("turned_around")),
+    ("Workers who left (each replaced)", "people", _total("leavers")),
+    ("Caseworker stress at end (0-1)", "score", _last("caseworker_stress")),
 )
 
 

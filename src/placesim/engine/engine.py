@@ -7,9 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from placesim.engine import kernels
-from placesim.engine.metrics import N_METRICS
+from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
-from placesim.engine.place import Place
+from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
+from placesim.engine.workforce import Team, team_means
 from placesim.scenario import Scenario
 
 
@@ -32,6 +33,10 @@ class Engine:
         self.week = 0
         self.citizens = place.starting_population()
         self.caseload = np.zeros(len(place.caseworker_skill), dtype=np.int64)
+        self.assessors = Team(ASSESSORS, place.assessor_skill,
+                              np.zeros(len(place.assessor_skill), bool), self.params[0])
+        self.caseworkers = Team(CASEWORKERS, place.caseworker_skill,
+                                place.caseworker_volunteer, self.params[0])
         blocks = kernels.n_blocks(self.n, block)
         self.block = block
         self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
@@ -53,11 +58,26 @@ class Engine:
         kernels.life_money_demand_pass(c, p, seed, week, self.partials, self.attention,
                                        self.attention_n)
         totals += self.partials.sum(axis=0)
-        kernels.allocate(c, self.attention, self.attention_n, place.assessor_skill,
+        kernels.allocate(c, self.attention, self.attention_n, self.assessors.performance,
                          self.caseload, p, seed, week, place.decision_capacity,
                          place.fix_capacity, totals)
-        kernels.services_pass(c, place.caseworker_skill, p, seed, week, self.partials,
+        kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,
                               self.block)
         totals += self.partials.sum(axis=0)
         self.week += 1
         return totals
+
+    def review_workforce(self, totals: np.ndarray) -> None:
+        """Phase 7 for the teams: stress, turnover, learning; adds leavers and their cost."""
+        week, cap = self.week - 1, self.params[0].relational_caseload_cap
+        decisions = totals[M.DECISIONS] / max(1, self.place.decision_capacity)
+        leavers = self.assessors.review(np.full(len(self.assessors.skill), decisions),
+                                        self.params, self.seed, week, False)
+        leavers += self.caseworkers.review(self.caseload / cap, self.params, self.seed, week,
+                                           self.place.spotlight(week))
+        totals[M.LEAVERS] += leavers
+        totals[M.COST_RECRUITMENT] += self.place.workforce_cost(leavers)
+
+    def workforce(self) -> dict[str, float]:
+        """Mean skill, motivation and stress of each team."""
+        return team_means({"assessor": self.assessors, "caseworker": self.caseworkers})

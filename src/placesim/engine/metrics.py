@@ -94,12 +94,16 @@ class M(IntEnum):
     STRESS_MICRO = _next()
     WELLBEING_MICRO = _next()
     TRUST_MICRO = _next()
+    # the workforce (phase 7, not attributable to a citizen)
+    LEAVERS = _next()  # workers who left this week (each replaced at once)
+    COST_RECRUITMENT = _next()  # recruiting and inducting replacements, pence
 
 
 N_METRICS = len(M)
 MICRO = 1_000_000.0
 MONEY_METRICS = frozenset(
-    m for m in M if m <= M.COST_HEALTH or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL)
+    m for m in M if m <= M.COST_HEALTH or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL
+    or m == M.COST_RECRUITMENT)
 COST_METRICS = (M.COST_REVENUES, M.COST_COURTS, M.COST_BENEFITS, M.COST_RELATIONAL,
                 M.COST_HOUSING, M.COST_HEALTH)
 

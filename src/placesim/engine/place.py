@@ -40,6 +40,7 @@ class Place:
     n: int
     assessor_skill: np.ndarray
     caseworker_skill: np.ndarray
+    caseworker_volunteer: np.ndarray
     specialists: int
     decision_capacity: int
     fix_capacity: int
@@ -50,17 +51,27 @@ class Place:
         n = int(scenario.get("place.citizens"))
         v = scenario.values
         assessors = team_size(v["benefits"]["assessors_per_10k"], n)
+        caseworkers = team_size(v["relational"]["caseworkers_per_10k"], n)
         specialists = team_size(v["relational"]["specialists_per_10k"], n)
+        volunteers = round(v["workforce"]["volunteers"] * caseworkers)
         return cls(
             scenario=scenario, params=pack(scenario, levers), seed=seed, n=n,
             assessor_skill=worker_skills(seed, ASSESSORS, assessors),
-            caseworker_skill=worker_skills(
-                seed, CASEWORKERS, team_size(v["relational"]["caseworkers_per_10k"], n)),
+            caseworker_skill=worker_skills(seed, CASEWORKERS, caseworkers),
+            caseworker_volunteer=np.arange(caseworkers) < volunteers,
             specialists=specialists,
             decision_capacity=int(assessors * v["benefits"]["assessor_hours"]
                                   // v["benefits"]["hours_per_decision"]),
             fix_capacity=int(specialists * v["relational"]["specialist_hours"]
                              // v["relational"]["hours_per_fix"]))
+
+    def spotlight(self, week: int) -> bool:
+        """Whether the relational team still works under a pilot's spotlight."""
+        return week < self.scenario.get("workforce.spotlight_weeks")
+
+    def workforce_cost(self, leavers: int) -> int:
+        """Pence spent recruiting replacements."""
+        return leavers * round(self.params[0].workforce_recruitment)
 
     def starting_population(self) -> np.ndarray:
         """The population at week 0, drawn by the initialisation kernel."""

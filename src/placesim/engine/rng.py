@@ -45,6 +45,7 @@ class Purpose(IntEnum):
     EA_CONTACT = 17
     EA_SALE = 18
     FIX_ACCURACY = 19
+    TURNOVER = 20
     INIT_HOUSEHOLD = 101
     INIT_BAND = 102
     INIT_EMPLOYED = 103

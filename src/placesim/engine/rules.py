@@ -321,3 +321,39 @@ def wellbeing_step(wellbeing: float, stress: float, domains: int, p) -> float:
 def is_stable(domains: int, stress: float, owed: int, on_plan: bool, p) -> bool:
     """A stable week: no domain in trouble, low stress, and no unmanaged council-tax debt."""
     return domains == 0 and stress < p.outcomes_stable_stress and (owed == 0 or on_plan)
+
+
+# ---------------------------------------------------------------- frontline workers
+
+
+@njit(cache=True)
+def performance(skill: float, motivation: float) -> float:
+    """What a worker brings to a case: skill, lifted or held back by motivation.
+
+    At average skill (0.5) and motivation (0.5) it is 0.5, the level the rules are set at.
+    """
+    return min(1.0, skill * (0.5 + motivation))
+
+
+@njit(cache=True)
+def worker_week(skill: float, motivation: float, stress: float, load: float,
+                volunteer: bool, spotlight: bool, u_leave: float, p):
+    """A worker's week: stress follows load, and stressed workers leave more often.
+
+    A leaver is replaced at once by an ordinary recruit, new to the job. Those who stay
+    learn toward a ceiling set by their motivation; motivation returns to its level
+    (higher for volunteers, lifted under a pilot's spotlight), less what stress burns.
+    Returns (skill, motivation, stress, left).
+    """
+    pressure = p.workforce_stress_per_load * (load - p.workforce_comfortable_load)
+    stress += p.workforce_stress_rate * (min(1.0, max(0.0, pressure)) - stress)
+    leave = p.workforce_turnover / 52.0 * (1.0 + p.workforce_stress_turnover * stress)
+    if u_leave < leave:
+        return p.workforce_new_skill, p.workforce_motivation_ordinary, 0.0, True
+    level = p.workforce_motivation_volunteer if volunteer else p.workforce_motivation_ordinary
+    if spotlight:
+        level += p.workforce_spotlight_boost
+    level -= p.workforce_burnout * stress
+    motivation += p.workforce_motivation_rate * (min(1.0, max(0.0, level)) - motivation)
+    skill += p.workforce_learning_rate * (0.5 + 0.5 * motivation - skill)
+    return skill, motivation, stress, False

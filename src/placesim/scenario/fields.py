@@ -307,6 +307,37 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Public cost of a homeless household (8630 per 90 days).",
            "calibration:homeless_public_cost_90d"),
     ),
+    "workforce": (
+        _p("turnover", 0.16, "Yearly chance a worker leaves, at no stress.",
+           "calibration:sw_turnover"),
+        _f("stress_turnover", 3.0, "turnover multiplier", 0.0, 50.0,
+           "Added turnover at full stress (at 3, a fully stressed worker is four times as "
+           "likely to leave)."),
+        _f("stress_rate", 0.1, "per week", 0.0, 1.0,
+           "Speed at which a worker's stress follows the pressure of their load."),
+        _f("comfortable_load", 0.8, "share of capacity", 0.0, 5.0,
+           "Load (caseload over cap, or decisions over capacity) that causes no stress."),
+        _f("stress_per_load", 2.0, "stress per unit of load", 0.0, 20.0,
+           "Stress pressure per unit of load above the comfortable load."),
+        _f("learning_rate", 0.02, "per week", 0.0, 1.0,
+           "Speed at which skill grows with experience toward its ceiling (0.5 + 0.5 x "
+           "motivation)."),
+        _p("new_skill", 0.3, "Skill of a newly recruited worker."),
+        _p("motivation_ordinary", 0.5, "Intrinsic motivation an ordinary worker returns to."),
+        _p("motivation_volunteer", 0.8, "Intrinsic motivation of a worker who volunteered "
+           "for the team."),
+        _p("volunteers", 0.0, "Share of relational caseworkers who volunteered (a pilot "
+           "team is all volunteers; a roll-out staffs ordinary teams)."),
+        _i("spotlight_weeks", 0, "weeks", 0, 2_600,
+           "Weeks a pilot runs under a spotlight: attention lifts motivation (the "
+           "Hawthorne effect)."),
+        _p("spotlight_boost", 0.15, "Motivation added while under the spotlight."),
+        _f("motivation_rate", 0.05, "per week", 0.0, 1.0,
+           "Speed at which motivation returns to its level."),
+        _p("burnout", 0.3, "Motivation lost at full stress."),
+        _f("recruitment", 4_000.0, "GBP per hire", 0.0, 1_000_000.0,
+           "Cost of recruiting and inducting a replacement worker."),
+    ),
     "outcomes": (
         _i("turned_around_weeks", 12, "weeks", 1, 520,
            "Consecutive stable weeks for a flagged life to count as turned around."),
