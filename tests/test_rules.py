@@ -35,7 +35,7 @@ def record(overrides=None, regime="target"):
 P = record()
 SINGLE, COUPLE, LONE_PARENT, COUPLE_CHILDREN = 0, 1, 2, 3
 BAND_A, BAND_B, BAND_C, BAND_D = 0, 1, 2, 3
-ALL_DOMAINS = Domain.WORK | Domain.HEALTH | Domain.CARING | Domain.HOUSING
+ALL_DOMAINS = Domain.WORK | Domain.HEALTH | Domain.CARING | Domain.HOUSING | Domain.FAMILY
 JUST_BELOW_ONE = float(np.nextafter(1.0, 0.0))
 
 
@@ -124,7 +124,7 @@ def test_by_household_and_count_domains():
     assert [rules.by_household(h, 1.0, 2.0, 3.0, 4.0) for h in range(4)] == [1.0, 2.0, 3.0, 4.0]
     assert rules.count_domains(0) == 0
     assert rules.count_domains(Domain.HEALTH | Domain.HOUSING) == 2
-    assert rules.count_domains(ALL_DOMAINS) == 4
+    assert rules.count_domains(ALL_DOMAINS) == 5
 
 
 def test_pay_is_capped_by_cash_and_never_negative():
@@ -522,14 +522,15 @@ def test_domain_step_recovery_and_boost():
 
 def test_life_events_certain_onset_and_certain_recovery():
     certain = record({"life.job_loss": 1.0, "life.illness": 1.0, "life.caring_crisis": 1.0,
-                      "life.housing_trouble": 1.0})
+                      "life.housing_trouble": 1.0, "life.family_trouble": 1.0})
     never = record({"life.job_loss": 0.0, "life.illness": 0.0, "life.caring_crisis": 0.0,
-                    "life.housing_trouble": 0.0})
+                    "life.housing_trouble": 0.0, "life.family_trouble": 0.0})
     cured = record({"life.job_find": 1.0, "life.illness_recovery": 1.0,
-                    "life.caring_recovery": 1.0, "life.housing_recovery": 1.0})
+                    "life.caring_recovery": 1.0, "life.housing_recovery": 1.0,
+                    "life.family_recovery": 1.0})
     stuck = record({"life.job_find": 0.0, "life.illness_recovery": 0.0,
                     "life.caring_recovery": 0.0, "life.housing_recovery": 0.0,
-                    "relational.recovery_boost": 0.0})
+                    "life.family_recovery": 0.0, "relational.recovery_boost": 0.0})
     for i in range(50):
         assert rules.life_events(0, 0.0, 0, 10000, False, agent_key(7, 3, i), certain) == ALL_DOMAINS
         assert rules.life_events(0, 1.0, 50000, 10000, False, agent_key(7, 3, i), never) == 0
@@ -541,19 +542,20 @@ def test_life_events_certain_onset_and_certain_recovery():
 def test_life_events_uses_one_draw_per_domain_with_its_purpose():
     """life_events is domain_step on uniform(seed, week, i, Purpose.<domain>) per domain."""
     p = record({"life.job_loss": 0.3, "life.illness": 0.3, "life.caring_crisis": 0.3,
-                "life.housing_trouble": 0.3, "life.job_find": 0.3,
+                "life.housing_trouble": 0.3, "life.family_trouble": 0.3, "life.job_find": 0.3,
                 "life.illness_recovery": 0.3, "life.caring_recovery": 0.3,
-                "life.housing_recovery": 0.3})
+                "life.housing_recovery": 0.3, "life.family_recovery": 0.3})
     domain_parts = [
         (Domain.WORK, Purpose.WORK, p.life_job_loss, p.life_job_find),
         (Domain.HEALTH, Purpose.HEALTH, p.life_illness, p.life_illness_recovery),
         (Domain.CARING, Purpose.CARING, p.life_caring_crisis, p.life_caring_recovery),
         (Domain.HOUSING, Purpose.HOUSING, p.life_housing_trouble, p.life_housing_recovery),
+        (Domain.FAMILY, Purpose.FAMILY, p.life_family_trouble, p.life_family_recovery),
     ]
     seed, week, stress, rent, rent_arrears = 11, 5, 0.3, 10000, 30000
     seen = set()
     for i in range(200):
-        domains = i % 16
+        domains = i % 32
         n = rules.count_domains(domains)
         expected = 0
         for bit, purpose, onset, recovery in domain_parts:
@@ -803,3 +805,18 @@ def test_team_turnover_matches_the_yearly_rate_at_no_stress():
     left = sum(team.review(np.zeros(20_000), params, 3, week, False) for week in range(52))
     # binomial over 20,000 x 52 worker-weeks at 0.16/52: sd about 52 leavers
     assert abs(left - 0.16 * 20_000) < 4 * 52
+
+
+def test_crises_need_their_domain_and_rise_with_stress():
+    assert not rules.mental_health_crisis(0, 1.0, 0.0, P)
+    assert rules.mental_health_crisis(Domain.HEALTH, 1.0, 0.019, P)  # 0.02 x stress 1
+    assert not rules.mental_health_crisis(Domain.HEALTH, 0.5, 0.011, P)  # 0.02 x 0.5
+    assert not rules.mental_health_crisis(Domain.HEALTH, 0.0, 0.0, P)  # no stress, no crisis
+    # only households with children (codes 2 and 3) can have a child taken into care
+    assert rules.enters_care(Domain.FAMILY, 2, 1.0, 0.0019, P)
+    assert not rules.enters_care(Domain.FAMILY, 1, 1.0, 0.0, P)
+    assert not rules.enters_care(Domain.HEALTH, 3, 1.0, 0.0, P)
+    # police: 0.01 x (0.5 + stress)
+    assert rules.police_callout(Domain.FAMILY, 0.0, 0.0049, P)
+    assert not rules.police_callout(Domain.FAMILY, 0.0, 0.0051, P)
+    assert not rules.police_callout(Domain.WORK, 1.0, 0.0, P)

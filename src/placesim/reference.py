@@ -24,8 +24,8 @@ from placesim.engine.params import pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, SPECIALISTS, Place
 from placesim.engine.pure import python_rulebook
 from placesim.engine.rng import Purpose
-from placesim.engine.workforce import TEAM_STRIDE, team_means
 from placesim.engine.state import CITIZEN_DTYPE, CITIZEN_FIELDS, Case, Claim, empty_citizens
+from placesim.engine.workforce import TEAM_STRIDE, team_means
 from placesim.scenario import Scenario
 
 RULES = python_rulebook()

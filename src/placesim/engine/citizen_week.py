@@ -24,18 +24,21 @@ from placesim.engine.rules import (
     decided_award,
     ea_split,
     earnings,
+    enters_care,
     evicted,
     is_enforcement,
     is_stable,
     letter_response_chance,
     life_events,
     living_costs,
+    mental_health_crisis,
     other_debt_repayment,
     outreach_succeeds,
     pay,
     pence,
     percent_fee,
     plan_instalment,
+    police_callout,
     relationship_step,
     stage_weeks_allowed,
     stress_step,
@@ -119,6 +122,7 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
     acc[M.ILLNESSES] += (onset & Domain.HEALTH) != 0
     acc[M.CARING_CRISES] += (onset & Domain.CARING) != 0
     acc[M.HOUSING_TROUBLES] += (onset & Domain.HOUSING) != 0
+    acc[M.FAMILY_TROUBLES] += (onset & Domain.FAMILY) != 0
     cost = 0
     homeless = int(r.homeless_weeks)
     if homeless > 0:
@@ -135,6 +139,27 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         ae = pence(p.costs_ae_attendance)
         acc[M.COST_HEALTH] += ae
         cost += ae
+    if mental_health_crisis(domains, stress, draw(key, Purpose.MH_CRISIS), p):
+        acc[M.MH_CRISES] += 1
+        crisis = pence(p.costs_mh_crisis)
+        acc[M.COST_HEALTH] += crisis
+        cost += crisis
+    in_care = int(r.care_weeks)
+    if in_care > 0:
+        in_care -= 1
+    elif enters_care(domains, int(r.household), stress, draw(key, Purpose.CARE), p):
+        in_care = int(p.life_care_weeks)
+        acc[M.CARE_ENTRIES] += 1
+    if in_care > 0:
+        care = pence(p.costs_care_week)
+        acc[M.COST_SOCIAL_CARE] += care
+        cost += care
+    r.care_weeks = in_care
+    if police_callout(domains, stress, draw(key, Purpose.POLICE), p):
+        acc[M.POLICE_CALLOUTS] += 1
+        police = pence(p.costs_police_callout)
+        acc[M.COST_POLICE] += police
+        cost += police
     r.domains = domains
     r.homeless_weeks = homeless
 
@@ -496,6 +521,7 @@ def tally_state(r, p, acc) -> None:
     acc[M.IN_ENFORCEMENT] += is_enforcement(stage)
     acc[M.ON_PLAN] += (status & Status.ON_PLAN) != 0
     acc[M.HOMELESS] += r.homeless_weeks > 0
+    acc[M.CHILDREN_IN_CARE] += r.care_weeks > 0
     flagged = (status & Status.FLAGGED) != 0
     acc[M.FLAGGED] += flagged
     acc[M.TURNED_AROUND] += flagged and r.stable_weeks >= p.outcomes_turned_around_weeks

@@ -45,6 +45,8 @@ class M(IntEnum):
     COST_RELATIONAL = _next()
     COST_HOUSING = _next()
     COST_HEALTH = _next()
+    COST_SOCIAL_CARE = _next()
+    COST_POLICE = _next()
     # events this week
     REMINDERS = _next()
     FINAL_NOTICES = _next()
@@ -73,12 +75,17 @@ class M(IntEnum):
     HOUSING_TROUBLES = _next()
     EVICTIONS = _next()
     AE_ATTENDANCES = _next()
+    FAMILY_TROUBLES = _next()
+    MH_CRISES = _next()
+    CARE_ENTRIES = _next()
+    POLICE_CALLOUTS = _next()
     # people in a state at the end of the week
     IN_WORK = _next()
     IN_CT_ARREARS = _next()
     IN_ENFORCEMENT = _next()  # at a compliance or enforcement stage
     ON_PLAN = _next()
     HOMELESS = _next()
+    CHILDREN_IN_CARE = _next()  # households with a child in care
     WRONG_BENEFITS = _next()  # award off entitlement by more than the tolerance, at payment (phase 2)
     FLAGGED = _next()  # ever flagged for council-tax arrears
     TURNED_AROUND = _next()  # flagged and stable for the required weeks
@@ -102,10 +109,10 @@ class M(IntEnum):
 N_METRICS = len(M)
 MICRO = 1_000_000.0
 MONEY_METRICS = frozenset(
-    m for m in M if m <= M.COST_HEALTH or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL
+    m for m in M if m <= M.COST_POLICE or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL
     or m == M.COST_RECRUITMENT)
 COST_METRICS = (M.COST_REVENUES, M.COST_COURTS, M.COST_BENEFITS, M.COST_RELATIONAL,
-                M.COST_HOUSING, M.COST_HEALTH)
+                M.COST_HOUSING, M.COST_HEALTH, M.COST_SOCIAL_CARE, M.COST_POLICE)
 
 
 def metric_name(m: M) -> str:

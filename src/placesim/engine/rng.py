@@ -46,6 +46,10 @@ class Purpose(IntEnum):
     EA_SALE = 18
     FIX_ACCURACY = 19
     TURNOVER = 20
+    FAMILY = 21
+    MH_CRISIS = 22
+    CARE = 23
+    POLICE = 24
     INIT_HOUSEHOLD = 101
     INIT_BAND = 102
     INIT_EMPLOYED = 103

@@ -54,7 +54,8 @@ def living_costs(household: int, p) -> int:
 
 @njit(cache=True)
 def count_domains(domains: int) -> int:
-    return (domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
+    return ((domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
+            + ((domains >> 4) & 1))
 
 
 # ---------------------------------------------------------------- life events
@@ -100,6 +101,10 @@ def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
                    p.life_housing_recovery, n - housing, stress,
                    p.life_rent_arrears_housing_hazard * weeks_owed, support, p):
         out |= Domain.HOUSING
+    family = (domains & Domain.FAMILY) != 0
+    if domain_step(family, draw(key, Purpose.FAMILY), p.life_family_trouble,
+                   p.life_family_recovery, n - family, stress, 0.0, support, p):
+        out |= Domain.FAMILY
     return out
 
 
@@ -114,6 +119,24 @@ def evicted(domains: int, rent_arrears: int, rent: int, u: float, p) -> bool:
 @njit(cache=True)
 def ae_attendance(domains: int, stress: float, u: float, p) -> bool:
     return (domains & Domain.HEALTH) != 0 and u < p.life_ae_attendance * (1.0 + stress)
+
+
+@njit(cache=True)
+def mental_health_crisis(domains: int, stress: float, u: float, p) -> bool:
+    """A mental-health crisis: possible while ill, the more likely the more stressed."""
+    return (domains & Domain.HEALTH) != 0 and u < p.life_mh_crisis * stress
+
+
+@njit(cache=True)
+def enters_care(domains: int, household: int, stress: float, u: float, p) -> bool:
+    """A child taken into care: possible in a family in trouble, with children, under stress."""
+    return household >= 2 and (domains & Domain.FAMILY) != 0 and u < p.life_care_entry * stress
+
+
+@njit(cache=True)
+def police_callout(domains: int, stress: float, u: float, p) -> bool:
+    """Police called to a family in trouble; stress makes it likelier."""
+    return (domains & Domain.FAMILY) != 0 and u < p.life_police_callout * (0.5 + stress)
 
 
 # ---------------------------------------------------------------- money

@@ -24,6 +24,7 @@ class Domain(IntEnum):
     HEALTH = 2
     CARING = 4
     HOUSING = 8
+    FAMILY = 16
 
 
 class Status(IntEnum):
@@ -81,6 +82,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("case", np.uint8, "relational case state (Case)"),
     ("plan_misses", np.uint8, "consecutive missed plan instalments"),
     ("homeless_weeks", np.uint8, "weeks left in temporary accommodation"),
+    ("care_weeks", np.uint8, "weeks a child taken into care has left to stay there"),
     ("caseworker", np.int32, "caseworker index, -1 for none"),
     ("claim_week", np.int16, "week the pending claim or change was made"),
     ("case_week", np.int16, "week the case entered its current queue"),

@@ -115,6 +115,16 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "calibration:homeless_public_cost_90d (cost counted per 90 days)"),
         _p("ae_attendance", 0.01, "Weekly chance of an A&E attendance while ill, at no "
            "stress (doubles at full stress)."),
+        _p("family_trouble", 0.002, "Weekly hazard of family trouble: relationship "
+           "breakdown, conflict, a child struggling (baseline)."),
+        _p("family_recovery", 0.03, "Weekly chance family trouble settles."),
+        _p("mh_crisis", 0.02, "Weekly chance of a mental-health crisis while ill, at full "
+           "stress (none without stress)."),
+        _p("care_entry", 0.002, "Weekly chance a child of a family in trouble is taken "
+           "into care, at full stress."),
+        _i("care_weeks", 52, "weeks", 1, 255, "Weeks a child taken into care stays there."),
+        _p("police_callout", 0.01, "Weekly chance police are called to a family in trouble, "
+           "at half stress (x 0.5 + stress)."),
         _p("lapse", 0.002, "Weekly chance that a citizen who could pay forgets or "
            "fails to pay, at full disengagement."),
     ),
@@ -306,6 +316,12 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("temporary_accommodation", 671.0, "GBP per week", 0.0, 100_000.0,
            "Public cost of a homeless household (8630 per 90 days).",
            "calibration:homeless_public_cost_90d"),
+        _f("mh_crisis", 1_500.0, "GBP per crisis", 0.0, 1_000_000.0,
+           "Health cost of a mental-health crisis (crisis team, A&E, short admission)."),
+        _f("care_week", 600.0, "GBP per week", 0.0, 100_000.0,
+           "Social-care cost of a child in foster care.", "calibration:foster_care_week"),
+        _f("police_callout", 250.0, "GBP per call-out", 0.0, 100_000.0,
+           "Police cost of attending a call-out."),
     ),
     "workforce": (
         _p("turnover", 0.16, "Yearly chance a worker leaves, at no stress.",
