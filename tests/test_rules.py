@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import placesim.scenario
 from placesim.engine import rules
+from placesim.engine.metrics import M
 from placesim.engine.params import pack
 from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.state import Case, Domain, Stage
@@ -820,3 +821,35 @@ def test_crises_need_their_domain_and_rise_with_stress():
     assert rules.police_callout(Domain.FAMILY, 0.0, 0.0049, P)
     assert not rules.police_callout(Domain.FAMILY, 0.0, 0.0051, P)
     assert not rules.police_callout(Domain.WORK, 1.0, 0.0, P)
+
+
+def test_housing_gate_turns_away_early_trouble_under_targets_only():
+    from types import SimpleNamespace
+
+    from placesim.engine.pure import python_rulebook
+    from placesim.engine.state import Status
+
+    def asked(arrears_weeks: float, gate: float):
+        r = SimpleNamespace(rent=10_000, rent_arrears=int(arrears_weeks * 10_000),
+                            domains=int(Domain.HOUSING), status=int(Status.HOUSING_ASK),
+                            turned_away=0, public_cost=0)
+        acc = np.zeros(len(M), dtype=np.int64)
+        p = record({"housing.gate_weeks": 8.0,
+                    "regimes.target.eligibility_gate": gate})
+        python_rulebook().housing_assessment(r, p, acc)
+        return r, acc
+
+    # targets (gate 1): 3 weeks of arrears is below 8 weeks: turned away, still in trouble
+    r, acc = asked(3, 1.0)
+    assert acc[M.TURNED_AWAY] == 1 and r.domains == Domain.HOUSING and r.turned_away == 1
+    assert acc[M.COST_HOUSING] == 3 * 3000  # the assessment: 3 hours at 30 GBP
+    # learning (gate 0): the same request is helped early: arrears paid, trouble lifted
+    r, acc = asked(3, 0.0)
+    assert acc[M.PREVENTIONS] == 1 and r.domains == 0 and r.rent_arrears == 0
+    assert acc[M.ARREARS_PAYMENTS] == 30_000
+    assert acc[M.COST_HOUSING] == 3 * 3000 + 300 * 100  # assessment + early help
+    # past the gate, both help, at the full prevention cost; payment capped at 500 GBP
+    r, acc = asked(10, 1.0)
+    assert acc[M.PREVENTIONS] == 1 and r.rent_arrears == 100_000 - 50_000
+    assert acc[M.COST_HOUSING] == 3 * 3000 + 155_800
+    assert (r.status & Status.HOUSING_ASK) == 0

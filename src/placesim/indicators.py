@@ -14,7 +14,9 @@ from placesim.engine.metrics import COST_METRICS, MICRO, MONEY_METRICS, M, metri
 PENCE = 100.0
 # Contacts citizens make with services. Chasing a decision is failure demand: demand
 # caused by something not done or not done right; the rest is value demand.
-CONTACTS = (M.RESPONSES, M.CLAIMS, M.CHANGES_REPORTED, M.CHASES)
+CONTACTS = (M.RESPONSES, M.CLAIMS, M.CHANGES_REPORTED, M.CHASES, M.HOUSING_ASKS)
+# Chasing a decision, and asking again after being turned away, are failure demand.
+FAILURE_DEMAND = (M.CHASES, M.REPEAT_ASKS)
 
 
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:
@@ -30,7 +32,8 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
     out["fees_charged"] = (int(totals[M.COURT_COSTS_ADDED])
                            + int(totals[M.EA_FEES_CHARGED])) / PENCE
     contacts = sum(int(totals[m]) for m in CONTACTS)
-    out["failure_demand_share"] = int(totals[M.CHASES]) / contacts if contacts else 0.0
+    failures = sum(int(totals[m]) for m in FAILURE_DEMAND)
+    out["failure_demand_share"] = failures / contacts if contacts else 0.0
     out["mean_stress"] = totals[M.STRESS_MICRO] / MICRO / citizens
     out["mean_wellbeing"] = totals[M.WELLBEING_MICRO] / MICRO / citizens
     out["mean_trust"] = totals[M.TRUST_MICRO] / MICRO / citizens

@@ -24,7 +24,14 @@ from placesim.engine.params import pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, SPECIALISTS, Place
 from placesim.engine.pure import python_rulebook
 from placesim.engine.rng import Purpose
-from placesim.engine.state import CITIZEN_DTYPE, CITIZEN_FIELDS, Case, Claim, empty_citizens
+from placesim.engine.state import (
+    CITIZEN_DTYPE,
+    CITIZEN_FIELDS,
+    Case,
+    Claim,
+    Status,
+    empty_citizens,
+)
 from placesim.engine.workforce import TEAM_STRIDE, team_means
 from placesim.scenario import Scenario
 
@@ -163,6 +170,10 @@ class ReferenceScheduler:
                        key=lambda a: (a.case_week, a.index))[:self.place.fix_capacity]
         for citizen in fixes:
             RULES.specialist_fix(citizen, citizen.key(self), p, self.totals)
+        asks = sorted(self.people.select(lambda a: (a.status & Status.HOUSING_ASK) != 0),
+                      key=lambda a: (a.housing_week, a.index))[:self.place.housing_capacity]
+        for citizen in asks:
+            RULES.housing_assessment(citizen, p, self.totals)
         cap = int(p.relational_caseload_cap)
         waiting = sorted(self.people.select(lambda a: a.case == Case.WAITING),
                          key=lambda a: (a.case_week, a.index))

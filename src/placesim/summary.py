@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from placesim.engine.metrics import metric_name
-from placesim.indicators import CONTACTS
+from placesim.indicators import CONTACTS, FAILURE_DEMAND
 
 Row = tuple[str, str, Callable[[pd.DataFrame], float]]
 
@@ -27,7 +27,8 @@ def _ea_recovery_rate(weekly: pd.DataFrame) -> float:
 
 def _failure_demand_share(weekly: pd.DataFrame) -> float:
     contacts = weekly[[metric_name(m) for m in CONTACTS]].to_numpy().sum()
-    return float(weekly["chases"].sum() / contacts) if contacts else float("nan")
+    failures = weekly[[metric_name(m) for m in FAILURE_DEMAND]].to_numpy().sum()
+    return float(failures / contacts) if contacts else float("nan")
 
 
 ROWS: tuple[Row, ...] = (
@@ -36,7 +37,7 @@ ROWS: tuple[Row, ...] = (
     ("  courts (fees paid by the council)", "GBP", _total("cost_courts")),
     ("  benefits service", "GBP", _total("cost_benefits")),
     ("  relational team", "GBP", _total("cost_relational")),
-    ("  housing (temporary accommodation)", "GBP", _total("cost_housing")),
+    ("  housing (help, prevention, temporary accommodation)", "GBP", _total("cost_housing")),
     ("  health (A&E, mental-health crises)", "GBP", _total("cost_health")),
     ("  social care (children in care)", "GBP", _total("cost_social_care")),
     ("  police (call-outs)", "GBP", _total("cost_police")),
@@ -49,7 +50,10 @@ ROWS: tuple[Row, ...] = (
     ("Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
     ("Rent arrears at end", "GBP", _last("rent_arrears_total")),
     ("Other debt at end", "GBP", _last("other_debt_total")),
-    ("Failure demand: share of contacts that chase", "fraction", _failure_demand_share),
+    ("Failure demand: share of contacts that chase or ask again", "fraction",
+     _failure_demand_share),
+    ("Housing requests turned away at the gate", "requests", _total("turned_away")),
+    ("Housing requests helped", "households", _total("preventions")),
     ("Benefits paid", "GBP", _total("benefits_paid")),
     ("Benefits entitled", "GBP", _total("benefits_entitled")),
     ("Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),

@@ -260,6 +260,16 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
             acc[M.COST_BENEFITS] += contact
             cost += contact
     acc[M.WRONG_BENEFITS] += benefits_wrong(award, entitled, cts, cts_entitled, p)
+    asking = (domains & Domain.HOUSING) != 0 and homeless == 0
+    if asking and (status & Status.HOUSING_ASK) == 0:
+        if draw(key, Purpose.HOUSING_ASK) < p.housing_ask * engagement:
+            status |= Status.HOUSING_ASK
+            r.housing_week = week
+            acc[M.HOUSING_ASKS] += 1
+            acc[M.REPEAT_ASKS] += r.turned_away > 0
+            contact = pence(p.costs_phone_contact)
+            acc[M.COST_HOUSING] += contact
+            cost += contact
     r.claim = claim
     r.status = status
     r.public_cost += cost
@@ -480,6 +490,12 @@ def find_causes(r, key, p, week: int, acc) -> None:
     owed = owed_on_ct(r)
     if owed > 0 and not is_enforcement(int(r.stage)):
         agree_plan(r, owed, p.regime_plan_affordability, p, acc)
+    housing_trouble = (r.domains & Domain.HOUSING) != 0 and r.homeless_weeks == 0
+    if housing_trouble and (r.status & Status.HOUSING_ASK) == 0:
+        # no wrong door: the caseworker takes the housing problem to the housing service
+        r.status |= Status.HOUSING_ASK
+        r.housing_week = week
+        acc[M.HOUSING_ASKS] += 1
 
 
 @njit(cache=True, inline="always")
@@ -575,6 +591,34 @@ def specialist_fix(r, key, p, acc) -> None:
     r.public_cost += cost
     acc[M.COST_RELATIONAL] += cost
     acc[M.SPECIALIST_FIXES] += 1
+
+
+@njit(cache=True, inline="always")
+def housing_assessment(r, p, acc) -> None:
+    """The housing service assesses a request against its eligibility gate.
+
+    At or past the gate (rent arrears of at least eligibility_gate x housing.gate_weeks
+    weeks of rent) the household is helped: the housing trouble is lifted and part of the
+    rent arrears paid off (within the cost of help). Help is cheaper while the trouble is
+    early (arrears below housing.gate_weeks) than once homelessness is close. Below the
+    gate the citizen is turned away, still in trouble, and may ask again (failure demand).
+    """
+    r.status &= ~Status.HOUSING_ASK
+    cost = pence(p.housing_hours_per_assessment * p.housing_officer_hour)
+    gate = p.regime_eligibility_gate * p.housing_gate_weeks * int(r.rent)
+    if r.rent_arrears >= gate:
+        late = r.rent_arrears >= p.housing_gate_weeks * int(r.rent)
+        cost += pence(p.housing_prevention if late else p.housing_early_help)
+        payment = min(int(r.rent_arrears), pence(p.housing_arrears_payment))
+        r.rent_arrears -= payment
+        r.domains &= ~Domain.HOUSING
+        acc[M.ARREARS_PAYMENTS] += payment
+        acc[M.PREVENTIONS] += 1
+    else:
+        r.turned_away = min(255, int(r.turned_away) + 1)
+        acc[M.TURNED_AWAY] += 1
+    r.public_cost += cost
+    acc[M.COST_HOUSING] += cost
 
 
 @njit(cache=True, inline="always")

@@ -60,7 +60,7 @@ class Engine:
         totals += self.partials.sum(axis=0)
         kernels.allocate(c, self.attention, self.attention_n, self.assessors.performance,
                          self.caseload, p, seed, week, place.decision_capacity,
-                         place.fix_capacity, totals)
+                         place.fix_capacity, place.housing_capacity, totals)
         kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,
                               self.block)
         totals += self.partials.sum(axis=0)

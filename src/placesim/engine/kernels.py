@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit, prange
 
 from placesim.engine.citizen_week import (
+    housing_assessment,
     intake,
     life_money_demand,
     services_and_wellbeing,
@@ -40,7 +41,7 @@ from placesim.engine.rules import (
     earnings,
     pence,
 )
-from placesim.engine.state import Case, Claim, Domain
+from placesim.engine.state import Case, Claim, Domain, Status
 
 BLOCK = 4096
 
@@ -53,6 +54,7 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 def needs_allocation(r, week: int, p) -> bool:
     """Whether phase 4 has anything to do for this citizen this week."""
     return ((r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks)
+            or (r.status & Status.HOUSING_ASK) != 0
             or r.case == Case.FIX_QUEUED or r.case == Case.WAITING
             or (r.case == Case.CLOSED and r.caseworker >= 0))
 
@@ -110,9 +112,10 @@ def _queues(pop, attention, attention_n, caseload, week: int, p):
     """
     total = attention_n.sum()
     claims = np.empty(total, np.int64)
+    asks = np.empty(total, np.int64)
     fixes = np.empty(total, np.int64)
     waiting = np.empty(total, np.int64)
-    a = f = w = 0
+    a = f = w = h = 0
     n = np.int64(pop.shape[0])
     for b in range(attention_n.shape[0]):
         for k in range(attention_n[b]):
@@ -121,6 +124,9 @@ def _queues(pop, attention, attention_n, caseload, week: int, p):
             if r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks:
                 claims[a] = r.claim_week * n + i
                 a += 1
+            if (r.status & Status.HOUSING_ASK) != 0:
+                asks[h] = r.housing_week * n + i
+                h += 1
             if r.case == Case.FIX_QUEUED:
                 fixes[f] = r.case_week * n + i
                 f += 1
@@ -130,7 +136,7 @@ def _queues(pop, attention, attention_n, caseload, week: int, p):
             elif r.case == Case.CLOSED and r.caseworker >= 0:
                 caseload[r.caseworker] -= 1
                 r.caseworker = -1
-    return claims[:a], fixes[:f], waiting[:w]
+    return claims[:a], fixes[:f], waiting[:w], asks[:h]
 
 
 @njit(cache=True)
@@ -143,19 +149,22 @@ def _first(keys, k: int, n: int):
 
 @njit(cache=True)
 def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed: int,
-             week: int, decision_capacity: int, fix_capacity: int, acc) -> None:
+             week: int, decision_capacity: int, fix_capacity: int, housing_capacity: int,
+             acc) -> None:
     """Phase 4: benefit decisions, specialist fixes and casework intake, within capacity."""
     # -- phase 4: allocation
     p = params[0]
     n = pop.shape[0]
     cap = int(p.relational_caseload_cap)
-    claim_keys, fix_keys, waiting_keys = _queues(pop, attention, attention_n, caseload, week, p)
+    claim_keys, fix_keys, waiting_keys, ask_keys = _queues(pop, attention, attention_n,
+                                                           caseload, week, p)
     free_places = 0
     for w in range(caseload.shape[0]):
         free_places += max(0, cap - caseload[w])
     claims = _first(claim_keys, min(decision_capacity, claim_keys.shape[0]), n)
     fixes = _first(fix_keys, min(fix_capacity, fix_keys.shape[0]), n)
     waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
+    asks = _first(ask_keys, min(housing_capacity, ask_keys.shape[0]), n)
 
     n_assessors = assessor_skill.shape[0]
     for rank in range(claims.shape[0]):
@@ -164,6 +173,8 @@ def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed
                           p, acc)
     for i in fixes:
         specialist_fix(pop[i], agent_key(seed, week, i), p, acc)
+    for i in asks:
+        housing_assessment(pop[i], p, acc)
     for i in waiting:
         worker = least_loaded(caseload, cap)
         if worker < 0:

@@ -47,6 +47,7 @@ class M(IntEnum):
     COST_HEALTH = _next()
     COST_SOCIAL_CARE = _next()
     COST_POLICE = _next()
+    ARREARS_PAYMENTS = _next()  # rent arrears paid off by the housing service
     # events this week
     REMINDERS = _next()
     FINAL_NOTICES = _next()
@@ -62,6 +63,10 @@ class M(IntEnum):
     CLAIMS = _next()
     CHANGES_REPORTED = _next()
     CHASES = _next()  # failure demand: claimants chasing a decision
+    HOUSING_ASKS = _next()  # requests for help to the housing service
+    REPEAT_ASKS = _next()  # failure demand: requests from citizens turned away before
+    PREVENTIONS = _next()  # requests helped: homelessness prevention
+    TURNED_AWAY = _next()  # requests assessed below the eligibility gate
     DECISIONS = _next()  # standard-route benefit decisions
     DECISION_ERRORS = _next()
     SPECIALIST_FIXES = _next()
@@ -109,7 +114,7 @@ class M(IntEnum):
 N_METRICS = len(M)
 MICRO = 1_000_000.0
 MONEY_METRICS = frozenset(
-    m for m in M if m <= M.COST_POLICE or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL
+    m for m in M if m <= M.ARREARS_PAYMENTS or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL
     or m == M.COST_RECRUITMENT)
 COST_METRICS = (M.COST_REVENUES, M.COST_COURTS, M.COST_BENEFITS, M.COST_RELATIONAL,
                 M.COST_HOUSING, M.COST_HEALTH, M.COST_SOCIAL_CARE, M.COST_POLICE)

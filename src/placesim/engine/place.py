@@ -44,6 +44,7 @@ class Place:
     specialists: int
     decision_capacity: int
     fix_capacity: int
+    housing_capacity: int
 
     @classmethod
     def build(cls, scenario: Scenario, levers: Mapping[str, float]) -> Place:
@@ -63,7 +64,10 @@ class Place:
             decision_capacity=int(assessors * v["benefits"]["assessor_hours"]
                                   // v["benefits"]["hours_per_decision"]),
             fix_capacity=int(specialists * v["relational"]["specialist_hours"]
-                             // v["relational"]["hours_per_fix"]))
+                             // v["relational"]["hours_per_fix"]),
+            housing_capacity=int(team_size(v["housing"]["officers_per_10k"], n)
+                                 * v["housing"]["officer_hours"]
+                                 // v["housing"]["hours_per_assessment"]))
 
     def spotlight(self, week: int) -> bool:
         """Whether the relational team still works under a pilot's spotlight."""

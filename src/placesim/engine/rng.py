@@ -50,6 +50,7 @@ class Purpose(IntEnum):
     MH_CRISIS = 22
     CARE = 23
     POLICE = 24
+    HOUSING_ASK = 25
     INIT_HOUSEHOLD = 101
     INIT_BAND = 102
     INIT_EMPLOYED = 103

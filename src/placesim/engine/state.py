@@ -37,6 +37,7 @@ class Status(IntEnum):
     ROUTED = 16  # a flagged case offered to the relational team
     PAUSED = 32  # recovery paused while engaged with a caseworker
     ATTACHMENT = 64  # deductions from benefits for council-tax arrears
+    HOUSING_ASK = 128  # has asked the housing service for help, awaiting assessment
 
 
 class Stage(IntEnum):
@@ -86,6 +87,8 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("caseworker", np.int32, "caseworker index, -1 for none"),
     ("claim_week", np.int16, "week the pending claim or change was made"),
     ("case_week", np.int16, "week the case entered its current queue"),
+    ("housing_week", np.int16, "week of the pending request to the housing service"),
+    ("turned_away", np.uint8, "times the housing service has turned this citizen away"),
     ("stable_weeks", np.uint16, "consecutive stable weeks (capped at 65535)"),
     ("earnings_capacity", np.int32, "pence per week earned at full hours when in work"),
     ("rent", np.int32, "pence per week"),

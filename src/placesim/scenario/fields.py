@@ -323,6 +323,29 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("police_callout", 250.0, "GBP per call-out", 0.0, 100_000.0,
            "Police cost of attending a call-out."),
     ),
+    "housing": (
+        _p("ask", 0.05, "Weekly chance that an engaged citizen in housing trouble asks the "
+           "council's housing service for help (scaled by engagement)."),
+        _f("gate_weeks", 8.0, "weeks of rent", 0.0, 104.0,
+           "Eligibility gate at full strength: rent arrears, in weeks of rent, below which a "
+           "request is turned away as not yet threatened with homelessness."),
+        _f("officers_per_10k", 2.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Housing options officers."),
+        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Hours per officer available for assessments."),
+        _f("hours_per_assessment", 3.0, "hours", 0.01, 100.0,
+           "Officer hours to assess a request (whether helped or turned away)."),
+        _f("prevention", 1_558.0, "GBP per case", 0.0, 100_000.0,
+           "Cost of preventing homelessness for a household close to it (rent arrears at "
+           "or past housing.gate_weeks).", "calibration:homeless_prevented_cost"),
+        _f("early_help", 300.0, "GBP per case", 0.0, 100_000.0,
+           "Cost of helping a household whose housing trouble is still early (arrears "
+           "below housing.gate_weeks): advice, a call to the landlord, a budget."),
+        _f("arrears_payment", 500.0, "GBP", 0.0, 100_000.0,
+           "Most a prevention pays off rent arrears (a discretionary housing payment)."),
+        _f("officer_hour", 30.0, "GBP per hour", 0.0, 1_000.0,
+           "Fully loaded hourly cost of a housing options officer."),
+    ),
     "workforce": (
         _p("turnover", 0.16, "Yearly chance a worker leaves, at no stress.",
            "calibration:sw_turnover"),
@@ -369,13 +392,17 @@ REGIME_LEVERS: tuple[Field, ...] = (
     _p("specialist_share", 0.0, "Share of benefit fixes done by the in-team specialist "
        "rather than the standard route."),
     _p("threat_tone", 1.0, "How threatening letters and visits are (scales trust loss)."),
+    _p("eligibility_gate", 1.0, "Strength of the housing eligibility gate: 1 turns away "
+       "requests below housing.gate_weeks of rent arrears; 0 helps whoever asks."),
 )
 
 REGIME_PRESETS: dict[str, dict[str, float]] = {
     "target": {"relational_share": 0.0, "pause_enforcement": 0.0,
-               "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0},
+               "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0,
+               "eligibility_gate": 1.0},
     "learning": {"relational_share": 1.0, "pause_enforcement": 1.0,
-                 "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3},
+                 "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3,
+                 "eligibility_gate": 0.0},
 }
 
 SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
