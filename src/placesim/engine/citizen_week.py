@@ -108,6 +108,14 @@ def pay_enforcement(r, amount: int, acc) -> None:
 
 
 @njit(cache=True, inline="always")
+def charge(acc, agency: int, amount: float) -> int:
+    """Add a public cost (pence, rounded) to an agency's spend; return it for the citizen."""
+    cost = pence(amount)
+    acc[agency] += cost
+    return cost
+
+
+@njit(cache=True, inline="always")
 def life_money_demand(r, key, p, week: int, acc) -> None:
     """Phases 1-3: life events and crises, the week's money, and demand for services."""
     # -- phase 1: life events
@@ -131,19 +139,13 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         homeless = int(p.life_homeless_weeks)
         acc[M.EVICTIONS] += 1
     if homeless > 0:
-        ta = pence(p.costs_temporary_accommodation)
-        acc[M.COST_HOUSING] += ta
-        cost += ta
+        cost += charge(acc, M.COST_HOUSING, p.costs_temporary_accommodation)
     if ae_attendance(domains, stress, draw(key, Purpose.AE), p):
         acc[M.AE_ATTENDANCES] += 1
-        ae = pence(p.costs_ae_attendance)
-        acc[M.COST_HEALTH] += ae
-        cost += ae
+        cost += charge(acc, M.COST_HEALTH, p.costs_ae_attendance)
     if mental_health_crisis(domains, stress, draw(key, Purpose.MH_CRISIS), p):
         acc[M.MH_CRISES] += 1
-        crisis = pence(p.costs_mh_crisis)
-        acc[M.COST_HEALTH] += crisis
-        cost += crisis
+        cost += charge(acc, M.COST_HEALTH, p.costs_mh_crisis)
     in_care = int(r.care_weeks)
     if in_care > 0:
         in_care -= 1
@@ -151,15 +153,11 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         in_care = int(p.life_care_weeks)
         acc[M.CARE_ENTRIES] += 1
     if in_care > 0:
-        care = pence(p.costs_care_week)
-        acc[M.COST_SOCIAL_CARE] += care
-        cost += care
+        cost += charge(acc, M.COST_SOCIAL_CARE, p.costs_care_week)
     r.care_weeks = in_care
     if police_callout(domains, stress, draw(key, Purpose.POLICE), p):
         acc[M.POLICE_CALLOUTS] += 1
-        police = pence(p.costs_police_callout)
-        acc[M.COST_POLICE] += police
-        cost += police
+        cost += charge(acc, M.COST_POLICE, p.costs_police_callout)
     r.domains = domains
     r.homeless_weeks = homeless
 
@@ -238,9 +236,7 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         if draw(key, Purpose.RESPOND) < chance:
             status |= Status.RESPONDED
             acc[M.RESPONSES] += 1
-            contact = pence(p.costs_phone_contact)
-            acc[M.COST_REVENUES] += contact
-            cost += contact
+            cost += charge(acc, M.COST_REVENUES, p.costs_phone_contact)
     claim = int(r.claim)
     if claim == Claim.NONE:
         if award == 0 and cts == 0 and (entitled > 0 or cts_entitled > 0):
@@ -256,9 +252,7 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
     elif week - int(r.claim_week) >= p.benefits_chase_after_weeks:
         if draw(key, Purpose.CHASE) < p.benefits_chase:
             acc[M.CHASES] += 1
-            contact = pence(p.costs_phone_contact)
-            acc[M.COST_BENEFITS] += contact
-            cost += contact
+            cost += charge(acc, M.COST_BENEFITS, p.costs_phone_contact)
     acc[M.WRONG_BENEFITS] += benefits_wrong(award, entitled, cts, cts_entitled, p)
     asking = (domains & Domain.HOUSING) != 0 and homeless == 0
     if asking and (status & Status.HOUSING_ASK) == 0:
@@ -267,9 +261,7 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
             r.housing_week = week
             acc[M.HOUSING_ASKS] += 1
             acc[M.REPEAT_ASKS] += r.turned_away > 0
-            contact = pence(p.costs_phone_contact)
-            acc[M.COST_HOUSING] += contact
-            cost += contact
+            cost += charge(acc, M.COST_HOUSING, p.costs_phone_contact)
     r.claim = claim
     r.status = status
     r.public_cost += cost
@@ -381,9 +373,7 @@ def recovery(r, key, p, week: int, acc) -> tuple[int, bool]:
             acc[M.EA_REFERRALS] += 1
             acc[M.EA_PLACED] += placed
             acc[M.EA_FEES_CHARGED] += fee
-            staff = pence(p.costs_referral_hours * p.costs_revenues_hour)
-            acc[M.COST_REVENUES] += staff
-            cost += staff
+            cost += charge(acc, M.COST_REVENUES, p.costs_referral_hours * p.costs_revenues_hour)
             threatened = True
         elif stage == Stage.ENFORCEMENT:
             fee = percent_fee(int(r.ea_placed), p.recovery_fee_enforcement, p)
@@ -449,9 +439,7 @@ def casework(r, skill, key, p, week: int, acc) -> tuple[int, float]:
                              draw(key, Purpose.OUTREACH), p):
             r.case = Case.ENGAGED
             acc[M.CASES_ENGAGED] += 1
-            visit = pence(p.costs_face_to_face_contact)
-            acc[M.COST_RELATIONAL] += visit
-            cost += visit
+            cost += charge(acc, M.COST_RELATIONAL, p.costs_face_to_face_contact)
             if draw(key, Purpose.PAUSE) < p.regime_pause_enforcement:
                 r.status |= Status.PAUSED
     else:
