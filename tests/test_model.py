@@ -84,3 +84,31 @@ def test_journeys_follow_the_same_people_week_by_week():
         assert (added.values == final["public_cost"].values - start["public_cost"]).all()
     ids = [set(m.journeys()["citizen"]) for m in runs.values()]
     assert ids[0] == ids[1] and len(ids[0]) == 20
+
+
+def test_keep_what_works_continues_improvements_and_reverses_failures():
+    from placesim.institutions import keep_what_works
+
+    # first review: nothing to compare with, so the first change goes ahead
+    assert keep_what_works(15, 1, 10, None, 2, 5, 30) == (17, 1)
+    # better than last period: keep going the same way
+    assert keep_what_works(17, 1, 12, 10, 2, 5, 30) == (19, 1)
+    # worse: the last change did not help, so go back
+    assert keep_what_works(19, 1, 9, 12, 2, 5, 30) == (17, -1)
+    # bounds hold; no experiments means no change
+    assert keep_what_works(6, -1, 9, 9, 2, 5, 30) == (5, -1)
+    assert keep_what_works(15, 1, 0, 99, 0, 5, 30) == (15, 1)
+
+
+def test_only_a_learning_team_changes_its_caseload_cap_and_only_at_reviews():
+    caps = {}
+    for regime in ("target", "learning"):
+        model = PlaceModel(regime=regime, citizens=3000, weeks=40, seed=2)
+        while model.running:
+            model.step()
+        caps[regime] = model.weekly()["caseload_cap"].tolist()
+    assert set(caps["target"]) == {15}
+    learning = caps["learning"]
+    changes = [w for w in range(1, 40) if learning[w] != learning[w - 1]]
+    assert changes and all(w % 13 == 12 for w in changes)  # reviewed after weeks 13, 26, 39
+    assert all(5 <= c <= 30 for c in learning)

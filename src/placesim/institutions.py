@@ -7,6 +7,8 @@ capacity, costs borne). Management and commissioning rules belong here as they g
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import mesa
 import numpy as np
 
@@ -55,8 +57,50 @@ class BenefitsService(Agency):
 
 
 class RelationalTeam(Agency):
-    """Caseworkers with bounded caseloads and an embedded benefits specialist."""
+    """Caseworkers with bounded caseloads and an embedded benefits specialist.
+
+    Under learning the team runs a standing experiment on its caseload cap (see
+    :func:`keep_what_works`): its managers are judged on outcomes for people, not on
+    throughput, and the cap is the learning environment they control.
+    """
 
     cost_metric = M.COST_RELATIONAL
     workload_metrics = (M.ACTIVE_CASES,)
     label = "relational team"
+
+    def __init__(self, model: mesa.Model, workers: int, cap: int, rules: Mapping[str, int]):
+        super().__init__(model, workers=workers, capacity=workers * cap)
+        self.caseload_cap = cap
+        self.rules = rules
+        self.direction = 1
+        self.outcome = 0
+        self.previous_outcome: int | None = None
+
+    def review_week(self, totals: np.ndarray) -> None:
+        super().review_week(totals)
+        self.outcome += int(totals[M.GOOD_CLOSURES])
+        if (self.model.week % self.rules["review_weeks"]) != 0:
+            return
+        step = round(self.model.levers["experiments"] * self.rules["cap_step"])
+        self.caseload_cap, self.direction = keep_what_works(
+            self.caseload_cap, self.direction, self.outcome, self.previous_outcome, step,
+            self.rules["cap_min"], self.rules["cap_max"])
+        self.previous_outcome, self.outcome = self.outcome, 0
+        self.capacity = self.workers * self.caseload_cap
+
+
+def keep_what_works(cap: int, direction: int, outcome: int, previous: int | None, step: int,
+                    low: int, high: int) -> tuple[int, int]:
+    """The team's learning rule: one experiment per review period.
+
+    The outcome is the number of people whose cases closed because their lives had become
+    stable during the period. If it fell compared with the previous period, the last change
+    is judged not to have helped and the direction is reversed; otherwise the team keeps
+    going the same way. Then the cap moves one step (within [low, high]). With step 0 the
+    team does not experiment.
+    """
+    if step == 0:
+        return cap, direction
+    if previous is not None and outcome < previous:
+        direction = -direction
+    return min(high, max(low, cap + direction * step)), direction

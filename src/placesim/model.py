@@ -78,10 +78,12 @@ class PlaceModel(mesa.Model):
         place = self.engine.place
         caseworkers = len(place.caseworker_skill)
         cap = int(self.scenario.get("relational.caseload_cap"))
+        learning = {k: int(self.scenario.get(f"relational.{k}"))
+                    for k in ("review_weeks", "cap_step", "cap_min", "cap_max")}
         self.agencies = (CouncilRevenues(self, workers=0, capacity=0),
                          BenefitsService(self, workers=len(place.assessor_skill),
                                          capacity=place.decision_capacity),
-                         RelationalTeam(self, workers=caseworkers, capacity=caseworkers * cap))
+                         RelationalTeam(self, workers=caseworkers, cap=cap, rules=learning))
         self.revenues, self.benefits, self.team = self.agencies
         ids = journey_ids(self.engine.n, int(self.scenario.get("place.journeys")))
         self.journey_recorder = JourneyRecorder(ids, self.engine.records(ids))
@@ -93,6 +95,7 @@ class PlaceModel(mesa.Model):
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
+        reporters["caseload_cap"] = lambda m: m.team.caseload_cap
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def switch_regime(self, regime: str) -> None:
@@ -106,6 +109,7 @@ class PlaceModel(mesa.Model):
 
     def _set_levers(self, levers: Mapping[str, float]) -> None:
         self.engine.set_levers(levers)
+        self.engine.set_caseload_cap(self.team.caseload_cap)  # what the team has learned
         self.levers = levers
 
     @property
@@ -125,6 +129,7 @@ class PlaceModel(mesa.Model):
         self.indicators.update(self.engine.workforce())
         for agency in self.agencies:
             agency.review_week(totals)
+        self.engine.set_caseload_cap(self.team.caseload_cap)
         self.datacollector.collect(self)
         if self.engine.week >= self.weeks:
             self.running = False

@@ -143,6 +143,9 @@ class ReferenceScheduler:
     def set_levers(self, levers: Mapping[str, float]) -> None:
         self.p = _plain(pack(self.scenario, levers))
 
+    def set_caseload_cap(self, cap: int) -> None:
+        self.p.relational_caseload_cap = float(cap)
+
     def step(self) -> np.ndarray:
         self.totals = [0] * N_METRICS
         self.people.do("live_week", self)

@@ -449,6 +449,7 @@ def casework(r, skill, key, p, week: int, acc) -> tuple[int, float]:
         if case == Case.ENGAGED and relationship >= p.relational_discovery_threshold:
             find_causes(r, key, p, week, acc)
         elif case == Case.WORKING and r.stable_weeks >= p.relational_close_after_stable_weeks:
+            acc[M.GOOD_CLOSURES] += 1
             close_case(r, acc)
     if case_is_open(int(r.case)) and week - int(r.case_week) >= p.relational_max_case_weeks:
         close_case(r, acc)

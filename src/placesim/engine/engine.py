@@ -51,6 +51,10 @@ class Engine:
         """Change the regime from next week on (a policy switch)."""
         self.params = pack(self.scenario, levers)
 
+    def set_caseload_cap(self, cap: int) -> None:
+        """The relational team's caseload cap from next week (the team may learn it)."""
+        self.params["relational_caseload_cap"][0] = cap
+
     def step(self) -> np.ndarray:
         """Run one week, phase by phase; return the week's aggregates (int64, by ``M``)."""
         week, seed, c, p, place = self.week, self.seed, self.citizens, self.params, self.place

@@ -74,6 +74,7 @@ class M(IntEnum):
     CASES_ENGAGED = _next()
     CAUSES_FOUND = _next()
     CASE_CLOSURES = _next()
+    GOOD_CLOSURES = _next()  # cases closed because the person had become stable
     JOB_LOSSES = _next()
     ILLNESSES = _next()
     CARING_CRISES = _next()

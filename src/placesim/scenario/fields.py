@@ -277,6 +277,14 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _i("close_after_stable_weeks", 8, "weeks", 1, 520,
            "Stable weeks after which a case is closed."),
         _i("max_case_weeks", 26, "weeks", 1, 520, "Longest a case stays open."),
+        _i("review_weeks", 13, "weeks", 1, 520,
+           "Length of the team's learning cycle: how often it reviews its experiment."),
+        _i("cap_step", 2, "cases per caseworker", 0, 50,
+           "How far the team moves its caseload cap in one experiment."),
+        _i("cap_min", 5, "cases per caseworker", 1, 500,
+           "Lowest caseload cap the team will try."),
+        _i("cap_max", 30, "cases per caseworker", 1, 500,
+           "Highest caseload cap the team will try."),
     ),
     "wellbeing": (
         _f("stress_rate", 0.2, "per week", 0.0, 1.0,
@@ -392,6 +400,9 @@ REGIME_LEVERS: tuple[Field, ...] = (
     _p("specialist_share", 0.0, "Share of benefit fixes done by the in-team specialist "
        "rather than the standard route."),
     _p("threat_tone", 1.0, "How threatening letters and visits are (scales trust loss)."),
+    _p("experiments", 0.0, "How far the relational team experiments with its practice "
+       "(its caseload cap): 0 keeps the scenario's cap; 1 moves it by relational.cap_step "
+       "each review, keeping changes that improve outcomes for people."),
     _p("eligibility_gate", 1.0, "Strength of the housing eligibility gate: 1 turns away "
        "requests below housing.gate_weeks of rent arrears; 0 helps whoever asks."),
 )
@@ -399,10 +410,10 @@ REGIME_LEVERS: tuple[Field, ...] = (
 REGIME_PRESETS: dict[str, dict[str, float]] = {
     "target": {"relational_share": 0.0, "pause_enforcement": 0.0,
                "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0,
-               "eligibility_gate": 1.0},
+               "eligibility_gate": 1.0, "experiments": 0.0},
     "learning": {"relational_share": 1.0, "pause_enforcement": 1.0,
                  "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3,
-                 "eligibility_gate": 0.0},
+                 "eligibility_gate": 0.0, "experiments": 1.0},
 }
 
 SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
