@@ -102,3 +102,15 @@ def test_bad_flags_get_clear_messages(tmp_path, args, detail):
     done = placesim("run", str(DEFAULT), *args, "--out", str(tmp_path / "o"))
     assert done.returncode == 2
     assert detail in done.stderr and "Traceback" not in done.stderr
+
+
+def test_reference_scheduler_from_the_command_line_gives_the_same_files(tmp_path):
+    frames = []
+    for scheduler in ("fast", "reference"):
+        done = placesim("run", str(DEFAULT), "--regime", "learning", "--citizens", "400",
+                        "--weeks", "10", "--scheduler", scheduler,
+                        "--out", str(tmp_path / scheduler))
+        assert done.returncode == 0, done.stderr
+        frames.append(pd.read_parquet(tmp_path / scheduler / "weekly"))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert "invalid choice: 'slow'" in placesim("run", str(DEFAULT), "--scheduler", "slow").stderr

@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"{spec.doc} Overrides place.{flag}; {spec.allowed()}.")
     run.add_argument("--out", type=Path, metavar="DIR",
                      help="output directory (default: results/<scenario name>)")
+    run.add_argument("--scheduler", choices=("fast", "reference"), default="fast",
+                     help="fast (numba, the default) or reference (plain Mesa agents, slow; "
+                          "same results)")
     bar = run.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="always show a progress bar")
@@ -101,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"placesim {__version__}: {scenario.name} ({args.scenario}), {n:,} citizens, "
           f"{weeks} weeks, seed {scenario.get('place.seed')}, regimes: {', '.join(regimes)}",
           file=sys.stderr)
-    runs = run_scenario(scenario, regimes, out, args.progress)
+    runs = run_scenario(scenario, regimes, out, args.progress, args.scheduler)
     table = compare({run.regime: run.weekly for run in runs})
     print(render(table, f"{scenario.name}: {n:,} citizens over {weeks} weeks"))
     print()

@@ -42,14 +42,15 @@ def run_id(scenario: Scenario, regime: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def run_regime(scenario: Scenario, regime: str, progress: bool | None = None) -> RegimeRun:
+def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
+               scheduler: str = "fast") -> RegimeRun:
     """Run the scenario under one regime to its last week.
 
     ``progress`` None shows a bar only for long runs (from 2e7 citizen-weeks).
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    model = PlaceModel(scenario, regime)
+    model = PlaceModel(scenario, regime, scheduler=scheduler)
     if progress is None:
         progress = model.engine.n * model.weeks >= PROGRESS_FROM_CITIZEN_WEEKS
     with tqdm(total=model.weeks, desc=regime, unit="week", disable=not progress) as bar:
@@ -71,6 +72,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None) ->
         "numpy_version": np.__version__,
         "mesa_version": mesa.__version__,
         "python_version": platform.python_version(),
+        "scheduler": scheduler,
         "threads": numba.get_num_threads(),
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
@@ -82,13 +84,13 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None) ->
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
-                 progress: bool | None = None) -> list[RegimeRun]:
+                 progress: bool | None = None, scheduler: str = "fast") -> list[RegimeRun]:
     """Run each regime in turn, writing each to ``out`` as soon as it finishes."""
     for regime in regimes:
         scenario.regime(regime)  # fail on an unknown regime before any work is done
     runs = []
     for regime in regimes:
-        run = run_regime(scenario, regime, progress)
+        run = run_regime(scenario, regime, progress, scheduler)
         if out is not None:
             write_run(out, run)
         runs.append(run)
