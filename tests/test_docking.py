@@ -20,8 +20,9 @@ CITIZENS = 2000
 WEEKS = 52
 
 
-SWITCH = from_mapping({"regimes": {"switch": {
-    "based_on": "target", "changes": [{"week": WEEKS // 2, "to": "learning"}]}}})
+SWITCH = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
+    "switch": {"based_on": "target", "changes": [{"week": WEEKS // 2, "to": "learning"}]},
+    "gamed": {"based_on": "target", "gaming": 0.6}}})
 
 
 def run(scheduler: str, regime: str, citizens: int = CITIZENS, weeks: int = WEEKS
@@ -39,7 +40,7 @@ def assert_docked(fast: PlaceModel, reference: PlaceModel) -> None:
     assert np.array_equal(fast.engine.caseload, reference.engine.caseload)
 
 
-@pytest.mark.parametrize("regime", ["target", "learning", "switch"])
+@pytest.mark.parametrize("regime", ["target", "learning", "switch", "gamed"])
 def test_fast_and_reference_schedulers_dock(regime):
     fast = run("fast", regime)
     reference = run("reference", regime)

@@ -112,3 +112,18 @@ def test_only_a_learning_team_changes_its_caseload_cap_and_only_at_reviews():
     changes = [w for w in range(1, 40) if learning[w] != learning[w - 1]]
     assert changes and all(w % 13 == 12 for w in changes)  # reviewed after weeks 13, 26, 39
     assert all(5 <= c <= 30 for c in learning)
+
+
+def test_gaming_lifts_the_reported_figure_while_real_waiting_gets_no_better():
+    overloaded = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
+        "gamed": {"based_on": "target", "gaming": 1.0}}})
+    runs = {}
+    for regime in ("target", "gamed"):
+        model = PlaceModel(overloaded, regime=regime, citizens=4000, weeks=60, seed=6)
+        while model.running:
+            model.step()
+        runs[regime] = model.weekly()
+    def on_time(w):
+        return w["decisions_on_time"].sum() / w["decisions"].sum()
+    assert on_time(runs["gamed"]) > on_time(runs["target"]) + 0.3  # reported
+    assert runs["gamed"]["claims_overdue"].iloc[-1] >= runs["target"]["claims_overdue"].iloc[-1]

@@ -34,6 +34,11 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
     contacts = sum(int(totals[m]) for m in CONTACTS)
     failures = sum(int(totals[m]) for m in FAILURE_DEMAND)
     out["failure_demand_share"] = failures / contacts if contacts else 0.0
+    decisions = int(totals[M.DECISIONS])
+    out["reported_on_time_share"] = (int(totals[M.DECISIONS_ON_TIME]) / decisions
+                                     if decisions else 0.0)
+    out["decided_mean_wait_weeks"] = (int(totals[M.DECISION_WAIT_WEEKS]) / decisions
+                                      if decisions else 0.0)
     out["mean_stress"] = totals[M.STRESS_MICRO] / MICRO / citizens
     out["mean_wellbeing"] = totals[M.WELLBEING_MICRO] / MICRO / citizens
     out["mean_trust"] = totals[M.TRUST_MICRO] / MICRO / citizens

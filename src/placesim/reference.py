@@ -164,10 +164,15 @@ class ReferenceScheduler:
             citizen.caseworker = -1
         claims = sorted(self.people.select(
             lambda a: a.claim == Claim.PENDING and week - a.claim_week >= p.benefits_lead_weeks),
-            key=lambda a: (a.claim_week, a.index))[:self.place.decision_capacity]
+            key=lambda a: (a.claim_week, a.index))
+        kept = RULES.kept_for_target(self.place.decision_capacity, p.regime_gaming)
+        skimmed = [a for a in claims if week - a.claim_week <= p.benefits_target_weeks][:kept]
+        ahead = {a.index for a in skimmed}
+        claims = (skimmed + [a for a in claims if a.index not in ahead]
+                  )[:self.place.decision_capacity]
         for rank, citizen in enumerate(claims):
             assessor = self.assessors[rank % len(self.assessors)]
-            RULES.standard_decision(citizen, citizen.key(self), assessor.performance, p,
+            RULES.standard_decision(citizen, citizen.key(self), assessor.performance, week, p,
                                     self.totals)
         fixes = sorted(self.people.select(lambda a: a.case == Case.FIX_QUEUED),
                        key=lambda a: (a.case_week, a.index))[:self.place.fix_capacity]

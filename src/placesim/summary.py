@@ -20,9 +20,11 @@ def _last(column: str) -> Callable[[pd.DataFrame], float]:
     return lambda weekly: float(weekly[column].iloc[-1])
 
 
-def _ea_recovery_rate(weekly: pd.DataFrame) -> float:
-    placed = weekly["ea_closed_placed"].sum()
-    return float(weekly["ea_closed_recovered"].sum() / placed) if placed else float("nan")
+def _share(part: str, whole: str) -> Callable[[pd.DataFrame], float]:
+    def share(weekly: pd.DataFrame) -> float:
+        total = weekly[whole].sum()
+        return float(weekly[part].sum() / total) if total else float("nan")
+    return share
 
 
 def _failure_demand_share(weekly: pd.DataFrame) -> float:
@@ -46,7 +48,8 @@ ROWS: tuple[Row, ...] = (
     ("Court costs and agent fees charged to citizens", "GBP", _total("fees_charged")),
     ("Agent fees paid by citizens", "GBP", _total("ea_fees_paid")),
     ("Cases passed to enforcement agents", "cases", _total("ea_referrals")),
-    ("Share of sum placed that agents recovered", "fraction", _ea_recovery_rate),
+    ("Share of sum placed that agents recovered", "fraction",
+     _share("ea_closed_recovered", "ea_closed_placed")),
     ("Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
     ("Rent arrears at end", "GBP", _last("rent_arrears_total")),
     ("Other debt at end", "GBP", _last("other_debt_total")),
@@ -54,6 +57,10 @@ ROWS: tuple[Row, ...] = (
      _failure_demand_share),
     ("Housing requests turned away at the gate", "requests", _total("turned_away")),
     ("Housing requests helped", "households", _total("preventions")),
+    ("Benefit decisions on time (reported)", "fraction", _share("decisions_on_time",
+                                                                "decisions")),
+    ("Weeks decided claims had waited", "weeks", _share("decision_wait_weeks", "decisions")),
+    ("Claims waiting past the target at end (real)", "claims", _last("claims_overdue")),
     ("Benefits paid", "GBP", _total("benefits_paid")),
     ("Benefits entitled", "GBP", _total("benefits_entitled")),
     ("Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),
@@ -103,6 +110,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:,.0f}"
     if unit in ("fraction",):
         return f"{value:.3f}"
+    if unit == "weeks":
+        return f"{value:.1f}"
     if unit == "score":
         return f"{value:.2f}"
     return f"{value:,.0f}"

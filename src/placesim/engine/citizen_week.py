@@ -512,11 +512,11 @@ def services_and_wellbeing(r, skill, key, p, week: int, acc) -> None:
         r.stable_weeks = min(65535, int(r.stable_weeks) + 1)
     else:
         r.stable_weeks = 0
-    tally_state(r, p, acc)
+    tally_state(r, p, week, acc)
 
 
 @njit(cache=True, inline="always")
-def tally_state(r, p, acc) -> None:
+def tally_state(r, p, week: int, acc) -> None:
     """Phase 6: add this citizen's end-of-week state to the aggregates."""
     status = int(r.status)
     stage = int(r.stage)
@@ -527,6 +527,8 @@ def tally_state(r, p, acc) -> None:
     acc[M.ON_PLAN] += (status & Status.ON_PLAN) != 0
     acc[M.HOMELESS] += r.homeless_weeks > 0
     acc[M.CHILDREN_IN_CARE] += r.care_weeks > 0
+    acc[M.CLAIMS_OVERDUE] += (r.claim == Claim.PENDING
+                              and week - int(r.claim_week) > p.benefits_target_weeks)
     flagged = (status & Status.FLAGGED) != 0
     acc[M.FLAGGED] += flagged
     acc[M.TURNED_AROUND] += flagged and r.stable_weeks >= p.outcomes_turned_around_weeks
@@ -558,8 +560,11 @@ def decide(r, wrong: bool, p) -> None:
 
 
 @njit(cache=True, inline="always")
-def standard_decision(r, key, skill: float, p, acc) -> None:
+def standard_decision(r, key, skill: float, week: int, p, acc) -> None:
     """A benefit assessor decides a claim; less skilled assessors get more wrong."""
+    waited = week - int(r.claim_week)
+    acc[M.DECISIONS_ON_TIME] += waited <= p.benefits_target_weeks
+    acc[M.DECISION_WAIT_WEEKS] += waited
     chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
     wrong = draw(key, Purpose.ASSESS_ERROR) < chance
     decide(r, wrong, p)

@@ -39,6 +39,7 @@ from placesim.engine.rules import (
     cts_entitlement,
     decided_award,
     earnings,
+    kept_for_target,
     pence,
 )
 from placesim.engine.state import Case, Claim, Domain, Status
@@ -140,6 +141,23 @@ def _queues(pop, attention, attention_n, caseload, week: int, p):
 
 
 @njit(cache=True)
+def _skim(keys, kept: int, oldest_in_target: int, n: int):
+    """Move the first ``kept`` claims that can still meet the target to the front.
+
+    Keys are (claim week x n + id); subtracting a multiple of n keeps the id and puts those
+    claims ahead of every other, in their own order.
+    """
+    if kept <= 0:
+        return keys
+    fresh = np.sort(keys[keys // n >= oldest_in_target])
+    if fresh.shape[0] == 0:
+        return keys
+    last = fresh[min(kept, fresh.shape[0]) - 1]
+    ahead = np.int64(10_000) * n
+    return np.where((keys // n >= oldest_in_target) & (keys <= last), keys - ahead, keys)
+
+
+@njit(cache=True)
 def _first(keys, k: int, n: int):
     """Citizen ids of the ``k`` smallest keys (key = queue week x n + id), in key order."""
     if k < keys.shape[0]:
@@ -161,7 +179,9 @@ def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed
     free_places = 0
     for w in range(caseload.shape[0]):
         free_places += max(0, cap - caseload[w])
-    claims = _first(claim_keys, min(decision_capacity, claim_keys.shape[0]), n)
+    claims = _first(_skim(claim_keys, kept_for_target(decision_capacity, p.regime_gaming),
+                          week - int(p.benefits_target_weeks), n),
+                    min(decision_capacity, claim_keys.shape[0]), n)
     fixes = _first(fix_keys, min(fix_capacity, fix_keys.shape[0]), n)
     waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
     asks = _first(ask_keys, min(housing_capacity, ask_keys.shape[0]), n)
@@ -170,7 +190,7 @@ def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed
     for rank in range(claims.shape[0]):
         i = claims[rank]
         standard_decision(pop[i], agent_key(seed, week, i), assessor_skill[rank % n_assessors],
-                          p, acc)
+                          week, p, acc)
     for i in fixes:
         specialist_fix(pop[i], agent_key(seed, week, i), p, acc)
     for i in asks:

@@ -69,6 +69,8 @@ class M(IntEnum):
     TURNED_AWAY = _next()  # requests assessed below the eligibility gate
     DECISIONS = _next()  # standard-route benefit decisions
     DECISION_ERRORS = _next()
+    DECISIONS_ON_TIME = _next()  # decided within the target (what the service reports)
+    DECISION_WAIT_WEEKS = _next()  # weeks decided claims had waited (what claimants saw)
     SPECIALIST_FIXES = _next()
     CASE_INTAKES = _next()
     CASES_ENGAGED = _next()
@@ -92,6 +94,7 @@ class M(IntEnum):
     ON_PLAN = _next()
     HOMELESS = _next()
     CHILDREN_IN_CARE = _next()  # households with a child in care
+    CLAIMS_OVERDUE = _next()  # claims still waiting past the benefits target
     WRONG_BENEFITS = _next()  # award off entitlement by more than the tolerance, at payment (phase 2)
     FLAGGED = _next()  # ever flagged for council-tax arrears
     TURNED_AROUND = _next()  # flagged and stable for the required weeks

@@ -346,6 +346,12 @@ def is_stable(domains: int, stress: float, owed: int, on_plan: bool, p) -> bool:
     return domains == 0 and stress < p.outcomes_stable_stress and (owed == 0 or on_plan)
 
 
+@njit(cache=True)
+def kept_for_target(capacity: int, gaming: float) -> int:
+    """Decisions a gaming service keeps for claims that can still meet its target."""
+    return int(math.floor(capacity * gaming + 0.5))
+
+
 # ---------------------------------------------------------------- frontline workers
 
 

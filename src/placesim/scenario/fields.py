@@ -182,6 +182,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Hours per assessor available for decisions."),
         _f("hours_per_decision", 2.5, "hours", 0.01, 100.0,
            "Assessor hours per standard-route decision."),
+        _i("target_weeks", 8, "weeks", 0, 520,
+           "The service's target: claims decided within this many weeks of being made."),
         _i("chase_after_weeks", 4, "weeks", 0, 104,
            "Weeks of waiting after which a claimant starts chasing."),
         _p("chase", 0.25, "Weekly chance a waiting claimant chases (failure demand)."),
@@ -403,6 +405,9 @@ REGIME_LEVERS: tuple[Field, ...] = (
     _p("experiments", 0.0, "How far the relational team experiments with its practice "
        "(its caseload cap): 0 keeps the scenario's cap; 1 moves it by relational.cap_step "
        "each review, keeping changes that improve outcomes for people."),
+    _p("gaming", 0.0, "Cream-skimming by the benefits service: the share of each week's "
+       "decisions kept for claims that can still meet the target, ahead of older ones. "
+       "Off in both presets; a scenario switches it on."),
     _p("eligibility_gate", 1.0, "Strength of the housing eligibility gate: 1 turns away "
        "requests below housing.gate_weeks of rent arrears; 0 helps whoever asks."),
 )
@@ -410,10 +415,10 @@ REGIME_LEVERS: tuple[Field, ...] = (
 REGIME_PRESETS: dict[str, dict[str, float]] = {
     "target": {"relational_share": 0.0, "pause_enforcement": 0.0,
                "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0,
-               "eligibility_gate": 1.0, "experiments": 0.0},
+               "eligibility_gate": 1.0, "experiments": 0.0, "gaming": 0.0},
     "learning": {"relational_share": 1.0, "pause_enforcement": 1.0,
                  "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3,
-                 "eligibility_gate": 0.0, "experiments": 1.0},
+                 "eligibility_gate": 0.0, "experiments": 1.0, "gaming": 0.0},
 }
 
 SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
