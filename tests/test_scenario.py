@@ -473,3 +473,13 @@ def test_parameter_docs_are_generated_from_the_table():
     docs = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
     assert docs.read_text(encoding="utf-8") == markdown(), (
         "docs/parameters.md is stale: run `placesim parameters > docs/parameters.md`")
+
+
+def test_a_scenario_names_the_regimes_it_runs_by_default():
+    assert defaults().run == ("target", "learning")
+    s = from_mapping({"scenario": {"run": ["learning"]}}, "x.toml")
+    assert s.run == ("learning",) and s.with_overrides({"life.job_loss": 0.01}).run == s.run
+    for bad, message in (({"run": ["learnin"]}, "did you mean 'learning'?"),
+                         ({"run": "learning"}, "must be a list of regime names")):
+        with pytest.raises(InputError, match=message):
+            from_mapping({"scenario": bad}, "x.toml")

@@ -43,10 +43,10 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run a scenario and write Parquet results")
     run.add_argument("scenario", type=Path, help="scenario file (TOML)")
-    run.add_argument("--regime", default="both",
+    run.add_argument("--regime", default=None,
                      help="target, learning, both (target then learning), all (every "
                           "regime in the scenario), or one regime named in the scenario "
-                          "(default: both)")
+                          "(default: the scenario's run list, else both)")
     for flag in ("seed", "weeks", "citizens"):
         spec = _PLACE[flag]
         run.add_argument(f"--{flag}", type=_whole_number, metavar="N",
@@ -85,7 +85,9 @@ def _with_flags(scenario: Scenario, args: argparse.Namespace) -> Scenario:
     return scenario.with_overrides(overrides, "command line") if overrides else scenario
 
 
-def _regimes(choice: str, scenario: Scenario) -> list[str]:
+def _regimes(choice: str | None, scenario: Scenario) -> list[str]:
+    if choice is None:
+        return list(scenario.run)
     names = {"both": ["target", "learning"], "all": list(scenario.regimes)}.get(choice, [choice])
     for name in names:
         scenario.regime(name)

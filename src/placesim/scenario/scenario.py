@@ -26,7 +26,8 @@ _REGIME_KEYS = frozenset({"based_on", "changes"})
 _CHANGE_KEYS = frozenset({"week", "to"})
 CHANGE_WEEK = Field("week", 1, "week", 1, 2_599,
                     "Week from which a dated change applies.", kind=int)
-_META_KEYS = {"name": str, "description": str}
+_META_KEYS = {"name": str, "description": str, "run": list}
+DEFAULT_RUN = ("target", "learning")
 SHARE_TOLERANCE = 1e-6
 
 
@@ -52,6 +53,7 @@ class Scenario:
     regimes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     changes: Mapping[str, tuple[tuple[int, Mapping[str, float]], ...]] = field(
         default_factory=dict)
+    run: tuple[str, ...] = DEFAULT_RUN
 
     def get(self, path: str) -> Number:
         section, name = path.split(".", 1)
@@ -84,7 +86,8 @@ class Scenario:
     def to_mapping(self) -> dict[str, Any]:
         """Plain nested dict, the inverse of :func:`from_mapping`."""
         out: dict[str, Any] = {"scenario": {"name": self.name,
-                                            "description": self.description}}
+                                            "description": self.description,
+                                            "run": list(self.run)}}
         out.update({s: dict(v) for s, v in self.values.items()})
         # Levers are stored complete, so any preset serves as the base of a custom regime.
         out["regimes"] = {r: dict(v) if r in REGIME_PRESETS else {"based_on": "target", **v}
@@ -247,19 +250,30 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
         if key not in _META_KEYS:
             problems.append(Problem(where, f"scenario.{key}",
                                     unknown_key_message(key, _META_KEYS)))
+        elif key == "run":
+            if not (isinstance(value, list) and value
+                    and all(isinstance(v, str) for v in value)):
+                problems.append(Problem(where, "scenario.run", f"{value!r} must be a list of "
+                                        "regime names, e.g. [\"target\"]"))
         elif not isinstance(value, str):
             problems.append(Problem(where, f"scenario.{key}",
                                     f"{value!r} must be text (a quoted string)"))
     values = {s: _read_section(s, raw.get(s, {}), where, problems) for s in SECTIONS}
     regimes, changes = _read_regimes(raw.get("regimes", {}), where, problems)
     _check_shares(values, where, problems)
+    run = tuple(meta.get("run", DEFAULT_RUN)) if isinstance(meta.get("run"), list) else (
+        DEFAULT_RUN)
+    for name in run:
+        if name not in regimes:
+            problems.append(Problem(where, "scenario.run",
+                                    unknown_key_message(name, regimes, "regime")))
     if not problems:
         _check_teams_exist(values, regimes, changes, where, problems)
     if problems:
         raise InputError(problems)
     return Scenario(name=meta.get("name", Path(where).stem),
                     description=meta.get("description", ""), origin=where,
-                    values=values, regimes=regimes, changes=changes)
+                    values=values, regimes=regimes, changes=changes, run=run)
 
 
 def load(path: str | Path) -> Scenario:
