@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from placesim.deciles import by_income_decile
-from placesim.engine.metrics import M
-from placesim.indicators import CONTACTS, weekly_indicators
+from placesim.engine.state import Service
 from placesim.model import PlaceModel
 
 
@@ -24,11 +23,23 @@ def test_deciles_cover_everyone_and_order_by_income():
     assert table["mean_debt"].iloc[0] > table["mean_debt"].iloc[-1]
 
 
-def test_failure_demand_share_is_chases_over_all_contacts():
-    totals = np.zeros(len(M), dtype=np.int64)
-    totals[M.RESPONSES], totals[M.CLAIMS], totals[M.CHANGES_REPORTED] = 5, 3, 2
-    totals[M.CHASES] = 10
-    assert weekly_indicators(totals, 100)["failure_demand_share"] == 10 / 20
-    assert M.CHASES in CONTACTS
-    assert weekly_indicators(np.zeros(len(M), dtype=np.int64), 100)[
-        "failure_demand_share"] == 0.0
+def test_every_contact_is_tagged_value_or_failure_demand():
+    """Contacts add up from the events that make them; failure demand is the subset
+    caused by something not done or not done right."""
+    model = PlaceModel(regime="target", citizens=3000, weeks=40, seed=4, overrides={
+        "regimes.target.reclassifying": 0.5, "benefits.assessors_per_10k": 4.0})
+    while model.running:
+        model.step()
+    w = model.weekly()
+    services = [s.name.lower() for s in Service]
+    asks = sum(w[f"{s}_asks"] for s in services)
+    referred = sum(w[f"{s}_referred_on"] for s in services)
+    repeats = sum(w[f"{s}_repeat_asks"] for s in services)
+    contacts = (w.responses - w.ea_contacts + w.claims + w.changes_reported + w.chases
+                + w.evidence_requests + asks + referred)
+    failures = w.chases + w.reapplications + w.evidence_requests + repeats + referred
+    assert (w.contacts == contacts).all() and (w.failure_contacts == failures).all()
+    assert w.evidence_requests.sum() > 0 and repeats.sum() > 0 and referred.sum() > 0
+    share = w.failure_contacts / w.contacts
+    assert np.allclose(w.failure_demand_share[w.contacts > 0], share[w.contacts > 0])
+    assert 0 < w.failure_cost.sum() < w.spend_total.sum()

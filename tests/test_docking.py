@@ -22,7 +22,8 @@ WEEKS = 52
 
 SWITCH = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
     "switch": {"based_on": "target", "changes": [{"week": WEEKS // 2, "to": "learning"}]},
-    "gamed": {"based_on": "target", "gaming": 0.6}}})
+    "gamed": {"based_on": "target", "cream_skimming": 0.6, "closing_early": 0.5,
+              "reclassifying": 0.5}}})
 
 
 def run(scheduler: str, regime: str, citizens: int = CITIZENS, weeks: int = WEEKS
@@ -46,13 +47,22 @@ def test_fast_and_reference_schedulers_dock(regime):
     reference = run("reference", regime)
     assert_docked(fast, reference)
     weekly = fast.weekly()
-    if regime == "switch":  # targets for half the run, then learning
-        assert weekly["lever_relational_share"].tolist() == [0.0] * 26 + [1.0] * 26
+    if regime == "switch":  # targets for half the run, then learning, adopted gradually
+        share = weekly["lever_relational_share"]
+        assert (share.iloc[:WEEKS // 2] == 0.0).all()
+        assert share.iloc[WEEKS // 2:].is_monotonic_increasing and share.iloc[-1] > 0.5
         assert weekly["case_intakes"].iloc[:WEEKS // 2].sum() == 0
         assert weekly["case_intakes"].iloc[WEEKS // 2:].sum() > 0
     # the comparison covers the mechanisms, not an idle place
-    for column in ("reminders", "summonses", "ea_visits", "plans_agreed", "decisions"):
+    for column in ("reminders", "summonses", "ea_visits", "plans_agreed", "decisions",
+                   "housing_cases", "health_cases", "social_care_cases", "vcs_cases",
+                   "housing_wrong_door", "kin_shocked", "police_callouts"):
         assert weekly[column].sum() > 0, column
+    if regime in ("learning", "switch"):
+        assert weekly["team_referrals"].sum() > 0
+    if regime == "gamed":
+        for column in ("evidence_requests", "housing_turned_away"):
+            assert weekly[column].sum() > 0, column
 
 
 def test_reference_is_plain_mesa_agents():

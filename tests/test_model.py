@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mesa
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,8 +30,9 @@ def test_agencies_are_mesa_agents_that_report_spend():
     model = PlaceModel(regime="learning", citizens=1500, weeks=8, seed=2)
     for _ in range(8):
         model.step()
-    agencies = list(model.agents)
+    agencies = list(model.agencies)
     assert agencies and all(isinstance(a, Agency) for a in agencies)
+    assert set(agencies) <= set(model.agents)
     assert model.team.spend == model.indicators["cost_relational"]
     assert 0.0 <= model.team.utilisation <= 1.0
 
@@ -116,7 +118,7 @@ def test_only_a_learning_team_changes_its_caseload_cap_and_only_at_reviews():
 
 def test_gaming_lifts_the_reported_figure_while_real_waiting_gets_no_better():
     overloaded = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
-        "gamed": {"based_on": "target", "gaming": 1.0}}})
+        "gamed": {"based_on": "target", "cream_skimming": 1.0}}})
     runs = {}
     for regime in ("target", "gamed"):
         model = PlaceModel(overloaded, regime=regime, citizens=4000, weeks=60, seed=6)
@@ -127,3 +129,84 @@ def test_gaming_lifts_the_reported_figure_while_real_waiting_gets_no_better():
         return w["decisions_on_time"].sum() / w["decisions"].sum()
     assert on_time(runs["gamed"]) > on_time(runs["target"]) + 0.3  # reported
     assert runs["gamed"]["claims_overdue"].iloc[-1] >= runs["target"]["claims_overdue"].iloc[-1]
+
+
+def test_reclassifying_lifts_only_the_reported_figure():
+    """Booking late decisions as on time changes what is reported, not what happens."""
+    overloaded = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
+        "gamed": {"based_on": "target", "reclassifying": 1.0}}})
+    runs = {}
+    for regime in ("target", "gamed"):
+        model = PlaceModel(overloaded, regime=regime, citizens=4000, weeks=60, seed=6)
+        while model.running:
+            model.step()
+        runs[regime] = model.weekly()
+    honest, gamed = runs["target"], runs["gamed"]
+    assert (gamed["decisions_on_time"] == honest["decisions_on_time"]).all()
+    assert (gamed["decision_wait_weeks"] == honest["decision_wait_weeks"]).all()
+    late = honest["decisions"] - honest["decisions_on_time"]
+    assert late.sum() > 0
+    assert (gamed["decisions_reported_on_time"] == gamed["decisions"]).all()
+    assert (gamed["evidence_requests"] == late).all()
+    assert gamed["cost_benefits"].sum() > honest["cost_benefits"].sum()
+
+
+def test_closing_early_drifts_reported_from_real_resolution():
+    gamed = from_mapping({"regimes": {"gamed": {"based_on": "target", "closing_early": 1.0}}})
+    runs = {}
+    for regime in ("target", "gamed"):
+        model = PlaceModel(gamed, regime=regime, citizens=4000, weeks=52, seed=8)
+        while model.running:
+            model.step()
+        runs[regime] = model.weekly()
+    for service in ("housing", "health", "social_care", "vcs"):
+        honest, closed = runs["target"], runs["gamed"]
+        assert (honest[f"{service}_reported_resolved"] == honest[f"{service}_helped"]).all()
+        assert (closed[f"{service}_reported_resolved"] == closed[f"{service}_cases"]).all()
+        # what really happened to people is the same: only the books differ
+        assert (closed[f"{service}_helped"] == honest[f"{service}_helped"]).all()
+
+
+def test_a_bureaucratic_culture_adopts_a_switch_slowly_and_a_participative_one_at_once():
+    def lever(culture):
+        switch = from_mapping({"system": {"culture": culture}, "regimes": {"later": {
+            "based_on": "target", "changes": [{"week": 5, "to": "learning"}]}}})
+        model = PlaceModel(switch, regime="later", citizens=500, weeks=20, seed=1)
+        while model.running:
+            model.step()
+        return model.weekly()["lever_relational_share"]
+
+    assert lever(1.0).tolist() == [0.0] * 5 + [1.0] * 15
+    slow = lever(0.0)
+    assert (slow.iloc[:5] == 0).all() and slow.is_monotonic_increasing
+    rate = 1 / (1 + 26)  # system.adoption_weeks = 26 in a fully bureaucratic culture
+    assert slow.iloc[5] == pytest.approx(rate) and slow.iloc[-1] < 0.5
+
+
+def test_working_together_builds_relationships_between_agencies_where_culture_allows():
+    ends = {}
+    for culture in (0.0, 1.0):
+        model = PlaceModel(regime="learning", citizens=500, weeks=60, seed=1,
+                           overrides={"system.culture": culture})
+        while model.running:
+            model.step()
+        ends[culture] = model.weekly()["partnership"]
+    assert (ends[0.0] == 0.3).all()  # bureaucratic: relationships stay where they were
+    assert ends[1.0].is_monotonic_increasing and ends[1.0].iloc[-1] > 0.6
+
+
+def test_commissioners_move_budgets_but_keep_the_total():
+    totals = {}
+    for regime in ("target", "learning"):
+        model = PlaceModel(regime=regime, citizens=3000, weeks=53, seed=3)
+        while model.running:
+            model.step()
+        w = model.weekly()
+        budgets = w[[f"{s}_budget" for s in ("housing", "health", "social_care", "vcs")]]
+        total = budgets.sum(axis=1)
+        assert np.allclose(total, total.iloc[0])
+        moved = budgets.diff().abs().sum(axis=1)
+        # a round ends after every 13th week (row 12 is week 12, reviewed as week 13 ends)
+        assert moved.iloc[12] > 0 and moved.iloc[1:12].sum() == 0
+        totals[regime] = budgets.iloc[-1]
+    assert not np.allclose(totals["target"], totals["learning"])

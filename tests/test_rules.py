@@ -533,11 +533,13 @@ def test_life_events_certain_onset_and_certain_recovery():
                     "life.caring_recovery": 0.0, "life.housing_recovery": 0.0,
                     "life.family_recovery": 0.0, "relational.recovery_boost": 0.0})
     for i in range(50):
-        assert rules.life_events(0, 0.0, 0, 10000, False, agent_key(7, 3, i), certain) == ALL_DOMAINS
-        assert rules.life_events(0, 1.0, 50000, 10000, False, agent_key(7, 3, i), never) == 0
-        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, agent_key(7, 3, i), cured) == 0
-        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, agent_key(7, 3, i), stuck) == ALL_DOMAINS
-    assert rules.life_events.py_func(0, 0.0, 0, 10000, False, agent_key(7, 3, 0), certain) == ALL_DOMAINS
+        key = agent_key(7, 3, i)
+        assert rules.life_events(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
+        assert rules.life_events(0, 1.0, 50000, 10000, False, 0, key, never) == 0
+        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 0, key, cured) == 0
+        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 0, key, stuck) == ALL_DOMAINS
+    key = agent_key(7, 3, 0)
+    assert rules.life_events.py_func(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
 
 
 def test_life_events_uses_one_draw_per_domain_with_its_purpose():
@@ -565,7 +567,8 @@ def test_life_events_uses_one_draw_per_domain_with_its_purpose():
             if rules.domain_step(in_trouble, uniform(seed, week, i, purpose), onset, recovery,
                                  n - int(in_trouble), stress, extra, 0.0, p):
                 expected |= bit
-        got = rules.life_events(domains, stress, rent_arrears, rent, False, agent_key(seed, week, i), p)
+        got = rules.life_events(domains, stress, rent_arrears, rent, False, 0,
+                                agent_key(seed, week, i), p)
         assert got == expected
         seen.add(got)
     assert len(seen) > 8  # the draws really vary
@@ -578,13 +581,13 @@ def test_life_events_support_only_helps_and_arrears_only_hurt():
     more_recovered = False
     more_housing_trouble = False
     for i in range(2000):
-        alone = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, agent_key(3, 9, i), p)
-        helped = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, agent_key(3, 9, i), p)
+        alone = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, 0, agent_key(3, 9, i), p)
+        helped = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, 0, agent_key(3, 9, i), p)
         assert helped & ~alone == 0  # support never adds trouble
         more_recovered |= helped != alone
-        clear = rules.life_events(0, 0.2, 0, 10000, False, agent_key(3, 9, i), p)
-        owing = rules.life_events(0, 0.2, 80000, 10000, False, agent_key(3, 9, i), p)
-        calm = rules.life_events(0, 0.0, 0, 10000, False, agent_key(3, 9, i), p)
+        clear = rules.life_events(0, 0.2, 0, 10000, False, 0, agent_key(3, 9, i), p)
+        owing = rules.life_events(0, 0.2, 80000, 10000, False, 0, agent_key(3, 9, i), p)
+        calm = rules.life_events(0, 0.0, 0, 10000, False, 0, agent_key(3, 9, i), p)
         assert clear & ~owing == 0      # rent arrears never remove trouble
         assert calm & ~clear == 0       # nor does stress
         more_housing_trouble |= bool(owing & Domain.HOUSING) and not clear & Domain.HOUSING
@@ -743,7 +746,13 @@ PARITY_CASES = [
     (rules.letter_response_chance, (Stage.SUMMONS, 0.63, 0.41, 0.27, P)),
     (rules.earnings, (45678, Domain.HEALTH | Domain.CARING, P)),
     (rules.domain_step, (False, 0.0123, 0.01, 0.04, 2, 0.37, 0.5, 0.0, P)),
-    (rules.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, agent_key(5, 17, 4242), P)),
+    (rules.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, Domain.HEALTH | Domain.WORK,
+                        agent_key(5, 17, 4242), P)),
+    (rules.service_of, (Domain.CARING | Domain.HOUSING,)),
+    (rules.pick_domain, (Domain.WORK | Domain.FAMILY, 0.7)),
+    (rules.wrong_door, (2, 0.9)),
+    (rules.service_terms, (1, P)),
+    (rules.need, (0, 35000, 10000, 0.4)),
     (rules.stress_step, (0.33, 70000, 12345, Domain.HOUSING, True, 0.5, P)),
     (rules.trust_step, (0.42, True, True, P)),
     (rules.wellbeing_step, (6.1, 0.37, Domain.WORK | Domain.HOUSING, P)),
@@ -823,33 +832,168 @@ def test_crises_need_their_domain_and_rise_with_stress():
     assert not rules.police_callout(Domain.WORK, 1.0, 0.0, P)
 
 
-def test_housing_gate_turns_away_early_trouble_under_targets_only():
+
+
+# ---------------------------------------------------------------- services and doors
+
+
+def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0, **state):
+    """A citizen (a pure-Python stand-in record) after one assessment by ``service``.
+
+    Effort bending is off unless ``overrides`` set it, so costs are the plain hours.
+    """
     from types import SimpleNamespace
 
     from placesim.engine.pure import python_rulebook
-    from placesim.engine.state import Status
 
-    def asked(arrears_weeks: float, gate: float):
-        r = SimpleNamespace(rent=10_000, rent_arrears=int(arrears_weeks * 10_000),
-                            domains=int(Domain.HOUSING), status=int(Status.HOUSING_ASK),
-                            turned_away=0, public_cost=0)
-        acc = np.zeros(len(M), dtype=np.int64)
-        p = record({"housing.gate_weeks": 8.0,
-                    "regimes.target.eligibility_gate": gate})
-        python_rulebook().housing_assessment(r, p, acc)
-        return r, acc
+    fields = dict(rent=10_000, rent_arrears=int(arrears_weeks * 10_000), domains=int(domains),
+                  status=0, case=int(Case.NONE), asks=1 << service, ask_week=0,
+                  turned_away=0, public_cost=0, homeless_weeks=0, stress=stress)
+    fields.update(state)
+    r = SimpleNamespace(**fields)
+    acc = np.zeros(len(M), dtype=np.int64)
+    p = record({"regimes.target.effort_bending": 0.0, **(overrides or {})})
+    python_rulebook().service_assessment(r, service, agent_key(1, 1, 7), p, acc)
+    return r, acc
 
+
+def _m(service, kind):
+    return rules.service_metric(service, kind)
+
+
+def test_housing_gate_turns_away_early_trouble_and_helps_past_it():
+    from placesim.engine.metrics import CASES, EARLY_HELP, HELPED, TURNED_AWAY
+    from placesim.engine.state import Service
+
+    housing = Service.HOUSING
+    sure = {"housing.error_rate": 0.0}
     # targets (gate 1): 3 weeks of arrears is below 8 weeks: turned away, still in trouble
-    r, acc = asked(3, 1.0)
-    assert acc[M.TURNED_AWAY] == 1 and r.domains == Domain.HOUSING and r.turned_away == 1
+    r, acc = _assessed(housing, Domain.HOUSING, sure, arrears_weeks=3)
+    assert acc[_m(housing, TURNED_AWAY)] == 1 and r.domains == Domain.HOUSING
+    assert r.turned_away == 1 and r.asks == 0
     assert acc[M.COST_HOUSING] == 3 * 3000  # the assessment: 3 hours at 30 GBP
-    # learning (gate 0): the same request is helped early: arrears paid, trouble lifted
-    r, acc = asked(3, 0.0)
-    assert acc[M.PREVENTIONS] == 1 and r.domains == 0 and r.rent_arrears == 0
+    # no gate: the same request is helped early: arrears paid, trouble lifted
+    r, acc = _assessed(housing, Domain.HOUSING, {**sure, "regimes.target.eligibility_gate": 0.0},
+                       arrears_weeks=3, turned_away=2)
+    assert acc[_m(housing, CASES)] == acc[_m(housing, HELPED)] == acc[_m(housing, EARLY_HELP)] == 1
+    assert r.domains == 0 and r.rent_arrears == 0 and r.turned_away == 0
     assert acc[M.ARREARS_PAYMENTS] == 30_000
     assert acc[M.COST_HOUSING] == 3 * 3000 + 300 * 100  # assessment + early help
-    # past the gate, both help, at the full prevention cost; payment capped at 500 GBP
-    r, acc = asked(10, 1.0)
-    assert acc[M.PREVENTIONS] == 1 and r.rent_arrears == 100_000 - 50_000
+    # past the gate: helped at the full prevention cost; payment capped at 500 GBP
+    r, acc = _assessed(housing, Domain.HOUSING, sure, arrears_weeks=10)
+    assert acc[_m(housing, HELPED)] == 1 and acc[_m(housing, EARLY_HELP)] == 0
+    assert r.rent_arrears == 100_000 - 50_000
     assert acc[M.COST_HOUSING] == 3 * 3000 + 155_800
-    assert (r.status & Status.HOUSING_ASK) == 0
+
+
+def test_a_wrong_door_signposts_or_loses_people_and_no_wrong_door_holds_them():
+    from placesim.engine.metrics import LOST, REFERRED_ON, WRONG_DOOR
+    from placesim.engine.state import Service
+
+    housing, health = Service.HOUSING, Service.HEALTH
+    # ill, asking the housing service: a signpost that works
+    r, acc = _assessed(housing, Domain.HEALTH, {"demand.signpost_connect": 1.0})
+    assert acc[_m(housing, WRONG_DOOR)] == 1 and acc[_m(health, REFERRED_ON)] == 1
+    assert r.asks == 1 << health and r.domains == Domain.HEALTH
+    assert acc[M.CONTACTS] == acc[M.FAILURE_CONTACTS] == 1  # the second contact
+    phone = half_up(2.83 * 100)
+    assert acc[M.FAILURE_COST] == 2 * phone  # triage call and the call to the right door
+    assert acc[M.COST_HOUSING] == phone and acc[M.COST_HEALTH] == phone
+    # a signpost that does not: lost until they ask again
+    r, acc = _assessed(housing, Domain.HEALTH, {"demand.signpost_connect": 0.0})
+    assert acc[_m(housing, LOST)] == 1 and r.asks == 0 and r.turned_away == 1
+    # no wrong door, weak relationships: the housing service keeps holding the person
+    r, acc = _assessed(housing, Domain.HEALTH, {"regimes.target.no_wrong_door": 1.0,
+                                                 "system.partnership": 0.0})
+    assert acc[_m(housing, LOST)] == 0 and r.asks == 1 << housing and r.turned_away == 0
+    # no wrong door, strong relationships: the referral connects
+    r, acc = _assessed(housing, Domain.HEALTH, {"regimes.target.no_wrong_door": 1.0,
+                                                 "system.partnership": 1.0})
+    assert acc[_m(health, REFERRED_ON)] == 1 and r.asks == 1 << health
+    # the trouble passed while they waited: the request simply ends, at no cost
+    r, acc = _assessed(housing, 0)
+    assert r.asks == 0 and acc.sum() == 0
+
+
+def test_cream_skimming_sheds_complex_cases_but_a_warm_referral_passes_every_gate():
+    from placesim.engine.metrics import CASES, TURNED_AWAY
+    from placesim.engine.state import Service, Status
+
+    vcs = Service.VCS
+    skim = {"regimes.target.cream_skimming": 1.0, "vcs.error_rate": 0.0}
+    r, acc = _assessed(vcs, Domain.WORK | Domain.HEALTH, skim)
+    assert acc[_m(vcs, TURNED_AWAY)] == 1 and r.domains == Domain.WORK | Domain.HEALTH
+    r, acc = _assessed(vcs, Domain.WORK, skim)  # a simple case is taken
+    assert acc[_m(vcs, CASES)] == 1 and r.domains == 0
+    # a colleague from the agency inside a multi-agency team: no gate, no skimming
+    r, acc = _assessed(vcs, Domain.WORK | Domain.HEALTH,
+                       {**skim, "regimes.target.multi_agency": 1.0},
+                       status=int(Status.CAUSES_FOUND), case=int(Case.WORKING))
+    assert acc[_m(vcs, CASES)] == 1 and r.domains == Domain.HEALTH
+
+
+def test_closing_early_reports_failed_help_as_resolved():
+    from placesim.engine.metrics import CASES, HELPED, REPORTED_RESOLVED
+    from placesim.engine.state import Service
+
+    social = Service.SOCIAL_CARE
+    failing = {"social_care.error_rate": 1.0, "regimes.target.eligibility_gate": 0.0}
+    for closing, reported in ((0.0, 0), (1.0, 1)):
+        r, acc = _assessed(social, Domain.FAMILY | Domain.CARING,
+                           {**failing, "regimes.target.closing_early": closing}, stress=0.7)
+        assert acc[_m(social, CASES)] == 1 and acc[_m(social, HELPED)] == 0
+        assert acc[_m(social, REPORTED_RESOLVED)] == reported
+        assert r.domains == Domain.FAMILY | Domain.CARING  # the trouble is still there
+        # past the threshold (stress 0.7 >= 0.6): 6 hours at 40 GBP and intensive support
+        assert acc[M.COST_SOCIAL_CARE] == 6 * 4000 + 480_000
+
+
+def test_effort_bending_cuts_time_and_adds_errors():
+    bent = record({"regimes.target.effort_bending": 1.0})
+    assert rules.bent_hours(6.0, bent) == pytest.approx(6.0 * (1 - 0.5))
+    assert rules.bent_error(0.3, bent) == pytest.approx(0.6)
+    assert rules.bent_error(0.9, bent) == 1.0
+    straight = record({"regimes.target.effort_bending": 0.0})
+    assert rules.bent_hours(6.0, straight) == 6.0 and rules.bent_error(0.3, straight) == 0.3
+
+
+def test_each_domain_has_one_owner_and_doors_are_other_services():
+    from placesim.engine.state import N_SERVICES
+
+    owners = [rules.service_of(1 << k) for k in range(5)]
+    assert owners == [3, 1, 2, 0, 2]  # work: VCS, health, caring and family: social care
+    for s in range(N_SERVICES):
+        assert rules.service_domains(s) & (1 << [k for k in range(5) if owners[k] == s][0])
+        doors = {rules.wrong_door(s, u) for u in np.linspace(0, JUST_BELOW_ONE, 30)}
+        assert doors == set(range(N_SERVICES)) - {s}
+    picked = {rules.pick_domain(Domain.WORK | Domain.FAMILY, u) for u in (0.1, 0.9)}
+    assert picked == {Domain.WORK, Domain.FAMILY}
+
+
+def test_a_shock_to_kin_raises_the_hazard_and_illness_brings_caring():
+    p = record({"life.caring_crisis": 0.01})
+    keys = [agent_key(4, 2, i) for i in range(20_000)]
+    alone = sum(rules.life_events(0, 0.0, 0, 10000, False, 0, k, p) != 0 for k in keys)
+    shocked = sum(rules.life_events(0, 0.0, 0, 10000, False, int(Domain.WORK), k, p) != 0
+                  for k in keys)
+    assert shocked > alone * 1.3  # hazard x (1 + 0.5) in every domain
+    caring = [rules.life_events(0, 0.0, 0, 10000, False, int(Domain.HEALTH), k, p)
+              & Domain.CARING for k in keys]
+    assert sum(c != 0 for c in caring) > 3 * sum(
+        rules.life_events(0, 0.0, 0, 10000, False, 0, k, p) & Domain.CARING != 0
+        for k in keys)
+
+
+def test_kin_onsets_reads_last_week_of_the_other_members_only():
+    from types import SimpleNamespace
+
+    from placesim.engine.citizen_week import kin_onsets
+
+    family = [SimpleNamespace(family=0, family_size=3, onsets_even=e, onsets_odd=o)
+              for e, o in ((1, 16), (2, 0), (4, 8))]
+    alone = SimpleNamespace(family=3, family_size=1, onsets_even=31, onsets_odd=31)
+    pop = [*family, alone]
+    assert kin_onsets.py_func(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
+    assert kin_onsets.py_func(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
+    assert kin_onsets.py_func(pop, 2, 5) == 1 | 2
+    assert kin_onsets.py_func(pop, 3, 5) == 0 and kin_onsets.py_func(pop, 1, 0) == 0

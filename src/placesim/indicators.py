@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from placesim.engine.metrics import COST_METRICS, MICRO, MONEY_METRICS, M, metric_name
+from placesim.engine.metrics import (
+    COST_METRICS,
+    CRISIS_COST_METRICS,
+    MICRO,
+    MONEY_METRICS,
+    M,
+    metric_name,
+)
 
 PENCE = 100.0
-# Contacts citizens make with services. Chasing a decision is failure demand: demand
-# caused by something not done or not done right; the rest is value demand.
-CONTACTS = (M.RESPONSES, M.CLAIMS, M.CHANGES_REPORTED, M.CHASES, M.HOUSING_ASKS)
-# Chasing a decision, and asking again after being turned away, are failure demand.
-FAILURE_DEMAND = (M.CHASES, M.REPEAT_ASKS)
 
 
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:
@@ -31,12 +33,15 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
                           + int(totals[M.COST_RECRUITMENT])) / PENCE
     out["fees_charged"] = (int(totals[M.COURT_COSTS_ADDED])
                            + int(totals[M.EA_FEES_CHARGED])) / PENCE
-    contacts = sum(int(totals[m]) for m in CONTACTS)
-    failures = sum(int(totals[m]) for m in FAILURE_DEMAND)
-    out["failure_demand_share"] = failures / contacts if contacts else 0.0
+    out["crisis_cost_total"] = sum(int(totals[m]) for m in CRISIS_COST_METRICS) / PENCE
+    contacts = int(totals[M.CONTACTS])
+    out["failure_demand_share"] = (int(totals[M.FAILURE_CONTACTS]) / contacts
+                                   if contacts else 0.0)
     decisions = int(totals[M.DECISIONS])
-    out["reported_on_time_share"] = (int(totals[M.DECISIONS_ON_TIME]) / decisions
+    out["reported_on_time_share"] = (int(totals[M.DECISIONS_REPORTED_ON_TIME]) / decisions
                                      if decisions else 0.0)
+    out["real_on_time_share"] = (int(totals[M.DECISIONS_ON_TIME]) / decisions
+                                 if decisions else 0.0)
     out["decided_mean_wait_weeks"] = (int(totals[M.DECISION_WAIT_WEEKS]) / decisions
                                       if decisions else 0.0)
     out["mean_stress"] = totals[M.STRESS_MICRO] / MICRO / citizens

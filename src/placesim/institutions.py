@@ -2,7 +2,9 @@
 
 Citizens live in the engine's arrays; the agencies that serve them are Mesa agents that
 read the week's aggregates and keep their own operational picture (workload against
-capacity, costs borne). Management and commissioning rules belong here as they grow.
+capacity, costs borne, reported and real performance). Management and commissioning
+rules live here: the relational team's learning rule, the commissioners who move
+budgets between services, and the culture and relationships of the place's agencies.
 """
 
 from __future__ import annotations
@@ -12,20 +14,37 @@ from collections.abc import Mapping
 import mesa
 import numpy as np
 
-from placesim.engine.metrics import M
+from placesim.engine.metrics import (
+    CASES,
+    HELPED,
+    LOST,
+    REPORTED_RESOLVED,
+    SERVICE_COSTS,
+    TURNED_AWAY,
+    WAITING,
+    WRONG_DOOR,
+    M,
+)
+from placesim.engine.rules import service_metric
+from placesim.engine.state import Service
 
 PENCE = 100.0
+
+
+def _metric(service: Service, kind: int) -> int:
+    return service_metric.py_func(int(service), kind)
 
 
 class Agency(mesa.Agent):
     """A public agency: what it spent this week and how loaded its workforce is."""
 
-    cost_metric: M
-    workload_metrics: tuple[M, ...]
     label: str
 
-    def __init__(self, model: mesa.Model, workers: int, capacity: int):
+    def __init__(self, model: mesa.Model, cost_metric: int, workload_metrics: tuple[int, ...],
+                 workers: int, capacity: int):
         super().__init__(model)
+        self.cost_metric = cost_metric
+        self.workload_metrics = workload_metrics
         self.workers = workers
         self.capacity = capacity
         self.spend = 0.0
@@ -43,17 +62,57 @@ class Agency(mesa.Agent):
 class CouncilRevenues(Agency):
     """Council-tax billing and the statutory recovery ladder."""
 
-    cost_metric = M.COST_REVENUES
-    workload_metrics = (M.RESPONSES, M.SUMMONSES, M.EA_REFERRALS)
     label = "council revenues"
+
+    def __init__(self, model: mesa.Model):
+        super().__init__(model, M.COST_REVENUES, (M.RESPONSES, M.SUMMONSES, M.EA_REFERRALS),
+                         workers=0, capacity=0)
 
 
 class BenefitsService(Agency):
     """Standard-route benefit decisions: queue, lead time and error rate."""
 
-    cost_metric = M.COST_BENEFITS
-    workload_metrics = (M.DECISIONS,)
     label = "benefits service"
+
+    def __init__(self, model: mesa.Model, workers: int, capacity: int):
+        super().__init__(model, M.COST_BENEFITS, (M.DECISIONS,), workers, capacity)
+
+
+class ServiceAgency(Agency):
+    """A service citizens ask for help: housing, health, social care or the VCS.
+
+    Its target is the share of cases it resolves. ``reported_resolution`` is what it
+    reports (cases closed as resolved, over cases it accepted); ``real_resolution`` is
+    troubles lifted over every request that came to its right door, turned away or not.
+    """
+
+    def __init__(self, model: mesa.Model, service: Service, capacity: int):
+        super().__init__(model, SERVICE_COSTS[service],
+                         (_metric(service, CASES), _metric(service, TURNED_AWAY),
+                          _metric(service, WRONG_DOOR)), workers=0, capacity=capacity)
+        self.service = service
+        self.label = service.name.lower().replace("_", " ")
+        self.reported_resolution = 0.0
+        self.real_resolution = 0.0
+
+    def review_week(self, totals: np.ndarray) -> None:
+        super().review_week(totals)
+        cases = int(totals[_metric(self.service, CASES)])
+        came = cases + int(totals[_metric(self.service, TURNED_AWAY)])
+        self.reported_resolution = (int(totals[_metric(self.service, REPORTED_RESOLVED)])
+                                    / cases if cases else 0.0)
+        self.real_resolution = (int(totals[_metric(self.service, HELPED)]) / came
+                                if came else 0.0)
+
+
+class Police(Agency):
+    """Police response to families in trouble: call-outs against officer hours."""
+
+    label = "police"
+
+    def __init__(self, model: mesa.Model, capacity: int):
+        super().__init__(model, M.COST_POLICE, (M.POLICE_CALLOUTS,), workers=0,
+                         capacity=capacity)
 
 
 class RelationalTeam(Agency):
@@ -64,12 +123,11 @@ class RelationalTeam(Agency):
     throughput, and the cap is the learning environment they control.
     """
 
-    cost_metric = M.COST_RELATIONAL
-    workload_metrics = (M.ACTIVE_CASES,)
     label = "relational team"
 
     def __init__(self, model: mesa.Model, workers: int, cap: int, rules: Mapping[str, int]):
-        super().__init__(model, workers=workers, capacity=workers * cap)
+        super().__init__(model, M.COST_RELATIONAL, (M.ACTIVE_CASES,), workers,
+                         capacity=workers * cap)
         self.caseload_cap = cap
         self.rules = rules
         self.direction = 1
@@ -104,3 +162,98 @@ def keep_what_works(cap: int, direction: int, outcome: int, previous: int | None
     if previous is not None and outcome < previous:
         direction = -direction
     return min(high, max(low, cap + direction * step)), direction
+
+
+class Commissioner(mesa.Agent):
+    """Holds the services' staffing budgets and moves them between services each round.
+
+    Under payment by results a service's budget follows its *reported* resolution rate;
+    under a pooled place budget it follows unmet need (requests turned away, lost at a
+    wrong door, or still waiting). The total is conserved: what one service gains another
+    loses. Budgets buy staff hours at each service's hourly cost.
+    """
+
+    def __init__(self, model: mesa.Model, hours: np.ndarray, hourly: np.ndarray,
+                 rules: Mapping[str, float]):
+        super().__init__(model)
+        self.hourly = hourly
+        self.budget = hours * hourly
+        self.floor = self.budget * rules["floor"]
+        self.rules = rules
+        self._period = np.zeros((len(Service), 4), dtype=np.int64)
+
+    @property
+    def hours(self) -> np.ndarray:
+        return np.divide(self.budget, self.hourly, out=np.zeros_like(self.budget),
+                         where=self.hourly > 0)
+
+    def review_week(self, totals: np.ndarray) -> bool:
+        """Phase 7: tally the week; at the end of a round move budgets. True if moved."""
+        for s in Service:
+            self._period[s] += [totals[_metric(s, CASES)],
+                                totals[_metric(s, REPORTED_RESOLVED)],
+                                totals[_metric(s, CASES)] + totals[_metric(s, TURNED_AWAY)]
+                                + totals[_metric(s, LOST)],
+                                totals[_metric(s, TURNED_AWAY)] + totals[_metric(s, LOST)]]
+        if self.model.week % self.rules["review_weeks"] != 0:
+            return False
+        cases, resolved, came, unmet = self._period.T
+        unmet = unmet + np.array([totals[_metric(s, WAITING)] for s in Service])
+        reported = np.divide(resolved, cases, out=np.zeros(len(Service)), where=cases > 0)
+        need = np.divide(unmet, came, out=np.zeros(len(Service)), where=came > 0)
+        levers = self.model.levers
+        self.budget = reallocate(self.budget, self.floor, self.rules["max_shift"],
+                                 levers["payment_by_results"] * (reported - reported.mean())
+                                 + levers["pooled_budget"] * (need - need.mean()))
+        self._period[:] = 0
+        return True
+
+
+def reallocate(budget: np.ndarray, floor: np.ndarray, max_shift: float,
+               signal: np.ndarray) -> np.ndarray:
+    """Move budget toward services with a higher signal, keeping the total.
+
+    Each service's budget changes by at most ``max_shift`` of itself (signals are
+    clipped to [-1, 1]) and never falls below its floor; the result is rescaled so the
+    total is what it was.
+    """
+    total = budget.sum()
+    if total <= 0:
+        return budget
+    moved = np.maximum(floor, budget * (1.0 + max_shift * np.clip(signal, -1.0, 1.0)))
+    return moved * (total / moved.sum())
+
+
+class AgencyCulture(mesa.Agent):
+    """The culture of the place's agencies and the relationships between them.
+
+    A bureaucratic culture adopts a policy change slowly: each week the levers in force
+    move toward those decided by ``rate`` = 1 / (1 + (1 - culture) x adoption_weeks). The
+    strength of relationships between agencies (the chance a referral connects) moves
+    toward initial + (1 - initial) x multi_agency x culture at system.partnership_rate:
+    working together builds them where the culture lets it.
+    """
+
+    def __init__(self, model: mesa.Model, culture: float, adoption_weeks: float,
+                 partnership: float, partnership_rate: float):
+        super().__init__(model)
+        self.culture = culture
+        self.rate = 1.0 / (1.0 + (1.0 - culture) * adoption_weeks)
+        self.initial_partnership = partnership
+        self.partnership = partnership
+        self.partnership_rate = partnership_rate
+
+    def adopt(self, current: Mapping[str, float], decided: Mapping[str, float]
+              ) -> dict[str, float]:
+        """Levers in force next week: a step from ``current`` toward ``decided``."""
+        out = {}
+        for name, goal in decided.items():
+            value = current[name] + self.rate * (goal - current[name])
+            out[name] = goal if abs(goal - value) < 1e-3 else value
+        return out
+
+    def review_week(self, multi_agency: float) -> None:
+        """Phase 7: relationships between agencies grow or fade."""
+        level = (self.initial_partnership
+                 + (1.0 - self.initial_partnership) * multi_agency * self.culture)
+        self.partnership += self.partnership_rate * (level - self.partnership)

@@ -15,9 +15,17 @@ import mesa
 import pandas as pd
 
 from placesim.engine.engine import Engine
-from placesim.engine.state import CITIZEN_FIELDS
+from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
-from placesim.institutions import BenefitsService, CouncilRevenues, RelationalTeam
+from placesim.institutions import (
+    AgencyCulture,
+    BenefitsService,
+    Commissioner,
+    CouncilRevenues,
+    Police,
+    RelationalTeam,
+    ServiceAgency,
+)
 from placesim.journeys import JourneyRecorder, journey_ids
 from placesim.reference import ReferenceScheduler
 from placesim.scenario import InputError, Problem, Scenario, defaults, load
@@ -48,6 +56,17 @@ def _lever(name: str):
     return lambda model: model.levers[name]
 
 
+def _service_reporters(agency: ServiceAgency) -> dict:
+    """A service's weekly budget, capacity and its target, reported and real."""
+    name = agency.service.name.lower()
+    s = int(agency.service)
+    return {f"{name}_budget": lambda m: float(m.commissioner.budget[s]),
+            f"{name}_capacity": lambda m: m.services[s].capacity,
+            f"{name}_utilisation": lambda m: m.services[s].utilisation,
+            f"{name}_reported_resolution": lambda m: m.services[s].reported_resolution,
+            f"{name}_real_resolution": lambda m: m.services[s].real_resolution}
+
+
 class PlaceModel(mesa.Model):
     """A place's citizens and services under one management regime.
 
@@ -69,7 +88,9 @@ class PlaceModel(mesa.Model):
         self.weeks = int(self.scenario.get("place.weeks"))
         super().__init__(seed=int(self.scenario.get("place.seed")))
         self.schedule = self.scenario.schedule(regime)
-        levers = self.levers = self.schedule[0]
+        # levers decided (by the regime and its dated changes) and levers in force: a
+        # bureaucratic culture adopts a change over weeks (AgencyCulture)
+        levers = self.decided = self.levers = dict(self.schedule[0])
         if scheduler not in SCHEDULERS:
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
@@ -80,11 +101,20 @@ class PlaceModel(mesa.Model):
         cap = int(self.scenario.get("relational.caseload_cap"))
         learning = {k: int(self.scenario.get(f"relational.{k}"))
                     for k in ("review_weeks", "cap_step", "cap_min", "cap_max")}
-        self.agencies = (CouncilRevenues(self, workers=0, capacity=0),
-                         BenefitsService(self, workers=len(place.assessor_skill),
-                                         capacity=place.decision_capacity),
-                         RelationalTeam(self, workers=caseworkers, cap=cap, rules=learning))
-        self.revenues, self.benefits, self.team = self.agencies
+        capacity = self.engine.service_capacity()
+        self.services = tuple(ServiceAgency(self, s, int(capacity[s])) for s in Service)
+        self.revenues = CouncilRevenues(self)
+        self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
+                                        capacity=self.engine.decision_capacity())
+        self.team = RelationalTeam(self, workers=caseworkers, cap=cap, rules=learning)
+        self.police = Police(self, capacity=place.police_capacity)
+        self.agencies = (self.revenues, self.benefits, self.team, *self.services, self.police)
+        get = self.scenario.get
+        self.commissioner = Commissioner(
+            self, place.service_hours, place.service_hourly_cost(),
+            {k: get(f"commissioning.{k}") for k in ("review_weeks", "max_shift", "floor")})
+        self.culture = AgencyCulture(self, get("system.culture"), get("system.adoption_weeks"),
+                                     get("system.partnership"), get("system.partnership_rate"))
         ids = journey_ids(self.engine.n, int(self.scenario.get("place.journeys")))
         self.journey_recorder = JourneyRecorder(ids, self.engine.records(ids))
         self.regimes_by_week: list[str] = []
@@ -95,22 +125,39 @@ class PlaceModel(mesa.Model):
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
+        reporters["police_utilisation"] = lambda m: m.police.utilisation
         reporters["caseload_cap"] = lambda m: m.team.caseload_cap
+        reporters["partnership"] = lambda m: m.culture.partnership
+        for agency in self.services:
+            reporters.update(_service_reporters(agency))
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def switch_regime(self, regime: str) -> None:
         """Run under another of the scenario's regimes from the next week on.
 
-        The new regime's levers apply as they stand; its own dated changes do not.
+        The new regime's levers are decided as they stand (its own dated changes are not)
+        and adopted as fast as the agencies' culture allows.
         """
         self.schedule = {}
-        self._set_levers(self.scenario.regime(regime))
+        self.decided = dict(self.scenario.regime(regime))
         self.regime = regime
 
-    def _set_levers(self, levers: Mapping[str, float]) -> None:
-        self.engine.set_levers(levers)
-        self.engine.set_caseload_cap(self.team.caseload_cap)  # what the team has learned
-        self.levers = levers
+    def _adopt_levers(self) -> None:
+        """Put this week's levers in force: a step toward those decided (culture)."""
+        if self.levers != self.decided:
+            self.levers = self.culture.adopt(self.levers, self.decided)
+            self.engine.set_levers(self.levers)
+        self._set_learned()
+
+    def _update_capacities(self) -> None:
+        """What each agency can do next week (levers and budgets may have moved)."""
+        self.benefits.capacity = self.engine.decision_capacity()
+        capacity = self.engine.service_capacity()
+        for agency in self.services:
+            agency.capacity = int(capacity[agency.service])
+
+    def _set_learned(self) -> None:
+        self.engine.set_learned(self.team.caseload_cap, self.culture.partnership)
 
     @property
     def week(self) -> int:
@@ -120,7 +167,8 @@ class PlaceModel(mesa.Model):
         """One week: dated changes of the regime, the engine's phases 1-6, then the
         agencies' review (phase 7)."""
         if self.engine.week > 0 and self.engine.week in self.schedule:
-            self._set_levers(self.schedule[self.engine.week])
+            self.decided = dict(self.schedule[self.engine.week])
+        self._adopt_levers()
         totals = self.engine.step()
         self.engine.review_workforce(totals)
         self.journey_recorder.record(self.engine.records(self.journey_recorder.ids))
@@ -129,7 +177,10 @@ class PlaceModel(mesa.Model):
         self.indicators.update(self.engine.workforce())
         for agency in self.agencies:
             agency.review_week(totals)
-        self.engine.set_caseload_cap(self.team.caseload_cap)
+        if self.commissioner.review_week(totals):
+            self.engine.set_service_hours(self.commissioner.hours)
+        self.culture.review_week(self.levers["multi_agency"])
+        self._update_capacities()
         self.datacollector.collect(self)
         if self.engine.week >= self.weeks:
             self.running = False

@@ -27,9 +27,9 @@ from placesim.engine.rng import Purpose
 from placesim.engine.state import (
     CITIZEN_DTYPE,
     CITIZEN_FIELDS,
+    N_SERVICES,
     Case,
     Claim,
-    Status,
     empty_citizens,
 )
 from placesim.engine.workforce import TEAM_STRIDE, team_means
@@ -76,9 +76,10 @@ class CitizenAgent(mesa.Agent):
         return RULES.agent_key(scheduler.seed, scheduler.week, self.index)
 
     def live_week(self, scheduler: ReferenceScheduler) -> None:
-        """Phases 1-3: life events, money and demand."""
+        """Phases 1-3: life events, money and demand (with last week's shocks to kin)."""
+        kin = RULES.kin_onsets(scheduler.by_index, self.index, scheduler.week)
         RULES.life_money_demand(self, self.key(scheduler), scheduler.p, scheduler.week,
-                                scheduler.totals)
+                                scheduler.totals, kin)
 
     def meet_services(self, scheduler: ReferenceScheduler) -> None:
         """Phases 5-6: service effects, wellbeing and this citizen's part of the tallies."""
@@ -138,13 +139,24 @@ class ReferenceScheduler:
         self.specialists = [WorkerAgent(model, SPECIALISTS, w, 0.5, False, self.p)
                             for w in range(place.specialists)]
         self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
+        self.service_hours = place.service_hours.copy()
         self.totals = [0] * N_METRICS
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
         self.p = _plain(pack(self.scenario, levers))
 
-    def set_caseload_cap(self, cap: int) -> None:
-        self.p.relational_caseload_cap = float(cap)
+    def set_learned(self, caseload_cap: int, partnership: float) -> None:
+        self.p.relational_caseload_cap = float(caseload_cap)
+        self.p.system_partnership = float(partnership)
+
+    def set_service_hours(self, hours: np.ndarray) -> None:
+        self.service_hours = np.asarray(hours, dtype=np.float64).copy()
+
+    def decision_capacity(self) -> int:
+        return self.place.decision_capacity(self.p)
+
+    def service_capacity(self) -> np.ndarray:
+        return self.place.service_capacity(self.p, self.service_hours)
 
     def step(self) -> np.ndarray:
         self.totals = [0] * N_METRICS
@@ -165,11 +177,11 @@ class ReferenceScheduler:
         claims = sorted(self.people.select(
             lambda a: a.claim == Claim.PENDING and week - a.claim_week >= p.benefits_lead_weeks),
             key=lambda a: (a.claim_week, a.index))
-        kept = RULES.kept_for_target(self.place.decision_capacity, p.regime_gaming)
+        capacity = self.decision_capacity()
+        kept = RULES.kept_for_target(capacity, p.regime_cream_skimming)
         skimmed = [a for a in claims if week - a.claim_week <= p.benefits_target_weeks][:kept]
         ahead = {a.index for a in skimmed}
-        claims = (skimmed + [a for a in claims if a.index not in ahead]
-                  )[:self.place.decision_capacity]
+        claims = (skimmed + [a for a in claims if a.index not in ahead])[:capacity]
         for rank, citizen in enumerate(claims):
             assessor = self.assessors[rank % len(self.assessors)]
             RULES.standard_decision(citizen, citizen.key(self), assessor.performance, week, p,
@@ -178,10 +190,13 @@ class ReferenceScheduler:
                        key=lambda a: (a.case_week, a.index))[:self.place.fix_capacity]
         for citizen in fixes:
             RULES.specialist_fix(citizen, citizen.key(self), p, self.totals)
-        asks = sorted(self.people.select(lambda a: (a.status & Status.HOUSING_ASK) != 0),
-                      key=lambda a: (a.housing_week, a.index))[:self.place.housing_capacity]
-        for citizen in asks:
-            RULES.housing_assessment(citizen, p, self.totals)
+        queues = [sorted(self.people.select(
+            lambda a, s=s: (a.asks >> s) & 1 and week - a.ask_week >= RULES.lead_weeks(s, p)),
+            key=lambda a: (a.ask_week, a.index)) for s in range(N_SERVICES)]
+        for s, (queue, capacity) in enumerate(zip(queues, self.service_capacity(),
+                                                  strict=True)):
+            for citizen in queue[:capacity]:
+                RULES.service_assessment(citizen, s, citizen.key(self), p, self.totals)
         cap = int(p.relational_caseload_cap)
         waiting = sorted(self.people.select(lambda a: a.case == Case.WAITING),
                          key=lambda a: (a.case_week, a.index))
@@ -196,7 +211,7 @@ class ReferenceScheduler:
     def review_workforce(self, totals: np.ndarray) -> None:
         """Phase 7 for the teams, worker agent by worker agent."""
         cap = self.p.relational_caseload_cap
-        decisions = totals[M.DECISIONS] / max(1, self.place.decision_capacity)
+        decisions = totals[M.DECISIONS] / max(1, self.decision_capacity())
         leavers = sum(w.review(decisions, self, False) for w in self.assessors)
         spotlight = self.place.spotlight(self.week - 1)
         leavers += sum(w.review(w.caseload / cap, self, spotlight) for w in self.caseworkers)

@@ -6,8 +6,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from placesim.engine.metrics import metric_name
-from placesim.indicators import CONTACTS, FAILURE_DEMAND
+from placesim.engine.state import Service
 
 Row = tuple[str, str, Callable[[pd.DataFrame], float]]
 
@@ -20,17 +19,29 @@ def _last(column: str) -> Callable[[pd.DataFrame], float]:
     return lambda weekly: float(weekly[column].iloc[-1])
 
 
-def _share(part: str, whole: str) -> Callable[[pd.DataFrame], float]:
+def _share(part: str, whole: str | list[str]) -> Callable[[pd.DataFrame], float]:
     def share(weekly: pd.DataFrame) -> float:
-        total = weekly[whole].sum()
+        total = weekly[whole].to_numpy().sum()
         return float(weekly[part].sum() / total) if total else float("nan")
     return share
 
 
-def _failure_demand_share(weekly: pd.DataFrame) -> float:
-    contacts = weekly[[metric_name(m) for m in CONTACTS]].to_numpy().sum()
-    failures = weekly[[metric_name(m) for m in FAILURE_DEMAND]].to_numpy().sum()
-    return float(failures / contacts) if contacts else float("nan")
+def _service_rows() -> tuple[Row, ...]:
+    """Each service's target, reported and real, and where requests went."""
+    rows: list[Row] = []
+    for s in Service:
+        name = s.name.lower()
+        label = name.replace("_", " ")
+        rows += [
+            (f"{label.capitalize()}: requests resolved, reported (of cases accepted)",
+             "fraction", _share(f"{name}_reported_resolved", f"{name}_cases")),
+            (f"{label.capitalize()}: requests resolved, real (of requests at its door)",
+             "fraction", _share(f"{name}_helped", [f"{name}_cases", f"{name}_turned_away"])),
+            (f"  {label} requests turned away", "requests", _total(f"{name}_turned_away")),
+            (f"  {label}: wrong-door requests lost in the hand-off", "requests",
+             _total(f"{name}_lost")),
+        ]
+    return tuple(rows)
 
 
 ROWS: tuple[Row, ...] = (
@@ -40,8 +51,9 @@ ROWS: tuple[Row, ...] = (
     ("  benefits service", "GBP", _total("cost_benefits")),
     ("  relational team", "GBP", _total("cost_relational")),
     ("  housing (help, prevention, temporary accommodation)", "GBP", _total("cost_housing")),
-    ("  health (A&E, mental-health crises)", "GBP", _total("cost_health")),
-    ("  social care (children in care)", "GBP", _total("cost_social_care")),
+    ("  health (GP, mental health, A&E, crises)", "GBP", _total("cost_health")),
+    ("  social care and early help (children in care)", "GBP", _total("cost_social_care")),
+    ("  voluntary and community sector", "GBP", _total("cost_vcs")),
     ("  police (call-outs)", "GBP", _total("cost_police")),
     ("  recruiting replacements for leavers", "GBP", _total("cost_recruitment")),
     ("Council tax collected", "GBP", _total("ct_paid")),
@@ -53,17 +65,19 @@ ROWS: tuple[Row, ...] = (
     ("Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
     ("Rent arrears at end", "GBP", _last("rent_arrears_total")),
     ("Other debt at end", "GBP", _last("other_debt_total")),
-    ("Failure demand: share of contacts that chase or ask again", "fraction",
-     _failure_demand_share),
-    ("Housing requests turned away at the gate", "requests", _total("turned_away")),
-    ("Housing requests helped", "households", _total("preventions")),
-    ("Benefit decisions on time (reported)", "fraction", _share("decisions_on_time",
-                                                                "decisions")),
+    ("Crises: public cost (all types)", "GBP", _total("crisis_cost_total")),
+    ("Failure demand: share of contacts", "fraction",
+     _share("failure_contacts", "contacts")),
+    ("Failure demand: cost", "GBP", _total("failure_cost")),
+    ("Benefit decisions on time, reported", "fraction",
+     _share("decisions_reported_on_time", "decisions")),
+    ("Benefit decisions on time, real", "fraction", _share("decisions_on_time", "decisions")),
     ("Weeks decided claims had waited", "weeks", _share("decision_wait_weeks", "decisions")),
     ("Claims waiting past the target at end (real)", "claims", _last("claims_overdue")),
     ("Benefits paid", "GBP", _total("benefits_paid")),
     ("Benefits entitled", "GBP", _total("benefits_entitled")),
     ("Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),
+    *_service_rows(),
     ("Evictions", "households", _total("evictions")),
     ("Mental-health crises", "crises", _total("mh_crises")),
     ("Children taken into care", "children", _total("care_entries")),

@@ -13,12 +13,32 @@ from __future__ import annotations
 
 from numba import njit
 
-from placesim.engine.metrics import MICRO, M
+from placesim.engine.metrics import (
+    ASKS,
+    CASES,
+    EARLY_HELP,
+    GAVE_UP,
+    HELPED,
+    LOST,
+    MICRO,
+    REFERRED_ON,
+    REPEAT_ASKS,
+    REPORTED_RESOLVED,
+    SERVICE_COSTS,
+    TURNED_AWAY,
+    WAITING,
+    WRONG_DOOR,
+    M,
+)
 from placesim.engine.rng import Purpose, draw
 from placesim.engine.rules import (
     ae_attendance,
+    bent_error,
+    bent_hours,
     case_is_open,
     cash_entitlement,
+    connect_chance,
+    count_domains,
     ct_gross,
     cts_entitlement,
     decided_award,
@@ -32,21 +52,28 @@ from placesim.engine.rules import (
     life_events,
     living_costs,
     mental_health_crisis,
+    need,
     other_debt_repayment,
     outreach_succeeds,
     pay,
     pence,
     percent_fee,
+    pick_domain,
     plan_instalment,
     police_callout,
     relationship_step,
+    service_domains,
+    service_metric,
+    service_of,
+    service_terms,
     stage_weeks_allowed,
     stress_step,
     trust_step,
     weekly_surplus,
     wellbeing_step,
+    wrong_door,
 )
-from placesim.engine.state import Case, Claim, Domain, Stage, Status
+from placesim.engine.state import N_SERVICES, Case, Claim, Domain, Service, Stage, Status
 
 _STAGE_WEEKS_CAP = 255
 
@@ -116,15 +143,54 @@ def charge(acc, agency: int, amount: float) -> int:
 
 
 @njit(cache=True, inline="always")
-def life_money_demand(r, key, p, week: int, acc) -> None:
-    """Phases 1-3: life events and crises, the week's money, and demand for services."""
+def crisis(acc, agency: int, crisis_cost: int, amount: float) -> int:
+    """Charge a crisis to the agency that bears it and to the cost of its type."""
+    cost = charge(acc, agency, amount)
+    acc[crisis_cost] += cost
+    return cost
+
+
+@njit(cache=True, inline="always")
+def contact(acc, agency: int, failure: bool, amount: float) -> int:
+    """A contact a citizen makes with a service, tagged value or failure demand, costed."""
+    cost = charge(acc, agency, amount)
+    acc[M.CONTACTS] += 1
+    if failure:
+        acc[M.FAILURE_CONTACTS] += 1
+        acc[M.FAILURE_COST] += cost
+    return cost
+
+
+@njit(cache=True)
+def kin_onsets(pop, i: int, week: int) -> int:
+    """Life domains that fell into trouble last week for citizen ``i``'s family members.
+
+    Each citizen writes this week's onsets into the field of this week's parity and reads
+    its kin's from the other, so no citizen reads a field being written this week.
+    """
+    r = pop[i]
+    first = int(r.family)
+    kin = 0
+    for j in range(first, first + int(r.family_size)):
+        if j != i:
+            kin |= int(pop[j].onsets_even) if week % 2 == 1 else int(pop[j].onsets_odd)
+    return kin if week > 0 else 0
+
+
+@njit(cache=True, inline="always")
+def life_money_demand(r, key, p, week: int, acc, kin: int) -> None:
+    """Phases 1-3: life events and crises, the week's money, and demand for services.
+
+    ``kin``: domains that fell into trouble for family members last week (kin_onsets).
+    """
     # -- phase 1: life events
     before = int(r.domains)
     stress = float(r.stress)
     rent = int(r.rent)
     rent_arrears = int(r.rent_arrears)
     domains = life_events(before, stress, rent_arrears, rent, r.case == Case.WORKING,
-                          key, p)
+                          kin, key, p)
+    acc[M.KIN_SHOCKED] += kin != 0
     onset = domains & ~before
     acc[M.JOB_LOSSES] += (onset & Domain.WORK) != 0
     acc[M.ILLNESSES] += (onset & Domain.HEALTH) != 0
@@ -137,15 +203,21 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         homeless -= 1
     elif evicted(domains, rent_arrears, rent, draw(key, Purpose.EVICTION), p):
         homeless = int(p.life_homeless_weeks)
+        onset |= Domain.HOUSING  # an eviction is a housing shock to the family too
         acc[M.EVICTIONS] += 1
+    if week % 2 == 0:
+        r.onsets_even = onset
+    else:
+        r.onsets_odd = onset
     if homeless > 0:
-        cost += charge(acc, M.COST_HOUSING, p.costs_temporary_accommodation)
+        cost += crisis(acc, M.COST_HOUSING, M.CRISIS_COST_TEMPORARY_ACCOMMODATION,
+                       p.costs_temporary_accommodation)
     if ae_attendance(domains, stress, draw(key, Purpose.AE), p):
         acc[M.AE_ATTENDANCES] += 1
-        cost += charge(acc, M.COST_HEALTH, p.costs_ae_attendance)
+        cost += crisis(acc, M.COST_HEALTH, M.CRISIS_COST_AE, p.costs_ae_attendance)
     if mental_health_crisis(domains, stress, draw(key, Purpose.MH_CRISIS), p):
         acc[M.MH_CRISES] += 1
-        cost += charge(acc, M.COST_HEALTH, p.costs_mh_crisis)
+        cost += crisis(acc, M.COST_HEALTH, M.CRISIS_COST_MH, p.costs_mh_crisis)
     in_care = int(r.care_weeks)
     if in_care > 0:
         in_care -= 1
@@ -153,11 +225,15 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         in_care = int(p.life_care_weeks)
         acc[M.CARE_ENTRIES] += 1
     if in_care > 0:
-        cost += charge(acc, M.COST_SOCIAL_CARE, p.costs_care_week)
+        cost += crisis(acc, M.COST_SOCIAL_CARE, M.CRISIS_COST_CARE, p.costs_care_week)
     r.care_weeks = in_care
     if police_callout(domains, stress, draw(key, Purpose.POLICE), p):
         acc[M.POLICE_CALLOUTS] += 1
-        cost += charge(acc, M.COST_POLICE, p.costs_police_callout)
+        cost += crisis(acc, M.COST_POLICE, M.CRISIS_COST_POLICE, p.costs_police_callout)
+        if (draw(key, Purpose.POLICE_REFER) < p.police_refer
+                and draw(key, Purpose.POLICE_CONNECT) < connect_chance(p)):
+            refer(r, 1 << Service.SOCIAL_CARE, week)
+            acc[M.POLICE_REFERRALS] += 1
     r.domains = domains
     r.homeless_weeks = homeless
 
@@ -236,32 +312,47 @@ def life_money_demand(r, key, p, week: int, acc) -> None:
         if draw(key, Purpose.RESPOND) < chance:
             status |= Status.RESPONDED
             acc[M.RESPONSES] += 1
-            cost += charge(acc, M.COST_REVENUES, p.costs_phone_contact)
+            cost += contact(acc, M.COST_REVENUES, False, p.costs_phone_contact)
     claim = int(r.claim)
+    phone = p.costs_phone_contact
     if claim == Claim.NONE:
         if award == 0 and cts == 0 and (entitled > 0 or cts_entitled > 0):
             if draw(key, Purpose.CLAIM) < p.benefits_claim * engagement:
                 claim = Claim.PENDING.value
                 r.claim_week = week
                 acc[M.CLAIMS] += 1
+                cost += contact(acc, M.COST_BENEFITS, False, phone)
         elif benefits_wrong(award, entitled, cts, cts_entitled, p):
             if draw(key, Purpose.REPORT) < p.benefits_report_change * engagement:
                 claim = Claim.PENDING.value
                 r.claim_week = week
                 acc[M.CHANGES_REPORTED] += 1
+                reapplying = (status & Status.WRONGED) != 0
+                acc[M.REAPPLICATIONS] += reapplying
+                cost += contact(acc, M.COST_BENEFITS, reapplying, phone)
     elif week - int(r.claim_week) >= p.benefits_chase_after_weeks:
         if draw(key, Purpose.CHASE) < p.benefits_chase:
             acc[M.CHASES] += 1
-            cost += charge(acc, M.COST_BENEFITS, p.costs_phone_contact)
+            cost += contact(acc, M.COST_BENEFITS, True, phone)
     acc[M.WRONG_BENEFITS] += benefits_wrong(award, entitled, cts, cts_entitled, p)
-    asking = (domains & Domain.HOUSING) != 0 and homeless == 0
-    if asking and (status & Status.HOUSING_ASK) == 0:
-        if draw(key, Purpose.HOUSING_ASK) < p.housing_ask * engagement:
-            status |= Status.HOUSING_ASK
-            r.housing_week = week
-            acc[M.HOUSING_ASKS] += 1
-            acc[M.REPEAT_ASKS] += r.turned_away > 0
-            cost += charge(acc, M.COST_HOUSING, p.costs_phone_contact)
+    asks = int(r.asks)
+    if asks != 0 and week - int(r.ask_week) > p.demand_give_up_weeks:
+        for s in range(N_SERVICES):
+            acc[service_metric(s, GAVE_UP)] += (asks >> s) & 1
+        r.asks = 0
+        r.turned_away = min(255, int(r.turned_away) + 1)
+    trouble = domains if homeless == 0 else domains & ~Domain.HOUSING
+    if trouble != 0 and r.asks == 0:
+        if draw(key, Purpose.ASK) < p.demand_ask * engagement:
+            right = service_of(pick_domain(trouble, draw(key, Purpose.ASK_DOMAIN)))
+            door = right
+            if draw(key, Purpose.ASK_DOOR) >= p.demand_right_door:
+                door = wrong_door(right, draw(key, Purpose.WRONG_DOOR))
+            refer(r, 1 << door, week)
+            repeat = r.turned_away > 0
+            acc[service_metric(door, ASKS)] += 1
+            acc[service_metric(door, REPEAT_ASKS)] += repeat
+            cost += contact(acc, SERVICE_COSTS[door], repeat, phone)
     r.claim = claim
     r.status = status
     r.public_cost += cost
@@ -397,6 +488,7 @@ def enforcement_visit(r, key, p, week: int, acc) -> None:
     acc[M.EA_VISITS] += 1
     if draw(key, Purpose.EA_CONTACT) < p.recovery_visit_contact:
         acc[M.RESPONSES] += 1
+        acc[M.EA_CONTACTS] += 1
         taken = min(pence(r.savings * p.recovery_savings_taken), owed_on_ct(r))
         pay_enforcement(r, taken, acc)
         r.savings -= taken
@@ -463,7 +555,9 @@ def find_causes(r, key, p, week: int, acc) -> None:
 
     Wrong or unclaimed benefits go to the in-team specialist (queued for next week's
     allocation) or to the standard route; arrears move to an affordable plan; every
-    life domain gets connected help (the recovery boost while the case works).
+    life domain in trouble is referred to the service that owns it (warm, through a
+    colleague in the team, with chance regime.multi_agency) and gets the recovery boost
+    while the case works.
     """
     acc[M.CAUSES_FOUND] += 1
     r.status |= Status.CAUSES_FOUND
@@ -479,12 +573,18 @@ def find_causes(r, key, p, week: int, acc) -> None:
     owed = owed_on_ct(r)
     if owed > 0 and not is_enforcement(int(r.stage)):
         agree_plan(r, owed, p.regime_plan_affordability, p, acc)
-    housing_trouble = (r.domains & Domain.HOUSING) != 0 and r.homeless_weeks == 0
-    if housing_trouble and (r.status & Status.HOUSING_ASK) == 0:
-        # no wrong door: the caseworker takes the housing problem to the housing service
-        r.status |= Status.HOUSING_ASK
-        r.housing_week = week
-        acc[M.HOUSING_ASKS] += 1
+    # the caseworker takes every trouble to the service that owns it (no wrong door)
+    trouble = int(r.domains)
+    if r.homeless_weeks > 0:
+        trouble &= ~Domain.HOUSING
+    services = 0
+    for s in range(N_SERVICES):
+        if (service_domains(s) & trouble) != 0:
+            services |= 1 << s
+    new = services & ~int(r.asks)
+    if new != 0:
+        refer(r, new, week)
+        acc[M.TEAM_REFERRALS] += count_domains(new)
 
 
 @njit(cache=True, inline="always")
@@ -534,6 +634,9 @@ def tally_state(r, p, week: int, acc) -> None:
     acc[M.TURNED_AROUND] += flagged and r.stable_weeks >= p.outcomes_turned_around_weeks
     acc[M.ACTIVE_CASES] += case_is_open(case)
     acc[M.WAITING_CASES] += case == Case.WAITING
+    asks = int(r.asks)
+    for s in range(N_SERVICES):
+        acc[service_metric(s, WAITING)] += (asks >> s) & 1
     acc[M.CT_ARREARS_TOTAL] += r.ct_arrears
     acc[M.EA_FEES_OWED_TOTAL] += r.ea_compliance_due + r.ea_fees_due
     acc[M.RENT_ARREARS_TOTAL] += r.rent_arrears
@@ -557,20 +660,37 @@ def decide(r, wrong: bool, p) -> None:
     r.award = decided_award(entitled, wrong, p.benefits_error_shortfall)
     r.cts_award = decided_award(cts_entitled, wrong, p.benefits_error_shortfall)
     r.claim = Claim.NONE
+    if wrong:
+        r.status |= Status.WRONGED
+    else:
+        r.status &= ~Status.WRONGED
 
 
 @njit(cache=True, inline="always")
 def standard_decision(r, key, skill: float, week: int, p, acc) -> None:
-    """A benefit assessor decides a claim; less skilled assessors get more wrong."""
+    """A benefit assessor decides a claim; less skilled assessors get more wrong.
+
+    The target counts decisions within benefits.target_weeks of the claim. A service
+    gaming by reclassifying books a late decision as on time, having stopped the clock
+    with a request for evidence (a letter and a call: failure demand).
+    """
     waited = week - int(r.claim_week)
-    acc[M.DECISIONS_ON_TIME] += waited <= p.benefits_target_weeks
+    on_time = waited <= p.benefits_target_weeks
+    cost = 0
+    if not on_time and draw(key, Purpose.RECLASSIFY) < p.regime_reclassifying:
+        acc[M.EVIDENCE_REQUESTS] += 1
+        cost += contact(acc, M.COST_BENEFITS, True, p.costs_letter + p.costs_phone_contact)
+        acc[M.DECISIONS_REPORTED_ON_TIME] += 1
+    else:
+        acc[M.DECISIONS_REPORTED_ON_TIME] += on_time
+    acc[M.DECISIONS_ON_TIME] += on_time
     acc[M.DECISION_WAIT_WEEKS] += waited
-    chance = min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill))
+    chance = bent_error(min(1.0, p.benefits_error_rate * 2.0 * (1.0 - skill)), p)
     wrong = draw(key, Purpose.ASSESS_ERROR) < chance
     decide(r, wrong, p)
-    cost = pence(p.benefits_hours_per_decision * p.costs_benefits_hour)
+    cost += charge(acc, M.COST_BENEFITS,
+                   bent_hours(p.benefits_hours_per_decision, p) * p.costs_benefits_hour)
     r.public_cost += cost
-    acc[M.COST_BENEFITS] += cost
     acc[M.DECISIONS] += 1
     acc[M.DECISION_ERRORS] += wrong
 
@@ -588,31 +708,97 @@ def specialist_fix(r, key, p, acc) -> None:
 
 
 @njit(cache=True, inline="always")
-def housing_assessment(r, p, acc) -> None:
-    """The housing service assesses a request against its eligibility gate.
+def refer(r, services: int, week: int) -> None:
+    """Add requests to services (Service bits); a first request starts the wait."""
+    if r.asks == 0:
+        r.ask_week = week
+    r.asks |= services
 
-    At or past the gate (rent arrears of at least eligibility_gate x housing.gate_weeks
-    weeks of rent) the household is helped: the housing trouble is lifted and part of the
-    rent arrears paid off (within the cost of help). Help is cheaper while the trouble is
-    early (arrears below housing.gate_weeks) than once homelessness is close. Below the
-    gate the citizen is turned away, still in trouble, and may ask again (failure demand).
+
+@njit(cache=True, inline="always")
+def hand_off(r, service: int, elsewhere: int, key, p, acc) -> None:
+    """Pass on a citizen who came to a wrong door, by signpost or by holding them.
+
+    A signpost (chance 1 - regime.no_wrong_door) leaves the citizen to find the right
+    service: they get there with demand.signpost_connect, or are lost until they ask
+    again. A service that holds the person refers them: the referral connects with the
+    strength of relationships between agencies (system.partnership); if it does not, the
+    service keeps the person in its own queue and tries again next week.
     """
-    r.status &= ~Status.HOUSING_ASK
-    cost = pence(p.housing_hours_per_assessment * p.housing_officer_hour)
-    gate = p.regime_eligibility_gate * p.housing_gate_weeks * int(r.rent)
-    if r.rent_arrears >= gate:
-        late = r.rent_arrears >= p.housing_gate_weeks * int(r.rent)
-        cost += pence(p.housing_prevention if late else p.housing_early_help)
+    u = draw(key, Purpose.SERVICE_CONNECT + service)
+    held = draw(key, Purpose.SERVICE_HOLD + service) < p.regime_no_wrong_door
+    if u < (p.system_partnership if held else p.demand_signpost_connect):
+        right = service_of(elsewhere)
+        r.asks |= 1 << right
+        acc[service_metric(right, REFERRED_ON)] += 1
+        r.public_cost += contact(acc, SERVICE_COSTS[right], True, p.costs_phone_contact)
+    elif held:
+        r.asks |= 1 << service
+    else:
+        acc[service_metric(service, LOST)] += 1
+        r.turned_away = min(255, int(r.turned_away) + 1)
+
+
+@njit(cache=True, inline="always")
+def service_assessment(r, service: int, key, p, acc) -> None:
+    """A service takes a request from its queue: hand off, turn away or help.
+
+    At a wrong door (the request is about a domain the service does not own) the citizen
+    is triaged by phone and handed off (``hand_off``); if the trouble has passed while
+    they waited, the request simply ends.
+    At the right door the need is measured against the gate (``regime.eligibility_gate``
+    x the service's gate); requests below it, and complex ones a cream-skimming service
+    sheds, are turned away. A warm referral from a colleague in a multi-agency team
+    passes every gate. Help costs less below the full gate (early help) than past it;
+    it lifts the trouble unless it fails (the service's error rate, more when effort is
+    bent to the count). A case whose help failed is reported resolved when the service
+    closes cases early.
+    """
+    r.asks &= ~(1 << service)
+    gate, early, late, error, hours, hourly = service_terms(service, p)
+    agency = SERVICE_COSTS[service]
+    owned = service_domains(service)
+    if (int(r.domains) & owned) == 0:
+        elsewhere = int(r.domains) & ~owned
+        if r.homeless_weeks > 0:
+            elsewhere &= ~Domain.HOUSING
+        if elsewhere != 0:  # a wrong door: a triage call, failure demand
+            cost = charge(acc, agency, p.costs_phone_contact)
+            acc[M.FAILURE_COST] += cost
+            r.public_cost += cost
+            acc[service_metric(service, WRONG_DOOR)] += 1
+            hand_off(r, service, elsewhere, key, p, acc)
+        return
+    cost = charge(acc, agency, bent_hours(hours, p) * hourly)
+    warm = ((r.status & Status.CAUSES_FOUND) != 0 and case_is_open(int(r.case))
+            and draw(key, Purpose.SERVICE_WARM + service) < p.regime_multi_agency)
+    severity = need(service, int(r.rent_arrears), int(r.rent), float(r.stress))
+    below_gate = severity < p.regime_eligibility_gate * gate
+    shed = (count_domains(int(r.domains)) >= 2
+            and draw(key, Purpose.SERVICE_CREAM + service) < p.regime_cream_skimming)
+    if not warm and (below_gate or shed):
+        r.turned_away = min(255, int(r.turned_away) + 1)
+        acc[service_metric(service, TURNED_AWAY)] += 1
+        r.public_cost += cost
+        return
+    acc[service_metric(service, CASES)] += 1
+    if severity < gate:
+        acc[service_metric(service, EARLY_HELP)] += 1
+        cost += charge(acc, agency, early)
+    else:
+        cost += charge(acc, agency, late)
+    if service == Service.HOUSING:
         payment = min(int(r.rent_arrears), pence(p.housing_arrears_payment))
         r.rent_arrears -= payment
-        r.domains &= ~Domain.HOUSING
         acc[M.ARREARS_PAYMENTS] += payment
-        acc[M.PREVENTIONS] += 1
-    else:
-        r.turned_away = min(255, int(r.turned_away) + 1)
-        acc[M.TURNED_AWAY] += 1
+    if draw(key, Purpose.SERVICE_ERROR + service) >= bent_error(error, p):
+        r.domains &= ~owned
+        r.turned_away = 0
+        acc[service_metric(service, HELPED)] += 1
+        acc[service_metric(service, REPORTED_RESOLVED)] += 1
+    elif draw(key, Purpose.SERVICE_CLOSE + service) < p.regime_closing_early:
+        acc[service_metric(service, REPORTED_RESOLVED)] += 1
     r.public_cost += cost
-    acc[M.COST_HOUSING] += cost
 
 
 @njit(cache=True, inline="always")

@@ -37,6 +37,7 @@ class Engine:
                               np.zeros(len(place.assessor_skill), bool), self.params[0])
         self.caseworkers = Team(CASEWORKERS, place.caseworker_skill,
                                 place.caseworker_volunteer, self.params[0])
+        self.service_hours = place.service_hours.copy()
         blocks = kernels.n_blocks(self.n, block)
         self.block = block
         self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
@@ -48,12 +49,21 @@ class Engine:
         return self.citizens[ids]
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
-        """Change the regime from next week on (a policy switch)."""
+        """Change the regime from next week on (a policy switch).
+
+        What the place has learned since the start (set_learned) must be set again.
+        """
         self.params = pack(self.scenario, levers)
 
-    def set_caseload_cap(self, cap: int) -> None:
-        """The relational team's caseload cap from next week (the team may learn it)."""
-        self.params["relational_caseload_cap"][0] = cap
+    def set_learned(self, caseload_cap: int, partnership: float) -> None:
+        """What the place has learned, from next week: the relational team's caseload cap
+        and the strength of relationships between agencies."""
+        self.params["relational_caseload_cap"][0] = caseload_cap
+        self.params["system_partnership"][0] = partnership
+
+    def set_service_hours(self, hours: np.ndarray) -> None:
+        """Staff hours each service has from next week (commissioners move budgets)."""
+        self.service_hours = np.asarray(hours, dtype=np.float64).copy()
 
     def step(self) -> np.ndarray:
         """Run one week, phase by phase; return the week's aggregates (int64, by ``M``)."""
@@ -63,8 +73,8 @@ class Engine:
                                        self.attention_n)
         totals += self.partials.sum(axis=0)
         kernels.allocate(c, self.attention, self.attention_n, self.assessors.performance,
-                         self.caseload, p, seed, week, place.decision_capacity,
-                         place.fix_capacity, place.housing_capacity, totals)
+                         self.caseload, p, seed, week, self.decision_capacity(),
+                         place.fix_capacity, self.service_capacity(), totals)
         kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,
                               self.block)
         totals += self.partials.sum(axis=0)
@@ -74,13 +84,21 @@ class Engine:
     def review_workforce(self, totals: np.ndarray) -> None:
         """Phase 7 for the teams: stress, turnover, learning; adds leavers and their cost."""
         week, cap = self.week - 1, self.params[0].relational_caseload_cap
-        decisions = totals[M.DECISIONS] / max(1, self.place.decision_capacity)
+        decisions = totals[M.DECISIONS] / max(1, self.decision_capacity())
         leavers = self.assessors.review(np.full(len(self.assessors.skill), decisions),
                                         self.params, self.seed, week, False)
         leavers += self.caseworkers.review(self.caseload / cap, self.params, self.seed, week,
                                            self.place.spotlight(week))
         totals[M.LEAVERS] += leavers
         totals[M.COST_RECRUITMENT] += self.place.workforce_cost(leavers)
+
+    def decision_capacity(self) -> int:
+        """Standard-route benefit decisions the assessors can make this week."""
+        return self.place.decision_capacity(self.params[0])
+
+    def service_capacity(self) -> np.ndarray:
+        """Requests each service can take this week (by Service)."""
+        return self.place.service_capacity(self.params[0], self.service_hours)
 
     def workforce(self) -> dict[str, float]:
         """Mean skill, motivation and stress of each team."""

@@ -25,9 +25,10 @@ import numpy as np
 from numba import njit, prange
 
 from placesim.engine.citizen_week import (
-    housing_assessment,
     intake,
+    kin_onsets,
     life_money_demand,
+    service_assessment,
     services_and_wellbeing,
     specialist_fix,
     standard_decision,
@@ -40,9 +41,10 @@ from placesim.engine.rules import (
     decided_award,
     earnings,
     kept_for_target,
+    lead_weeks,
     pence,
 )
-from placesim.engine.state import Case, Claim, Domain, Status
+from placesim.engine.state import N_SERVICES, Case, Claim, Domain
 
 BLOCK = 4096
 
@@ -55,7 +57,7 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 def needs_allocation(r, week: int, p) -> bool:
     """Whether phase 4 has anything to do for this citizen this week."""
     return ((r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks)
-            or (r.status & Status.HOUSING_ASK) != 0
+            or r.asks != 0
             or r.case == Case.FIX_QUEUED or r.case == Case.WAITING
             or (r.case == Case.CLOSED and r.caseworker >= 0))
 
@@ -71,7 +73,7 @@ def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attentio
     block = attention.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
-        life_money_demand(r, agent_key(seed, week, i), p, week, acc)
+        life_money_demand(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week))
         if needs_allocation(r, week, p):
             attention[listed] = i
             listed += 1
@@ -106,17 +108,20 @@ def services_pass(pop, skill, params, seed: int, week: int, partials, block: int
 
 @njit(cache=True)
 def _queues(pop, attention, attention_n, caseload, week: int, p):
-    """Sort the listed citizens into the three queues, keyed by (queue week, id).
+    """Sort the listed citizens into the queues, keyed by (queue week, id).
+
+    A request joins its service's queue once it has waited the service's lead time.
 
     Caseworkers of cases closed last week are released here, so their caseloads stay
     exact without any cross-citizen write in the parallel passes.
     """
     total = attention_n.sum()
     claims = np.empty(total, np.int64)
-    asks = np.empty(total, np.int64)
+    asks = np.empty((N_SERVICES, total), np.int64)
+    asks_n = np.zeros(N_SERVICES, np.int64)
     fixes = np.empty(total, np.int64)
     waiting = np.empty(total, np.int64)
-    a = f = w = h = 0
+    a = f = w = 0
     n = np.int64(pop.shape[0])
     for b in range(attention_n.shape[0]):
         for k in range(attention_n[b]):
@@ -125,9 +130,10 @@ def _queues(pop, attention, attention_n, caseload, week: int, p):
             if r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks:
                 claims[a] = r.claim_week * n + i
                 a += 1
-            if (r.status & Status.HOUSING_ASK) != 0:
-                asks[h] = r.housing_week * n + i
-                h += 1
+            for s in range(N_SERVICES):
+                if (r.asks >> s) & 1 and week - r.ask_week >= lead_weeks(s, p):
+                    asks[s, asks_n[s]] = r.ask_week * n + i
+                    asks_n[s] += 1
             if r.case == Case.FIX_QUEUED:
                 fixes[f] = r.case_week * n + i
                 f += 1
@@ -137,7 +143,7 @@ def _queues(pop, attention, attention_n, caseload, week: int, p):
             elif r.case == Case.CLOSED and r.caseworker >= 0:
                 caseload[r.caseworker] -= 1
                 r.caseworker = -1
-    return claims[:a], fixes[:f], waiting[:w], asks[:h]
+    return claims[:a], fixes[:f], waiting[:w], asks, asks_n
 
 
 @njit(cache=True)
@@ -167,24 +173,25 @@ def _first(keys, k: int, n: int):
 
 @njit(cache=True)
 def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed: int,
-             week: int, decision_capacity: int, fix_capacity: int, housing_capacity: int,
+             week: int, decision_capacity: int, fix_capacity: int, service_capacity,
              acc) -> None:
-    """Phase 4: benefit decisions, specialist fixes and casework intake, within capacity."""
+    """Phase 4: benefit decisions, specialist fixes, requests to services and casework
+    intake, each within its capacity (``service_capacity`` by Service)."""
     # -- phase 4: allocation
     p = params[0]
     n = pop.shape[0]
     cap = int(p.relational_caseload_cap)
-    claim_keys, fix_keys, waiting_keys, ask_keys = _queues(pop, attention, attention_n,
-                                                           caseload, week, p)
+    claim_keys, fix_keys, waiting_keys, ask_keys, asks_n = _queues(
+        pop, attention, attention_n, caseload, week, p)
     free_places = 0
     for w in range(caseload.shape[0]):
         free_places += max(0, cap - caseload[w])
-    claims = _first(_skim(claim_keys, kept_for_target(decision_capacity, p.regime_gaming),
+    claims = _first(_skim(claim_keys, kept_for_target(decision_capacity,
+                                                      p.regime_cream_skimming),
                           week - int(p.benefits_target_weeks), n),
                     min(decision_capacity, claim_keys.shape[0]), n)
     fixes = _first(fix_keys, min(fix_capacity, fix_keys.shape[0]), n)
     waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
-    asks = _first(ask_keys, min(housing_capacity, ask_keys.shape[0]), n)
 
     n_assessors = assessor_skill.shape[0]
     for rank in range(claims.shape[0]):
@@ -193,8 +200,10 @@ def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed
                           week, p, acc)
     for i in fixes:
         specialist_fix(pop[i], agent_key(seed, week, i), p, acc)
-    for i in asks:
-        housing_assessment(pop[i], p, acc)
+    for s in range(N_SERVICES):
+        queue = ask_keys[s, :asks_n[s]]
+        for i in _first(queue, min(int(service_capacity[s]), queue.shape[0]), n):
+            service_assessment(pop[i], s, agent_key(seed, week, i), p, acc)
     for i in waiting:
         worker = least_loaded(caseload, cap)
         if worker < 0:
@@ -241,6 +250,26 @@ def initialise(pop, params, seed: int) -> None:
     """Draw the starting population from the scenario's distributions."""
     for i in prange(pop.shape[0]):
         initialise_citizen(pop[i], i, params[0], seed)
+
+
+@njit(cache=True)
+def form_families(pop, p, seed: int) -> None:
+    """Group citizens into families: runs of consecutive ids of at most family.max_size.
+
+    Each citizen is kin of the one before with chance family.linked_share. Ids are drawn
+    independently of anything else, so families mix household types and incomes.
+    """
+    first = 0
+    for i in range(pop.shape[0]):
+        linked = (i - first < p.family_max_size
+                  and uniform(seed, 0, i, Purpose.INIT_FAMILY) < p.family_linked_share)
+        if i == 0 or not linked:
+            first = i
+        pop[i].family = first
+    for i in range(pop.shape[0]):
+        pop[pop[i].family].family_size += 1
+    for i in range(pop.shape[0]):
+        pop[i].family_size = pop[pop[i].family].family_size
 
 
 @njit(cache=True)

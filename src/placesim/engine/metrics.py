@@ -3,125 +3,182 @@
 Money is in pence; counts are people or events; the three ``*_MICRO`` sums hold
 per-citizen values scaled by 1e6 and rounded, so that even the means of float state
 are exact integer sums and do not depend on how citizens are chunked or threaded.
-Each member's comment gives what it counts; the flows (``*_PAID``, ``EARNINGS`` ...)
-are this week's, the stocks (``*_TOTAL``, counts of people in a state) are end of week.
+Flows (``*_PAID``, ``EARNINGS`` ...) are this week's; stocks (``*_TOTAL``, counts of people
+in a state) are end of week. ``METRIC_DOCS`` says what each one counts.
+
+Each service of :class:`~placesim.engine.state.Service` has the same block of metrics
+(``HOUSING_ASKS``, ``HEALTH_ASKS`` ...); rules reach them with ``rules.service_metric``.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
-from itertools import count
 
-_next = count().__next__
+from placesim.engine.state import Service
 
-
-class M(IntEnum):
+_FLOWS = (
     # money flows of citizens, pence this week
-    EARNINGS = _next()
-    BENEFITS_PAID = _next()  # cash awards paid
-    BENEFITS_ENTITLED = _next()  # cash entitlement under the rules
-    CTS_GRANTED = _next()  # council-tax support applied against liability
-    CTS_ENTITLED = _next()
-    CT_LIABILITY = _next()  # council tax charged, net of support
-    CT_PAID = _next()  # paid to the council: instalments, plans, deductions, via the agent
-    LIVING_SPENT = _next()
-    BORROWED = _next()  # essential spending funded by new other debt
-    RENT_DUE = _next()  # rent charged to housed citizens
-    RENT_PAID = _next()  # rent and rent-arrears instalments paid
-    OTHER_DEBT_REPAID = _next()
-    COURT_COSTS_ADDED = _next()  # liability-order costs added to council-tax debt
-    EA_FEES_CHARGED = _next()  # enforcement fees charged to citizens
-    EA_FEES_PAID = _next()  # fees paid by citizens to the enforcement agent
-    EA_FEES_WRITTEN_OFF = _next()  # fees left unpaid when the agent returns a case
-    EA_DEBT_RECOVERED = _next()  # council-tax debt the agent recovered for the council
-    EA_PLACED = _next()  # debt passed to an enforcement agent this week
-    EA_CLOSED_PLACED = _next()  # sum placed on agent cases that ended this week
-    EA_CLOSED_RECOVERED = _next()  # debt recovered on agent cases that ended this week
-    GOODS_SOLD = _next()  # goods sold by the agent, turned into payments
+    ("EARNINGS", "earnings of citizens in work"),
+    ("BENEFITS_PAID", "cash awards paid"),
+    ("BENEFITS_ENTITLED", "cash entitlement under the rules"),
+    ("CTS_GRANTED", "council-tax support applied against liability"),
+    ("CTS_ENTITLED", "council-tax support entitlement under the rules"),
+    ("CT_LIABILITY", "council tax charged, net of support"),
+    ("CT_PAID", "paid to the council: instalments, plans, deductions, via the agent"),
+    ("LIVING_SPENT", "essential living costs"),
+    ("BORROWED", "essential spending funded by new other debt"),
+    ("RENT_DUE", "rent charged to housed citizens"),
+    ("RENT_PAID", "rent and rent-arrears instalments paid"),
+    ("OTHER_DEBT_REPAID", "other debt repaid"),
+    ("COURT_COSTS_ADDED", "liability-order costs added to council-tax debt"),
+    ("EA_FEES_CHARGED", "enforcement fees charged to citizens"),
+    ("EA_FEES_PAID", "fees paid by citizens to the enforcement agent"),
+    ("EA_FEES_WRITTEN_OFF", "fees left unpaid when the agent returns a case"),
+    ("EA_DEBT_RECOVERED", "council-tax debt the agent recovered for the council"),
+    ("EA_PLACED", "debt passed to an enforcement agent this week"),
+    ("EA_CLOSED_PLACED", "sum placed on agent cases that ended this week"),
+    ("EA_CLOSED_RECOVERED", "debt recovered on agent cases that ended this week"),
+    ("GOODS_SOLD", "goods sold by the agent, turned into payments"),
+    ("ARREARS_PAYMENTS", "rent arrears paid off by the housing service"),
+)
+_COSTS = (
     # public spend by agency, pence this week
-    COST_REVENUES = _next()
-    COST_COURTS = _next()
-    COST_BENEFITS = _next()
-    COST_RELATIONAL = _next()
-    COST_HOUSING = _next()
-    COST_HEALTH = _next()
-    COST_SOCIAL_CARE = _next()
-    COST_POLICE = _next()
-    ARREARS_PAYMENTS = _next()  # rent arrears paid off by the housing service
-    # events this week
-    REMINDERS = _next()
-    FINAL_NOTICES = _next()
-    SUMMONSES = _next()
-    LIABILITY_ORDERS = _next()
-    EA_REFERRALS = _next()
-    EA_VISITS = _next()
-    EA_SALES = _next()
-    RESPONSES = _next()  # citizens answering a letter or a visit
-    PLANS_AGREED = _next()
-    PLANS_BROKEN = _next()
-    PAID_IN_FULL = _next()
-    CLAIMS = _next()
-    CHANGES_REPORTED = _next()
-    CHASES = _next()  # failure demand: claimants chasing a decision
-    HOUSING_ASKS = _next()  # requests for help to the housing service
-    REPEAT_ASKS = _next()  # failure demand: requests from citizens turned away before
-    PREVENTIONS = _next()  # requests helped: homelessness prevention
-    TURNED_AWAY = _next()  # requests assessed below the eligibility gate
-    DECISIONS = _next()  # standard-route benefit decisions
-    DECISION_ERRORS = _next()
-    DECISIONS_ON_TIME = _next()  # decided within the target (what the service reports)
-    DECISION_WAIT_WEEKS = _next()  # weeks decided claims had waited (what claimants saw)
-    SPECIALIST_FIXES = _next()
-    CASE_INTAKES = _next()
-    CASES_ENGAGED = _next()
-    CAUSES_FOUND = _next()
-    CASE_CLOSURES = _next()
-    GOOD_CLOSURES = _next()  # cases closed because the person had become stable
-    JOB_LOSSES = _next()
-    ILLNESSES = _next()
-    CARING_CRISES = _next()
-    HOUSING_TROUBLES = _next()
-    EVICTIONS = _next()
-    AE_ATTENDANCES = _next()
-    FAMILY_TROUBLES = _next()
-    MH_CRISES = _next()
-    CARE_ENTRIES = _next()
-    POLICE_CALLOUTS = _next()
-    # people in a state at the end of the week
-    IN_WORK = _next()
-    IN_CT_ARREARS = _next()
-    IN_ENFORCEMENT = _next()  # at a compliance or enforcement stage
-    ON_PLAN = _next()
-    HOMELESS = _next()
-    CHILDREN_IN_CARE = _next()  # households with a child in care
-    CLAIMS_OVERDUE = _next()  # claims still waiting past the benefits target
-    WRONG_BENEFITS = _next()  # award off entitlement by more than the tolerance, at payment (phase 2)
-    FLAGGED = _next()  # ever flagged for council-tax arrears
-    TURNED_AROUND = _next()  # flagged and stable for the required weeks
-    ACTIVE_CASES = _next()
-    WAITING_CASES = _next()
-    # stocks at the end of the week, pence
-    CT_ARREARS_TOTAL = _next()
-    EA_FEES_OWED_TOTAL = _next()
-    RENT_ARREARS_TOTAL = _next()
-    OTHER_DEBT_TOTAL = _next()
-    SAVINGS_TOTAL = _next()
+    ("COST_REVENUES", "council revenues: letters, contacts, court work, referrals"),
+    ("COST_COURTS", "court fees paid by the council"),
+    ("COST_BENEFITS", "benefit decisions and contacts"),
+    ("COST_RELATIONAL", "the relational team: casework, contacts and specialist fixes"),
+    ("COST_HOUSING", "housing service: contacts, assessments, help, temporary accommodation"),
+    ("COST_HEALTH", "health: contacts, assessments, help, A&E, mental-health crises"),
+    ("COST_SOCIAL_CARE", "social care and early help: contacts, help, children in care"),
+    ("COST_VCS", "voluntary and community sector: contacts, assessments and help"),
+    ("COST_POLICE", "police call-outs"),
+)
+_CRISES = (
+    # public cost of crises by type, pence this week (each also in its agency's spend)
+    ("CRISIS_COST_TEMPORARY_ACCOMMODATION", "temporary accommodation of evicted households"),
+    ("CRISIS_COST_AE", "A&E attendances"),
+    ("CRISIS_COST_MH", "mental-health crises"),
+    ("CRISIS_COST_CARE", "children in care"),
+    ("CRISIS_COST_POLICE", "police call-outs"),
+    # failure demand, pence this week (each also in its agency's spend)
+    ("FAILURE_COST", "cost of failure demand: contacts and assessments caused by something "
+     "not done or not done right"),
+)
+_EVENTS = (
+    ("REMINDERS", "council-tax reminders sent"),
+    ("FINAL_NOTICES", "final notices sent"),
+    ("SUMMONSES", "summonses issued"),
+    ("LIABILITY_ORDERS", "liability orders made"),
+    ("EA_REFERRALS", "cases passed to an enforcement agent"),
+    ("EA_VISITS", "enforcement visits"),
+    ("EA_SALES", "goods removed for sale"),
+    ("EA_CONTACTS", "enforcement visits that found the debtor at home (also in RESPONSES)"),
+    ("RESPONSES", "citizens answering a letter or a visit"),
+    ("PLANS_AGREED", "payment plans agreed"),
+    ("PLANS_BROKEN", "payment plans broken"),
+    ("PAID_IN_FULL", "council-tax debts paid in full on response"),
+    ("CLAIMS", "benefit claims made"),
+    ("CHANGES_REPORTED", "changes of circumstances reported"),
+    ("REAPPLICATIONS", "changes reported because the award in payment was decided wrongly "
+     "(failure demand)"),
+    ("CHASES", "claimants chasing a decision (failure demand)"),
+    ("EVIDENCE_REQUESTS", "late claims reclassified as awaiting evidence: a letter and a "
+     "call that stop the clock (failure demand)"),
+    ("CONTACTS", "contacts citizens make with services, value and failure demand"),
+    ("FAILURE_CONTACTS", "contacts that are failure demand"),
+    ("DECISIONS", "standard-route benefit decisions"),
+    ("DECISION_ERRORS", "wrong standard-route decisions"),
+    ("DECISIONS_ON_TIME", "decisions made within the target (real)"),
+    ("DECISIONS_REPORTED_ON_TIME", "decisions the service reports as within the target"),
+    ("DECISION_WAIT_WEEKS", "weeks decided claims had waited (what claimants saw)"),
+    ("SPECIALIST_FIXES", "benefit awards put right by the team's specialist"),
+    ("CASE_INTAKES", "cases taken on by a caseworker"),
+    ("CASES_ENGAGED", "cases where outreach reached the person"),
+    ("CAUSES_FOUND", "cases where the real causes were found"),
+    ("CASE_CLOSURES", "relational cases closed"),
+    ("GOOD_CLOSURES", "relational cases closed because the person had become stable"),
+    ("TEAM_REFERRALS", "referrals the relational team made to services"),
+    ("POLICE_REFERRALS", "welfare concerns the police passed to social care"),
+    ("JOB_LOSSES", "people losing work"),
+    ("ILLNESSES", "people falling ill"),
+    ("CARING_CRISES", "caring crises"),
+    ("HOUSING_TROUBLES", "people falling into housing trouble"),
+    ("FAMILY_TROUBLES", "families falling into trouble"),
+    ("KIN_SHOCKED", "citizens a family member's shock of last week reached"),
+    ("EVICTIONS", "evictions"),
+    ("AE_ATTENDANCES", "A&E attendances"),
+    ("MH_CRISES", "mental-health crises"),
+    ("CARE_ENTRIES", "children taken into care"),
+    ("POLICE_CALLOUTS", "police call-outs to families in trouble"),
+)
+# Each service's block of metrics: (suffix, what it counts this week).
+SERVICE_KINDS = (
+    ("ASKS", "requests arriving at this service"),
+    ("REPEAT_ASKS", "requests from citizens turned away or lost before (failure demand)"),
+    ("WRONG_DOOR", "requests about a life domain the service does not own"),
+    ("REFERRED_ON", "wrong-door requests that reached the right service"),
+    ("LOST", "wrong-door requests lost in the hand-off"),
+    ("GAVE_UP", "requests abandoned after waiting demand.give_up_weeks"),
+    ("TURNED_AWAY", "requests turned away (below the gate, or too complex)"),
+    ("CASES", "requests accepted as cases"),
+    ("EARLY_HELP", "cases helped below the gate at full strength (early help)"),
+    ("HELPED", "cases whose trouble the help lifted (real resolution)"),
+    ("REPORTED_RESOLVED", "cases closed and reported as resolved"),
+    ("WAITING", "requests waiting at the end of the week (a stock)"),
+)
+_STOCKS = (
+    ("IN_WORK", "people in work"),
+    ("IN_CT_ARREARS", "people owing council tax"),
+    ("IN_ENFORCEMENT", "people at a compliance or enforcement stage"),
+    ("ON_PLAN", "people on a payment plan"),
+    ("HOMELESS", "households in temporary accommodation"),
+    ("CHILDREN_IN_CARE", "households with a child in care"),
+    ("CLAIMS_OVERDUE", "claims still waiting past the benefits target"),
+    ("WRONG_BENEFITS", "awards off entitlement by more than the tolerance, at payment"),
+    ("FLAGGED", "people ever flagged for council-tax arrears"),
+    ("TURNED_AROUND", "flagged people stable for the required weeks"),
+    ("ACTIVE_CASES", "open relational cases"),
+    ("WAITING_CASES", "flagged cases waiting for a caseworker"),
+    # pence
+    ("CT_ARREARS_TOTAL", "council tax owed"),
+    ("EA_FEES_OWED_TOTAL", "enforcement fees owed"),
+    ("RENT_ARREARS_TOTAL", "rent owed"),
+    ("OTHER_DEBT_TOTAL", "other debt"),
+    ("SAVINGS_TOTAL", "savings"),
     # float state, summed as micro-units
-    STRESS_MICRO = _next()
-    WELLBEING_MICRO = _next()
-    TRUST_MICRO = _next()
-    # the workforce (phase 7, not attributable to a citizen)
-    LEAVERS = _next()  # workers who left this week (each replaced at once)
-    COST_RECRUITMENT = _next()  # recruiting and inducting replacements, pence
+    ("STRESS_MICRO", "stress, x 1e6"),
+    ("WELLBEING_MICRO", "wellbeing, x 1e6"),
+    ("TRUST_MICRO", "trust, x 1e6"),
+)
+_WORKFORCE = (
+    # phase 7, not attributable to a citizen
+    ("LEAVERS", "workers who left this week (each replaced at once)"),
+    ("COST_RECRUITMENT", "recruiting and inducting replacements, pence"),
+)
+_SERVICE_BLOCK = tuple((f"{s.name}_{kind}", f"{s.name.lower().replace('_', ' ')}: {doc}")
+                       for s in Service for kind, doc in SERVICE_KINDS)
+_ALL = _FLOWS + _COSTS + _CRISES + _EVENTS + _SERVICE_BLOCK + _STOCKS + _WORKFORCE
 
-
+M = IntEnum("M", [name for name, _ in _ALL], start=0)
+M.__doc__ = "Index of each weekly aggregate (see METRIC_DOCS)."
+METRIC_DOCS = {M[name]: doc for name, doc in _ALL}
 N_METRICS = len(M)
 MICRO = 1_000_000.0
+
+SERVICE_BASE = int(M.HOUSING_ASKS)
+N_SERVICE_KINDS = len(SERVICE_KINDS)
+ASKS, REPEAT_ASKS, WRONG_DOOR, REFERRED_ON, LOST, GAVE_UP, TURNED_AWAY, CASES, EARLY_HELP, \
+    HELPED, REPORTED_RESOLVED, WAITING = range(N_SERVICE_KINDS)
+# Spend by agency, indexed by Service (what a service's contacts and help cost).
+SERVICE_COSTS = (int(M.COST_HOUSING), int(M.COST_HEALTH), int(M.COST_SOCIAL_CARE),
+                 int(M.COST_VCS))
+
 MONEY_METRICS = frozenset(
-    m for m in M if m <= M.ARREARS_PAYMENTS or M.CT_ARREARS_TOTAL <= m <= M.SAVINGS_TOTAL
-    or m == M.COST_RECRUITMENT)
-COST_METRICS = (M.COST_REVENUES, M.COST_COURTS, M.COST_BENEFITS, M.COST_RELATIONAL,
-                M.COST_HOUSING, M.COST_HEALTH, M.COST_SOCIAL_CARE, M.COST_POLICE)
+    {M[name] for name, _ in _FLOWS + _COSTS + _CRISES}
+    | {M.CT_ARREARS_TOTAL, M.EA_FEES_OWED_TOTAL, M.RENT_ARREARS_TOTAL, M.OTHER_DEBT_TOTAL,
+       M.SAVINGS_TOTAL, M.COST_RECRUITMENT})
+COST_METRICS = tuple(M[name] for name, _ in _COSTS)
+CRISIS_COST_METRICS = tuple(M[name] for name, _ in _CRISES[:-1])
 
 
 def metric_name(m: M) -> str:

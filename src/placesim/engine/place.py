@@ -10,11 +10,14 @@ import numpy as np
 from placesim.engine import kernels
 from placesim.engine.params import pack
 from placesim.engine.rng import Purpose, uniform
-from placesim.engine.state import empty_citizens
+from placesim.engine.rules import bent_hours
+from placesim.engine.state import Service, empty_citizens
 from placesim.scenario import Scenario
 
 PER_10K = 10_000
 ASSESSORS, CASEWORKERS, SPECIALISTS = 1, 2, 3
+# Scenario section of each service, indexed by Service.
+SERVICE_SECTIONS = tuple(s.name.lower() for s in Service)
 
 
 def team_size(per_10k: float, citizens: int) -> int:
@@ -42,9 +45,10 @@ class Place:
     caseworker_skill: np.ndarray
     caseworker_volunteer: np.ndarray
     specialists: int
-    decision_capacity: int
+    assessor_hours: float
     fix_capacity: int
-    housing_capacity: int
+    service_hours: np.ndarray
+    police_capacity: int
 
     @classmethod
     def build(cls, scenario: Scenario, levers: Mapping[str, float]) -> Place:
@@ -61,13 +65,30 @@ class Place:
             caseworker_skill=worker_skills(seed, CASEWORKERS, caseworkers),
             caseworker_volunteer=np.arange(caseworkers) < volunteers,
             specialists=specialists,
-            decision_capacity=int(assessors * v["benefits"]["assessor_hours"]
-                                  // v["benefits"]["hours_per_decision"]),
+            assessor_hours=assessors * v["benefits"]["assessor_hours"],
             fix_capacity=int(specialists * v["relational"]["specialist_hours"]
                              // v["relational"]["hours_per_fix"]),
-            housing_capacity=int(team_size(v["housing"]["officers_per_10k"], n)
-                                 * v["housing"]["officer_hours"]
-                                 // v["housing"]["hours_per_assessment"]))
+            service_hours=np.array([team_size(v[s]["officers_per_10k"], n)
+                                    * v[s]["officer_hours"] for s in SERVICE_SECTIONS]),
+            police_capacity=int(team_size(v["police"]["officers_per_10k"], n)
+                                * v["police"]["officer_hours"]
+                                // v["police"]["hours_per_callout"]))
+
+    def decision_capacity(self, p) -> int:
+        """Standard-route decisions the assessors can make in a week under levers ``p``."""
+        return int(self.assessor_hours // bent_hours.py_func(
+            self.scenario.get("benefits.hours_per_decision"), p))
+
+    def service_capacity(self, p, hours: np.ndarray) -> np.ndarray:
+        """Requests each service can take in a week, from its staff hours (by Service)."""
+        return np.array([int(h // bent_hours.py_func(self.scenario.get(f"{s}.hours_per_case"),
+                                                        p))
+                         for s, h in zip(SERVICE_SECTIONS, hours, strict=True)],
+                        dtype=np.int64)
+
+    def service_hourly_cost(self) -> np.ndarray:
+        """GBP per staff hour of each service (by Service): what a budget buys."""
+        return np.array([self.scenario.get(f"{s}.officer_hour") for s in SERVICE_SECTIONS])
 
     def spotlight(self, week: int) -> bool:
         """Whether the relational team still works under a pilot's spotlight."""
@@ -81,4 +102,5 @@ class Place:
         """The population at week 0, drawn by the initialisation kernel."""
         citizens = empty_citizens(self.n)
         kernels.initialise(citizens, self.params, self.seed)
+        kernels.form_families(citizens, self.params[0], self.seed)
         return citizens

@@ -50,7 +50,20 @@ class Purpose(IntEnum):
     MH_CRISIS = 22
     CARE = 23
     POLICE = 24
-    HOUSING_ASK = 25
+    ASK = 25
+    ASK_DOMAIN = 26
+    ASK_DOOR = 27
+    WRONG_DOOR = 28
+    RECLASSIFY = 29
+    POLICE_REFER = 30
+    POLICE_CONNECT = 31
+    # one purpose per service: the base plus the service's index (Service, 0-3)
+    SERVICE_CONNECT = 40
+    SERVICE_WARM = 50
+    SERVICE_CREAM = 60
+    SERVICE_ERROR = 70
+    SERVICE_CLOSE = 80
+    SERVICE_HOLD = 90
     INIT_HOUSEHOLD = 101
     INIT_BAND = 102
     INIT_EMPLOYED = 103
@@ -58,6 +71,7 @@ class Purpose(IntEnum):
     INIT_RENT = 105
     INIT_SAVINGS_ANY = 106
     INIT_SAVINGS = 107
+    INIT_FAMILY = 111
     INIT_ENGAGEMENT = 108
     INIT_CLAIM = 109
     INIT_AWARD_ERROR = 110

@@ -14,8 +14,9 @@ import math
 
 from numba import njit
 
+from placesim.engine.metrics import N_SERVICE_KINDS, SERVICE_BASE
 from placesim.engine.rng import Purpose, draw
-from placesim.engine.state import Case, Domain, Stage
+from placesim.engine.state import N_SERVICES, Case, Domain, Service, Stage
 
 _CAP = 255
 
@@ -67,8 +68,8 @@ def domain_step(in_trouble: bool, u: float, onset: float, recovery: float,
     """One life domain for one week: recover if in trouble, else maybe fall into it.
 
     The onset hazard rises with every other domain in trouble (cascade), with stress
-    and with a domain-specific ``extra``; a worker who has found the causes and
-    connected help multiplies the chance of recovery.
+    and with a domain-specific ``extra`` (arrears, shocks in the family); a worker who
+    has found the causes and connected help multiplies the chance of recovery.
     """
     if in_trouble:
         return not u < recovery * (1.0 + support * p.relational_recovery_boost)
@@ -78,32 +79,41 @@ def domain_step(in_trouble: bool, u: float, onset: float, recovery: float,
 
 @njit(cache=True)
 def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
-                supported: bool, key, p) -> int:
-    """New life-domain bits after this week's shocks, cascades and recoveries."""
+                supported: bool, kin: int, key, p) -> int:
+    """New life-domain bits after this week's shocks, cascades and recoveries.
+
+    ``kin`` holds the domains that fell into trouble for family members last week: each
+    raises every onset hazard (family.spillover), and a relative falling ill raises the
+    hazard of a caring crisis (family.caring_spillover).
+    """
     n = count_domains(domains)
     support = 1.0 if supported else 0.0
     weeks_owed = rent_arrears / rent if rent > 0 else 0.0
+    family_extra = p.family_spillover * count_domains(kin)
+    caring_extra = p.family_caring_spillover if (kin & Domain.HEALTH) != 0 else 0.0
     out = 0
     work = (domains & Domain.WORK) != 0
     if domain_step(work, draw(key, Purpose.WORK), p.life_job_loss,
-                   p.life_job_find, n - work, stress, 0.0, support, p):
+                   p.life_job_find, n - work, stress, family_extra, support, p):
         out |= Domain.WORK
     health = (domains & Domain.HEALTH) != 0
     if domain_step(health, draw(key, Purpose.HEALTH), p.life_illness,
-                   p.life_illness_recovery, n - health, stress, 0.0, support, p):
+                   p.life_illness_recovery, n - health, stress, family_extra, support, p):
         out |= Domain.HEALTH
     caring = (domains & Domain.CARING) != 0
     if domain_step(caring, draw(key, Purpose.CARING), p.life_caring_crisis,
-                   p.life_caring_recovery, n - caring, stress, 0.0, support, p):
+                   p.life_caring_recovery, n - caring, stress, family_extra + caring_extra,
+                   support, p):
         out |= Domain.CARING
     housing = (domains & Domain.HOUSING) != 0
     if domain_step(housing, draw(key, Purpose.HOUSING), p.life_housing_trouble,
                    p.life_housing_recovery, n - housing, stress,
-                   p.life_rent_arrears_housing_hazard * weeks_owed, support, p):
+                   family_extra + p.life_rent_arrears_housing_hazard * weeks_owed, support,
+                   p):
         out |= Domain.HOUSING
     family = (domains & Domain.FAMILY) != 0
     if domain_step(family, draw(key, Purpose.FAMILY), p.life_family_trouble,
-                   p.life_family_recovery, n - family, stress, 0.0, support, p):
+                   p.life_family_recovery, n - family, stress, family_extra, support, p):
         out |= Domain.FAMILY
     return out
 
@@ -347,9 +357,123 @@ def is_stable(domains: int, stress: float, owed: int, on_plan: bool, p) -> bool:
 
 
 @njit(cache=True)
-def kept_for_target(capacity: int, gaming: float) -> int:
+def kept_for_target(capacity: int, cream_skimming: float) -> int:
     """Decisions a gaming service keeps for claims that can still meet its target."""
-    return int(math.floor(capacity * gaming + 0.5))
+    return int(math.floor(capacity * cream_skimming + 0.5))
+
+
+@njit(cache=True)
+def bent_hours(hours: float, p) -> float:
+    """Time a case or decision takes when effort bends toward what is counted."""
+    return hours * (1.0 - p.regime_effort_bending * p.workforce_bending_speedup)
+
+
+@njit(cache=True)
+def bent_error(error: float, p) -> float:
+    """Chance that help fails or a decision is wrong, with effort bent to the count."""
+    return min(1.0, error + p.regime_effort_bending * p.workforce_bending_error)
+
+
+# ---------------------------------------------------------------- services and doors
+
+
+@njit(cache=True)
+def service_metric(service: int, kind: int) -> int:
+    """Index in the weekly aggregates of one of a service's metrics (metrics.SERVICE_KINDS)."""
+    return SERVICE_BASE + service * N_SERVICE_KINDS + kind
+
+
+@njit(cache=True)
+def service_domains(service: int) -> int:
+    """The life domains a service owns (Domain bits)."""
+    if service == Service.HOUSING:
+        return Domain.HOUSING.value
+    if service == Service.HEALTH:
+        return Domain.HEALTH.value
+    if service == Service.SOCIAL_CARE:
+        return Domain.CARING.value | Domain.FAMILY.value
+    return Domain.WORK.value
+
+
+@njit(cache=True)
+def service_of(domains: int) -> int:
+    """The service that owns the first of these domains (in Domain order)."""
+    lowest = domains & -domains
+    for s in range(N_SERVICES):
+        if (service_domains(s) & lowest) != 0:
+            return s
+    return Service.VCS.value
+
+
+@njit(cache=True)
+def pick_domain(domains: int, u: float) -> int:
+    """One of the domains in trouble, each as likely (its Domain bit)."""
+    k = int(u * count_domains(domains))
+    for shift in range(5):
+        bit = 1 << shift
+        if (domains & bit) != 0:
+            if k == 0:
+                return bit
+            k -= 1
+    return 0
+
+
+@njit(cache=True)
+def wrong_door(right: int, u: float) -> int:
+    """Another service than the right one, each as likely."""
+    return (right + 1 + int(u * (N_SERVICES - 1))) % N_SERVICES
+
+
+@njit(cache=True)
+def connect_chance(p) -> float:
+    """Chance a hand-off reaches the right service.
+
+    A signpost leaves the citizen to find their own way (demand.signpost_connect); with
+    no wrong door the service refers them on, and a referral connects as strongly as
+    the agencies' relationships (system.partnership, which grows with working together).
+    """
+    held = p.regime_no_wrong_door
+    return (1.0 - held) * p.demand_signpost_connect + held * p.system_partnership
+
+
+@njit(cache=True)
+def service_terms(service: int, p):
+    """(gate, early help, late help, error rate, hours per case, hourly cost) of a service.
+
+    Costs in pence. The gate is in the service's own unit of need (see ``need``).
+    """
+    if service == Service.HOUSING:
+        return (p.housing_gate, p.housing_early_help, p.housing_late_help,
+                p.housing_error_rate, p.housing_hours_per_case, p.housing_officer_hour)
+    if service == Service.HEALTH:
+        return (p.health_gate, p.health_early_help, p.health_late_help, p.health_error_rate,
+                p.health_hours_per_case, p.health_officer_hour)
+    if service == Service.SOCIAL_CARE:
+        return (p.social_care_gate, p.social_care_early_help, p.social_care_late_help,
+                p.social_care_error_rate, p.social_care_hours_per_case,
+                p.social_care_officer_hour)
+    return (p.vcs_gate, p.vcs_early_help, p.vcs_late_help, p.vcs_error_rate,
+            p.vcs_hours_per_case, p.vcs_officer_hour)
+
+
+@njit(cache=True)
+def lead_weeks(service: int, p) -> int:
+    if service == Service.HOUSING:
+        return int(p.housing_lead_weeks)
+    if service == Service.HEALTH:
+        return int(p.health_lead_weeks)
+    if service == Service.SOCIAL_CARE:
+        return int(p.social_care_lead_weeks)
+    return int(p.vcs_lead_weeks)
+
+
+@njit(cache=True)
+def need(service: int, rent_arrears: int, rent: int, stress: float) -> float:
+    """How severe a request is, in the service's unit: weeks of rent owed for housing,
+    stress for the others."""
+    if service == Service.HOUSING:
+        return rent_arrears / rent if rent > 0 else 0.0
+    return stress
 
 
 # ---------------------------------------------------------------- frontline workers

@@ -37,7 +37,26 @@ class Status(IntEnum):
     ROUTED = 16  # a flagged case offered to the relational team
     PAUSED = 32  # recovery paused while engaged with a caseworker
     ATTACHMENT = 64  # deductions from benefits for council-tax arrears
-    HOUSING_ASK = 128  # has asked the housing service for help, awaiting assessment
+    WRONGED = 128  # the benefit award in payment came from a wrong decision
+
+
+class Service(IntEnum):
+    """The services a citizen can ask for help; bit ``1 << s`` of ``Citizens.asks``.
+
+    Each owns life domains (``SERVICE_DOMAINS``); a request for help with a domain the
+    service does not own has come to a wrong door.
+    """
+
+    HOUSING = 0  # housing options and homelessness prevention
+    HEALTH = 1  # GP and community mental health
+    SOCIAL_CARE = 2  # social care and early help
+    VCS = 3  # voluntary and community sector: work, money and advice
+
+
+N_SERVICES = len(Service)
+# The domains each service owns (bit masks of Domain), indexed by Service.
+SERVICE_DOMAINS = (int(Domain.HOUSING), int(Domain.HEALTH),
+                   int(Domain.CARING | Domain.FAMILY), int(Domain.WORK))
 
 
 class Stage(IntEnum):
@@ -87,8 +106,13 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("caseworker", np.int32, "caseworker index, -1 for none"),
     ("claim_week", np.int16, "week the pending claim or change was made"),
     ("case_week", np.int16, "week the case entered its current queue"),
-    ("housing_week", np.int16, "week of the pending request to the housing service"),
-    ("turned_away", np.uint8, "times the housing service has turned this citizen away"),
+    ("asks", np.uint8, "services asked for help, awaiting them (Service bits)"),
+    ("ask_week", np.int16, "week of the oldest pending request for help"),
+    ("turned_away", np.uint8, "times a service has turned this citizen away or lost them"),
+    ("family", np.int32, "id of the first member of this citizen's family (kin in the place)"),
+    ("family_size", np.uint8, "members of the family, this citizen included"),
+    ("onsets_even", np.uint8, "life domains that fell into trouble in the last even week"),
+    ("onsets_odd", np.uint8, "life domains that fell into trouble in the last odd week"),
     ("stable_weeks", np.uint16, "consecutive stable weeks (capped at 65535)"),
     ("earnings_capacity", np.int32, "pence per week earned at full hours when in work"),
     ("rent", np.int32, "pence per week"),

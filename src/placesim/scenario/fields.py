@@ -51,6 +51,36 @@ def _i(name: str, default: int, unit: str, low: int, high: int, doc: str,
     return Field(name, default, unit, low, high, doc, source, int)
 
 
+def service_fields(staff: str, officers: float, hours_per_case: float, hourly: float,
+                   lead_weeks: int, error_rate: float, gate: tuple,
+                   early: tuple[float, str, str], late: tuple[float, str, str]
+                   ) -> tuple[Field, ...]:
+    """The fields every service shares: staff and hours, gate, lead time, error, costs.
+
+    ``gate`` is (name, default, unit, low, high, doc): each service measures need in its
+    own unit. ``early`` and ``late`` are (GBP, doc, source) of help below and at or past
+    the gate at full strength: help given early is cheaper.
+    """
+    name, default, unit, low, high, doc = gate
+    return (
+        _f("officers_per_10k", officers, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           f"Staff: {staff}."),
+        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Hours per member of staff available for requests."),
+        _f("hours_per_case", hours_per_case, "hours", 0.01, 100.0,
+           "Staff hours to assess a request and help (whether helped or turned away)."),
+        _f("officer_hour", hourly, "GBP per hour", 0.0, 1_000.0,
+           "Fully loaded hourly cost of the staff."),
+        _i("lead_weeks", lead_weeks, "weeks", 0, 52,
+           "Least weeks from a request to its assessment (the process lead time)."),
+        _p("error_rate", error_rate, "Chance that help given does not resolve the trouble "
+           "(wrong help, or help that does not stick)."),
+        _f(name, default, unit, low, high, doc),
+        _f("early_help", early[0], "GBP per case", 0.0, 100_000.0, early[1], early[2]),
+        _f("late_help", late[0], "GBP per case", 0.0, 100_000.0, late[1], late[2]),
+    )
+
+
 HOUSEHOLDS = ("single", "couple", "lone_parent", "couple_children")
 BANDS = ("a", "b", "c", "d")
 
@@ -331,30 +361,103 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("care_week", 600.0, "GBP per week", 0.0, 100_000.0,
            "Social-care cost of a child in foster care.", "calibration:foster_care_week"),
         _f("police_callout", 250.0, "GBP per call-out", 0.0, 100_000.0,
-           "Police cost of attending a call-out."),
+           "Police cost of attending a call-out (officer time, custody, paperwork)."),
     ),
-    "housing": (
-        _p("ask", 0.05, "Weekly chance that an engaged citizen in housing trouble asks the "
-           "council's housing service for help (scaled by engagement)."),
-        _f("gate_weeks", 8.0, "weeks of rent", 0.0, 104.0,
-           "Eligibility gate at full strength: rent arrears, in weeks of rent, below which a "
-           "request is turned away as not yet threatened with homelessness."),
-        _f("officers_per_10k", 2.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
-           "Housing options officers."),
-        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
-           "Hours per officer available for assessments."),
-        _f("hours_per_assessment", 3.0, "hours", 0.01, 100.0,
-           "Officer hours to assess a request (whether helped or turned away)."),
-        _f("prevention", 1_558.0, "GBP per case", 0.0, 100_000.0,
-           "Cost of preventing homelessness for a household close to it (rent arrears at "
-           "or past housing.gate_weeks).", "calibration:homeless_prevented_cost"),
-        _f("early_help", 300.0, "GBP per case", 0.0, 100_000.0,
-           "Cost of helping a household whose housing trouble is still early (arrears "
-           "below housing.gate_weeks): advice, a call to the landlord, a budget."),
+    "demand": (
+        _p("ask", 0.05, "Weekly chance that an engaged citizen in trouble in some life domain "
+           "asks a service for help with it (scaled by engagement)."),
+        _p("right_door", 0.6, "Chance that a citizen asks the service that owns the domain; "
+           "otherwise the request arrives at another service (a wrong door)."),
+        _p("signpost_connect", 0.5, "Chance that a citizen signposted from a wrong door gets "
+           "to the right service on their own; the rest are lost until they ask again."),
+        _i("give_up_weeks", 12, "weeks", 1, 520,
+           "Weeks a citizen waits for a service before giving up on every request they "
+           "have made (they may ask again: failure demand)."),
+    ),
+    "housing": service_fields(
+        "housing options officers", 2.0, 3.0, 30.0, 0, 0.1,
+        gate=("gate", 8.0, "weeks of rent", 0.0, 104.0,
+              "Eligibility gate at full strength: rent arrears, in weeks of rent, below which "
+              "a request is turned away as not yet threatened with homelessness."),
+        early=(300.0, "Cost of helping a household whose housing trouble is still early "
+               "(arrears below the gate): advice, a call to the landlord, a budget.",
+               "assumption"),
+        late=(1_558.0, "Cost of preventing homelessness for a household at or past the "
+              "gate.", "calibration:homeless_prevented_cost"),
+    ) + (
         _f("arrears_payment", 500.0, "GBP", 0.0, 100_000.0,
-           "Most a prevention pays off rent arrears (a discretionary housing payment)."),
-        _f("officer_hour", 30.0, "GBP per hour", 0.0, 1_000.0,
-           "Fully loaded hourly cost of a housing options officer."),
+           "Most that housing help pays off rent arrears (a discretionary housing payment)."),
+    ),
+    "health": service_fields(
+        "GP and community mental-health clinicians (for the troubles modelled)", 2.0, 1.5,
+        60.0, 2, 0.3,
+        gate=("gate", 0.3, "stress", 0.0, 1.0,
+              "Threshold of the mental-health service at full strength: stress below which "
+              "a request gets a GP appointment (early help) and no more."),
+        early=(42.0, "GP appointments and a prescription for an illness seen early.",
+               "assumption: order of a GP consultation (PSSRU unit costs)"),
+        late=(800.0, "A course of community mental-health treatment.", "assumption"),
+    ),
+    "social_care": service_fields(
+        "social workers and early-help workers", 6.0, 6.0, 40.0, 3, 0.3,
+        gate=("gate", 0.6, "stress", 0.0, 1.0,
+              "Statutory threshold at full strength: family stress below which a request "
+              "is turned away as not meeting the threshold."),
+        early=(500.0, "An early-help episode for a family whose trouble is still early.",
+               "assumption"),
+        late=(4_800.0, "Intensive family support once past the threshold (3 months at "
+              "1,600 a month).", "calibration:ifs_cost_per_family_month (x 3 months)"),
+    ),
+    "vcs": service_fields(
+        "voluntary and community sector advisers (work, debt and welfare advice)", 1.0, 3.0,
+        20.0, 0, 0.4,
+        gate=("gate", 0.0, "stress", 0.0, 1.0,
+              "Threshold of the voluntary sector (none by default: anyone may come)."),
+        early=(50.0, "Advice and a warm hand to a job, a course or a debt plan.",
+               "assumption"),
+        late=(150.0, "Longer support for someone whose trouble is deep.", "assumption"),
+    ),
+    "police": (
+        _f("officers_per_10k", 3.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Response officers."),
+        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Hours per officer available for call-outs."),
+        _f("hours_per_callout", 4.0, "hours", 0.01, 100.0,
+           "Officer hours per call-out to a family in trouble."),
+        _p("refer", 0.3, "Chance that a call-out to a family in trouble is passed to social "
+           "care as a welfare concern (the referral then connects as any hand-off does)."),
+    ),
+    "family": (
+        _p("linked_share", 0.5, "Chance that a citizen is kin of the citizen before them "
+           "(families are runs of up to family.max_size citizens)."),
+        _i("max_size", 4, "people", 1, 8, "Largest family (kin living in the place)."),
+        _f("spillover", 0.5, "hazard multiplier per domain", 0.0, 10.0,
+           "Added hazard in every domain, per life domain that fell into trouble for a "
+           "family member last week."),
+        _f("caring_spillover", 3.0, "hazard multiplier", 0.0, 50.0,
+           "Added caring-crisis hazard when a family member fell ill last week."),
+    ),
+    "system": (
+        _p("culture", 0.5, "Agency culture: 0 bureaucratic, 1 participative. Sets how "
+           "quickly a dated policy change is adopted and whether working together builds "
+           "relationships between agencies."),
+        _f("adoption_weeks", 26.0, "weeks", 0.0, 520.0,
+           "Time constant of adopting a dated change in a fully bureaucratic culture "
+           "(x (1 - culture); a fully participative one adopts at once)."),
+        _p("partnership", 0.3, "Initial strength of relationships between agencies: the "
+           "chance a referral made by a service connects, rather than being a signpost."),
+        _f("partnership_rate", 0.02, "per week", 0.0, 1.0,
+           "Speed at which inter-agency relationships move toward their level: initial "
+           "plus (1 - initial) x multi_agency x culture."),
+    ),
+    "commissioning": (
+        _i("review_weeks", 13, "weeks", 1, 520,
+           "Length of a commissioning round: how often budgets between services are "
+           "reviewed."),
+        _p("max_shift", 0.1, "Largest share of a service's staffing budget moved in one "
+           "round."),
+        _p("floor", 0.25, "Smallest staffing budget of a service, as a share of its "
+           "starting budget."),
     ),
     "workforce": (
         _p("turnover", 0.16, "Yearly chance a worker leaves, at no stress.",
@@ -386,6 +489,11 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("burnout", 0.3, "Motivation lost at full stress."),
         _f("recruitment", 4_000.0, "GBP per hire", 0.0, 1_000_000.0,
            "Cost of recruiting and inducting a replacement worker."),
+        _p("bending_speedup", 0.5, "Share of the time a case or decision takes that is cut "
+           "at full effort bending (work done to be counted, not to be right)."),
+        _p("bending_error", 0.3, "Added chance, at full effort bending, that help fails or "
+           "a decision is wrong. Social workers report 80% of their time on recording.",
+           "assumption; calibration:sw_admin_share (context)"),
     ),
     "outcomes": (
         _i("turned_around_weeks", 12, "weeks", 1, 520,
@@ -405,21 +513,47 @@ REGIME_LEVERS: tuple[Field, ...] = (
     _p("experiments", 0.0, "How far the relational team experiments with its practice "
        "(its caseload cap): 0 keeps the scenario's cap; 1 moves it by relational.cap_step "
        "each review, keeping changes that improve outcomes for people."),
-    _p("gaming", 0.0, "Cream-skimming by the benefits service: the share of each week's "
-       "decisions kept for claims that can still meet the target, ahead of older ones. "
-       "Off in both presets; a scenario switches it on."),
-    _p("eligibility_gate", 1.0, "Strength of the housing eligibility gate: 1 turns away "
-       "requests below housing.gate_weeks of rent arrears; 0 helps whoever asks."),
+    _p("eligibility_gate", 1.0, "Strength of every service's eligibility gate: 1 turns away "
+       "requests below the service's gate; 0 helps whoever asks."),
+    _p("effort_bending", 0.0, "How far workers' effort bends toward what is counted (cases "
+       "closed, decisions made): each case takes less time (workforce.bending_speedup) and "
+       "help fails more often (workforce.bending_error)."),
+    _p("cream_skimming", 0.0, "Gaming by cream-skimming: the benefits service keeps this "
+       "share of its decisions for claims that can still meet the target; services turn "
+       "away complex requests (two or more domains in trouble) with this chance."),
+    _p("closing_early", 0.0, "Gaming by closing early: chance that a case whose help did "
+       "not work is closed and reported as resolved."),
+    _p("reclassifying", 0.0, "Gaming by reclassifying: chance that a late benefit decision "
+       "is booked as on time (the clock stopped while evidence was requested)."),
+    _p("no_wrong_door", 0.0, "0: a wrong door signposts (the citizen must find the right "
+       "service); 1: whoever is contacted holds the person and refers them on, and the "
+       "referral connects as strongly as agencies' relationships allow."),
+    _p("multi_agency", 0.0, "Chance that a relational team's referral goes to a colleague "
+       "from that agency inside the team: a warm referral that no gate turns away. "
+       "Working together also builds relationships between agencies (see system)."),
+    _p("payment_by_results", 0.0, "Weight commissioners give to each service's reported "
+       "resolution rate when they move budgets between services."),
+    _p("pooled_budget", 0.0, "Weight commissioners give to unmet need (requests turned "
+       "away, lost or waiting) when they move a pooled place budget between services."),
 )
 
 REGIME_PRESETS: dict[str, dict[str, float]] = {
     "target": {"relational_share": 0.0, "pause_enforcement": 0.0,
                "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0,
-               "eligibility_gate": 1.0, "experiments": 0.0, "gaming": 0.0},
+               "experiments": 0.0, "eligibility_gate": 1.0, "effort_bending": 0.5,
+               "cream_skimming": 0.0, "closing_early": 0.0, "reclassifying": 0.0,
+               "no_wrong_door": 0.0, "multi_agency": 0.0, "payment_by_results": 1.0,
+               "pooled_budget": 0.0},
     "learning": {"relational_share": 1.0, "pause_enforcement": 1.0,
                  "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3,
-                 "eligibility_gate": 0.0, "experiments": 1.0, "gaming": 0.0},
+                 "experiments": 1.0, "eligibility_gate": 0.0, "effort_bending": 0.0,
+                 "cream_skimming": 0.0, "closing_early": 0.0, "reclassifying": 0.0,
+                 "no_wrong_door": 1.0, "multi_agency": 1.0, "payment_by_results": 0.0,
+                 "pooled_budget": 1.0},
 }
+
+# The gaming channels: off in both presets, switched on one by one in a scenario.
+GAMING_LEVERS = ("cream_skimming", "closing_early", "reclassifying")
 
 SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("population", tuple(f"share_{h}" for h in HOUSEHOLDS)),
