@@ -210,3 +210,17 @@ def test_commissioners_move_budgets_but_keep_the_total():
         assert moved.iloc[12] > 0 and moved.iloc[1:12].sum() == 0
         totals[regime] = budgets.iloc[-1]
     assert not np.allclose(totals["target"], totals["learning"])
+
+
+def test_journeys_tell_each_week_in_words():
+    model = PlaceModel(regime="learning", citizens=2000, weeks=40, seed=1)
+    while model.running:
+        model.step()
+    journeys = model.journeys()
+    said = " | ".join(journeys["events"])
+    for phrase in ("trouble began", "recovery: reminder", "casework: outreach", "asked",
+                   "plan agreed"):
+        assert phrase in said, phrase
+    # a quiet week is one in which nothing about the person changed
+    quiet = journeys[journeys["events"] == ""]
+    assert 0 < len(quiet) < len(journeys)

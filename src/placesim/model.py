@@ -127,6 +127,8 @@ class PlaceModel(mesa.Model):
         reporters["team_utilisation"] = lambda m: m.team.utilisation
         reporters["police_utilisation"] = lambda m: m.police.utilisation
         reporters["caseload_cap"] = lambda m: m.team.caseload_cap
+        reporters["caseload_mean"] = lambda m: (float(m.engine.caseload.mean())
+                                                if len(m.engine.caseload) else 0.0)
         reporters["partnership"] = lambda m: m.culture.partnership
         for agency in self.services:
             reporters.update(_service_reporters(agency))

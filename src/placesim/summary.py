@@ -9,6 +9,8 @@ import pandas as pd
 from placesim.engine.state import Service
 
 Row = tuple[str, str, Callable[[pd.DataFrame], float]]
+SERVICE_LABELS = {Service.HOUSING: "housing", Service.HEALTH: "health",
+                  Service.SOCIAL_CARE: "social care", Service.VCS: "voluntary sector"}
 
 
 def _total(column: str) -> Callable[[pd.DataFrame], float]:
@@ -31,7 +33,7 @@ def _service_rows() -> tuple[Row, ...]:
     rows: list[Row] = []
     for s in Service:
         name = s.name.lower()
-        label = name.replace("_", " ")
+        label = SERVICE_LABELS[s]
         rows += [
             (f"{label.capitalize()}: requests resolved, reported (of cases accepted)",
              "fraction", _share(f"{name}_reported_resolved", f"{name}_cases")),
