@@ -483,3 +483,30 @@ def test_a_scenario_names_the_regimes_it_runs_by_default():
                          ({"run": "learning"}, "must be a list of regime names")):
         with pytest.raises(InputError, match=message):
             from_mapping({"scenario": bad}, "x.toml")
+
+
+def test_default_place_writes_out_unit_costs_with_their_sources():
+    """scenarios/default.toml shows the numbers behind every cost next to their source:
+    they must stay the parameter table's defaults and name the table's source."""
+    import tomllib
+
+    from placesim.scenario.fields import field_index
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"
+    text = path.read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    index = field_index()
+    lines, section = {}, ""
+    for line in text.splitlines():
+        if line.startswith("["):
+            section = line.strip("[] ")
+        elif "=" in line:
+            lines[f"{section}.{line.split('=')[0].strip()}"] = line
+    checked = 0
+    for section in ("costs", "housing", "health", "social_care", "vcs", "police"):
+        for name, value in raw[section].items():
+            spec = index[f"{section}.{name}"]
+            assert value == spec.default, f"{section}.{name}"
+            assert spec.source in lines[f"{section}.{name}"], f"{section}.{name}: no source"
+            checked += 1
+    assert checked >= 40
