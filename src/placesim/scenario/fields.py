@@ -555,6 +555,19 @@ REGIME_PRESETS: dict[str, dict[str, float]] = {
 # The gaming channels: off in both presets, switched on one by one in a scenario.
 GAMING_LEVERS = ("cream_skimming", "closing_early", "reclassifying")
 
+# The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
+COHORT_FIELDS: tuple[Field, ...] = (
+    _i("flag_week", 52, "week", 1, 2_000,
+       "Week whose newly flagged council-tax debtors form the cohort (after the start-up "
+       "surge of reminders)."),
+    _i("households", 50, "households", 1, 100_000,
+       "Households in the cohort: the first of those flagged that week, by id."),
+    _i("follow_weeks", 104, "weeks", 1, 1_000, "Weeks the cohort is followed."),
+    _i("replicates", 30, "runs", 2, 10_000,
+       "Replicates (seeds place.seed, place.seed + 1, ...) for intervals across runs."),
+)
+COHORT_ARMS = ("control", "treatment")
+
 SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("population", tuple(f"share_{h}" for h in HOUSEHOLDS)),
     ("council_tax", tuple(f"share_band_{b}" for b in BANDS)),

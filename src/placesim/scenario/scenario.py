@@ -13,6 +13,8 @@ from typing import Any
 
 from placesim.scenario.errors import InputError, Problem, unknown_key_message
 from placesim.scenario.fields import (
+    COHORT_ARMS,
+    COHORT_FIELDS,
     REGIME_LEVERS,
     REGIME_PRESETS,
     SECTIONS,
@@ -54,6 +56,7 @@ class Scenario:
     changes: Mapping[str, tuple[tuple[int, Mapping[str, float]], ...]] = field(
         default_factory=dict)
     run: tuple[str, ...] = DEFAULT_RUN
+    cohort: Mapping[str, Any] | None = None
 
     def get(self, path: str) -> Number:
         section, name = path.split(".", 1)
@@ -94,6 +97,8 @@ class Scenario:
                           for r, v in self.regimes.items()}
         for name, changes in self.changes.items():
             out["regimes"][name]["changes"] = [{"week": w, **levers} for w, levers in changes]
+        if self.cohort is not None:
+            out["cohort"] = dict(self.cohort)
         return out
 
     def digest(self) -> str:
@@ -235,10 +240,42 @@ def _check_teams_exist(values: dict[str, dict[str, Number]],
                     f"empty; set {team} above 0 or the lever to 0"))
 
 
+def _read_cohort(table: Any, regimes: Mapping[str, Any], where: str,
+                 problems: list[Problem]) -> dict[str, Any] | None:
+    """The optional cohort experiment: its numbers and the two regimes it compares."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        problems.append(Problem(where, "cohort", f"must be a table, got {table!r}"))
+        return None
+    specs = {f.name: f for f in COHORT_FIELDS}
+    cohort: dict[str, Any] = {name: spec.default for name, spec in specs.items()}
+    for key, value in table.items():
+        if key in COHORT_ARMS:
+            if not isinstance(value, str) or value not in regimes:
+                problems.append(Problem(where, f"cohort.{key}", unknown_key_message(
+                    str(value), regimes, "regime")))
+            cohort[key] = value
+        elif key in specs:
+            why = check_value(specs[key], value)
+            if why:
+                problems.append(Problem(where, f"cohort.{key}", why))
+            else:
+                cohort[key] = value
+        else:
+            problems.append(Problem(where, f"cohort.{key}", unknown_key_message(
+                key, [*specs, *COHORT_ARMS])))
+    for arm in COHORT_ARMS:
+        if arm not in table:
+            problems.append(Problem(where, f"cohort.{arm}",
+                                    "is missing: name the regime of this arm"))
+    return cohort
+
+
 def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
     """Validate a nested mapping (as read from TOML) into a :class:`Scenario`."""
     problems: list[Problem] = []
-    known = set(SECTIONS) | {"scenario", "regimes"}
+    known = set(SECTIONS) | {"scenario", "regimes", "cohort"}
     for key in raw:
         if key not in known:
             problems.append(Problem(where, key, unknown_key_message(key, known, "section")))
@@ -260,6 +297,7 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
                                     f"{value!r} must be text (a quoted string)"))
     values = {s: _read_section(s, raw.get(s, {}), where, problems) for s in SECTIONS}
     regimes, changes = _read_regimes(raw.get("regimes", {}), where, problems)
+    cohort = _read_cohort(raw.get("cohort"), regimes, where, problems)
     _check_shares(values, where, problems)
     run = tuple(meta.get("run", DEFAULT_RUN)) if isinstance(meta.get("run"), list) else (
         DEFAULT_RUN)
@@ -273,7 +311,7 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
         raise InputError(problems)
     return Scenario(name=meta.get("name", Path(where).stem),
                     description=meta.get("description", ""), origin=where,
-                    values=values, regimes=regimes, changes=changes, run=run)
+                    values=values, regimes=regimes, changes=changes, run=run, cohort=cohort)
 
 
 def load(path: str | Path) -> Scenario:

@@ -1,0 +1,1 @@
+"""Validation against observed cases: cohort experiments and their evidence."""

@@ -1,0 +1,190 @@
+"""A cohort experiment: households newly in council-tax arrears, followed under two arms.
+
+Both arms run the same place from the same seed. Until the cohort's flag week they are the
+same place, bit for bit (the treatment arm differs only by dated changes from that week);
+the cohort is the first ``households`` citizens (by id) whose council-tax arrears flag was
+raised in the flag week, identical in both arms. Every draw is keyed by (seed, week,
+citizen, purpose), so each household meets the same life events in both arms (common
+random numbers) and differences can be read household by household.
+
+Outputs, per replicate and arm: one row per household with its outcomes over the
+follow-up (see :func:`household_outcomes`), and the cohort's weekly means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placesim.engine.citizen_week import benefits_wrong, entitlements
+from placesim.engine.rules import ct_gross, earnings
+from placesim.engine.state import Case, Claim, Stage, Status
+from placesim.model import PlaceModel
+from placesim.scenario import Scenario
+
+LETTER_STAGES = (Stage.REMINDER, Stage.FINAL_NOTICE, Stage.SUMMONS, Stage.LIABILITY_ORDER)
+THREAT_STAGES = (Stage.COMPLIANCE, Stage.ENFORCEMENT)
+PAYING_WEEKS = 13  # the window over which "paying again" is judged, at the end
+PAYING_SHARE = 0.9  # paid at least this share of the council tax due in that window
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """How the cohort is drawn and followed (the scenario's ``[cohort]`` table)."""
+
+    flag_week: int
+    households: int
+    follow_weeks: int
+    replicates: int
+    control: str
+    treatment: str
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Cohort:
+        return cls(**scenario.cohort)
+
+
+@dataclass(frozen=True)
+class ArmRun:
+    """One arm of one replicate: the cohort's ids and its records, week by week."""
+
+    arm: str
+    seed: int
+    flag_week: int
+    ids: np.ndarray
+    records: np.ndarray  # (follow_weeks + 1) x households, packed citizen records
+    params: np.record
+
+
+def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
+    """Run the place under ``arm`` to the end of the follow-up, recording the cohort.
+
+    Records start at the end of the flag week (week 0 of the follow-up).
+    """
+    weeks = cohort.flag_week + 1 + cohort.follow_weeks
+    model = PlaceModel(scenario, regime=arm, weeks=weeks, seed=seed)
+    while model.week < cohort.flag_week:
+        model.step()
+    flagged_before = (model.engine.citizens["status"] & Status.FLAGGED) != 0
+    model.step()
+    flagged = (model.engine.citizens["status"] & Status.FLAGGED) != 0
+    ids = np.flatnonzero(flagged & ~flagged_before)[:cohort.households]
+    weekly = [model.engine.records(ids)]
+    while model.running:
+        model.step()
+        weekly.append(model.engine.records(ids))
+    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.params[0])
+
+
+def _benefits_right(records: np.ndarray, p) -> np.ndarray:
+    """Whether each award in payment matched entitlement (weeks x households)."""
+    right = np.zeros(records.shape, dtype=bool)
+    for index in np.ndindex(records.shape):
+        r = records[index]
+        _, entitled, cts_entitled = entitlements(r, int(r["domains"]), p)
+        right[index] = not benefits_wrong(int(r["award"]), entitled, int(r["cts_award"]),
+                                          cts_entitled, p)
+    return right
+
+
+def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
+    """One row per household: what happened to it over the follow-up.
+
+    Money in GBP. ``answered_threat``: answered the compliance letter or an agent's
+    visit, or agreed a plan with the agent. ``debt`` is council tax owed (with court costs) plus enforcement fees
+    owed, rent arrears and other debt. ``paying_at_end``: paid at least 90% of the council
+    tax (net of support) due in the last 13 weeks. ``public_cost`` is every public cost
+    the rules attributed to the household during the follow-up.
+    """
+    rec = run.records
+    first, last = rec[0], rec[-1]
+    stage = rec["stage"]
+    status = rec["status"].astype(np.int64)
+    responded = (status & Status.RESPONDED) != 0
+    on_plan = (status & Status.ON_PLAN) != 0
+    at_letters = np.isin(stage, LETTER_STAGES)
+    threatened = np.isin(stage, THREAT_STAGES)
+    reached = np.isin(stage, (*THREAT_STAGES, Stage.RETURNED)).any(axis=0)
+    plan_ends = on_plan[:-1] & ~on_plan[1:]
+    broke_under_threat = (plan_ends & (threatened[:-1] | threatened[1:])).any(axis=0)
+    right = _benefits_right(rec, p)
+    decided = (rec["claim"][:-1] == Claim.PENDING) & (rec["claim"][1:] == Claim.NONE)
+    decision_week = run.flag_week + np.arange(1, len(rec))[:, None]
+    waits = np.where(decided, decision_week - rec["claim_week"][:-1].astype(np.int64), 0)
+    tail = rec[-(PAYING_WEEKS + 1):]
+    paid = tail["ct_paid"][-1].astype(np.int64) - tail["ct_paid"][0]
+    due = np.array([ct_gross(int(b), p) for b in last["band"]]) - last["cts_award"]
+    debt = (lambda r: (r["ct_arrears"].astype(np.int64) + r["ea_compliance_due"]
+                       + r["ea_fees_due"] + r["rent_arrears"] + r["other_debt"]))
+    income = np.array([[earnings(int(r["earnings_capacity"]), int(r["domains"]), p)
+                        + int(r["award"]) for r in week] for week in rec])
+    turned_around = last["stable_weeks"] >= p.outcomes_turned_around_weeks
+    return pd.DataFrame({
+        "citizen": run.ids,
+        "answered_letter": (responded & at_letters).any(axis=0),
+        "reached_enforcement": reached,
+        "answered_threat": ((responded | on_plan) & threatened).any(axis=0),
+        "plan_under_threat": (on_plan & threatened).any(axis=0),
+        "plan_broken_under_threat": broke_under_threat,
+        "fees": (last["fees_charged"].astype(np.int64) - first["fees_charged"]) / 100,
+        "ea_placed": rec["ea_placed"].max(axis=0) / 100,
+        "ea_recovered": rec["ea_recovered"].max(axis=0) / 100,
+        "debt_at_flag": debt(first) / 100,
+        "debt_at_end": debt(last) / 100,
+        "wrong_benefits_at_flag": ~right[0],
+        "benefits_right_at_end": right[-1],
+        "weeks_to_right_benefits": np.where(right.any(axis=0), right.argmax(axis=0),
+                                            len(rec)),
+        "standard_decisions": decided.sum(axis=0),
+        "standard_decision_weeks": waits.sum(axis=0),
+        "causes_found": ((status & Status.CAUSES_FOUND) != 0).any(axis=0),
+        "specialist_fix": (rec["case"] == Case.FIX_QUEUED).any(axis=0),
+        "turned_around": turned_around,
+        "paying_at_end": paid >= PAYING_SHARE * PAYING_WEEKS * due,
+        "public_cost": (last["public_cost"].astype(np.int64) - first["public_cost"]) / 100,
+        "income_at_flag": income[0] / 100,
+        "income_at_end": income[-1] / 100,
+        "wellbeing_at_end": last["wellbeing"].astype(float),
+    })
+
+
+def weekly_means(run: ArmRun, p) -> pd.DataFrame:
+    """The cohort's mean arrears, fees, income and wellbeing, week by week (GBP)."""
+    rec = run.records
+    income = np.array([[earnings(int(r["earnings_capacity"]), int(r["domains"]), p)
+                        + int(r["award"]) for r in week] for week in rec])
+    return pd.DataFrame({
+        "week": np.arange(len(rec)),
+        "ct_arrears": (rec["ct_arrears"] + rec["ea_compliance_due"]
+                       + rec["ea_fees_due"]).mean(axis=1) / 100,
+        "fees_charged": (rec["fees_charged"] - rec["fees_charged"][0]).mean(axis=1) / 100,
+        "weekly_income": income.mean(axis=1) / 100,
+        "wellbeing": rec["wellbeing"].mean(axis=1),
+    })
+
+
+def run_replicate(scenario: Scenario, cohort: Cohort, seed: int
+                  ) -> Mapping[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Both arms of one replicate: (household outcomes, weekly means) by arm.
+
+    Raises if the arms drew different cohorts: they cannot, unless the arms differ
+    before the flag week, which would break the pairing.
+    """
+    out = {}
+    ids = None
+    for arm in (cohort.control, cohort.treatment):
+        run = run_arm(scenario, arm, seed, cohort)
+        if ids is not None and not np.array_equal(ids, run.ids):
+            raise ValueError(f"arms drew different cohorts for seed {seed}: the arms must "
+                             f"be the same place until cohort.flag_week")
+        ids = run.ids
+        outcomes = household_outcomes(run, run.params)
+        weekly = weekly_means(run, run.params)
+        for frame in (outcomes, weekly):
+            frame.insert(0, "arm", arm)
+            frame.insert(0, "seed", seed)
+        out[arm] = (outcomes, weekly)
+    return out

@@ -1,0 +1,179 @@
+"""The Gateshead story's observed patterns as validation targets, with their evidence.
+
+Each target names the arm it is read from, how the model's value is computed from the
+cohort's household outcomes (one value per replicate), the band it should fall in and
+where the band comes from: a row of calibration.csv (with its confidence), or the story
+itself (a practitioner's account in a podcast, with no primary document: labelled so).
+None of these values is a model input.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+CONFIDENCE = 0.95
+STORY = "story (podcast transcript, 2021; no primary document)"
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    pattern: str
+    arm: str  # "control", "treatment" or "paired" (treatment minus control, per household)
+    statistic: Callable[[pd.DataFrame], float]
+    low: float
+    high: float
+    source: str  # calibration keys, or STORY
+    unit: str = "share"
+
+
+def _share(column: str, among: str | None = None) -> Callable[[pd.DataFrame], float]:
+    def share(h: pd.DataFrame) -> float:
+        rows = h[h[among]] if among else h
+        return float(rows[column].mean()) if len(rows) else math.nan
+    return share
+
+
+def _unanswered(h: pd.DataFrame) -> float:
+    return float(1.0 - h["answered_letter"].mean())
+
+
+def _fees_when_enforced(h: pd.DataFrame) -> float:
+    enforced = h[h["reached_enforcement"]]
+    return float(enforced["fees"].mean()) if len(enforced) else math.nan
+
+
+def _recovery_rate(h: pd.DataFrame) -> float:
+    placed = h["ea_placed"].sum()
+    return float(h["ea_recovered"].sum() / placed) if placed else math.nan
+
+
+def _debt_growth(h: pd.DataFrame) -> float:
+    return float(h["debt_at_end"].mean() / h["debt_at_flag"].mean())
+
+
+def _decision_weeks(h: pd.DataFrame) -> float:
+    decisions = h["standard_decisions"].sum()
+    return float(h["standard_decision_weeks"].sum() / decisions) if decisions else math.nan
+
+
+def _difference(column: str) -> Callable[[pd.DataFrame], float]:
+    return lambda paired: float(paired[column].mean())
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("letters_unanswered", "Most letters go unanswered: households that never answer "
+           "a reminder, final notice or summons", "control", _unanswered, 0.5, 1.0, STORY),
+    Target("answer_when_threatened", "About half respond once bailiffs are threatened "
+           "(of households reaching enforcement)", "control",
+           _share("answered_threat", "reached_enforcement"), 0.35, 0.65,
+           "calibration:gateshead_phone_when_threatened"),
+    Target("plans_broken", "Plans agreed under threat cannot be kept (share broken)",
+           "control", _share("plan_broken_under_threat", "plan_under_threat"), 0.5, 1.0,
+           STORY),
+    Target("reach_enforcement", "About 90% of the cohort reach enforcement", "control",
+           _share("reached_enforcement"), 0.8, 1.0, "calibration:gateshead_to_enforcement"),
+    Target("fees_when_enforced", "Statutory fees are added: GBP per household reaching "
+           "enforcement (compliance 75 + enforcement 235, liability-order costs 70-130 "
+           "on top)", "control", _fees_when_enforced, 380.0, 560.0,
+           "calibration:ea_fee_compliance, ea_fee_enforcement, lo_costs_added_low/high",
+           "GBP"),
+    Target("ea_recovery_rate", "Enforcement recovers a fraction of the sum placed",
+           "control", _recovery_rate, 0.18, 0.32,
+           "calibration:ea_recovery_rate_ct (0.22, FOI), ea_recovery_rate_ct_press (0.27)"),
+    Target("debt_growth", "Debts grow: mean debt at the end over mean debt at the flag",
+           "control", _debt_growth, 1.0, math.inf, STORY, "ratio"),
+    Target("old_route_weeks", "The old route fixes benefits in about six weeks: weeks from "
+           "claim to standard-route decision", "control", _decision_weeks, 4.0, 8.0,
+           "calibration:dwp_fix_old_weeks", "weeks"),
+    Target("benefit_problems", "Benefit problems found for nearly all: households with "
+           "wrong or unclaimed benefits when flagged", "treatment",
+           _share("wrong_benefits_at_flag"), 0.8, 1.0, "calibration:gateshead_wrong_benefits"),
+    Target("causes_found", "The team finds what is really going on (share of households "
+           "whose causes were found)", "treatment", _share("causes_found"), 0.8, 1.0, STORY),
+    Target("turned_around", "About 32 of 50 lives significantly turned around (stable "
+           "for outcomes.turned_around_weeks at the end)", "treatment",
+           _share("turned_around"), 0.5, 0.78, "calibration:gateshead_lives_turned_around"),
+    Target("paying_again", "Payments resume: households paying at least 90% of the council "
+           "tax due in the last 13 weeks", "treatment", _share("paying_at_end"), 0.8, 1.0,
+           STORY),
+    Target("cost_difference", "Lower total public cost: GBP per household, relational team "
+           "minus targets (negative is cheaper)", "paired", _difference("public_cost"),
+           -math.inf, 0.0, STORY, "GBP"),
+    Target("debt_difference", "Debts at the end, GBP per household, relational team minus "
+           "targets", "paired", _difference("debt_at_end"), -math.inf, 0.0, STORY, "GBP"),
+)
+
+
+def paired(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFrame:
+    """Per-household differences (treatment minus control) of every numeric outcome."""
+    keys = ["seed", "citizen"]
+    a = outcomes[outcomes["arm"] == control].set_index(keys).sort_index()
+    b = outcomes[outcomes["arm"] == treatment].set_index(keys).sort_index()
+    numeric = a.select_dtypes("number").columns
+    return (b[numeric].astype(float) - a[numeric].astype(float)).reset_index()
+
+
+def per_replicate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFrame:
+    """Each target's value in each replicate (rows: seed, columns: target key)."""
+    arms = {"control": control, "treatment": treatment}
+    differences = paired(outcomes, control, treatment)
+    rows = {}
+    for seed, group in outcomes.groupby("seed"):
+        values = {}
+        for target in TARGETS:
+            data = (differences[differences["seed"] == seed] if target.arm == "paired"
+                    else group[group["arm"] == arms[target.arm]])
+            values[target.key] = target.statistic(data)
+        rows[seed] = values
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% t-interval across replicates (independent seeds)."""
+    values = values[~np.isnan(values)]
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan, math.nan
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(
+        len(values))
+    return mean, mean - half, mean + half
+
+
+def confidence_of(source: str) -> str:
+    """The confidence calibration.csv gives the first key of a source (H, M or L)."""
+    if not source.startswith("calibration:"):
+        return "L"
+    key = source.removeprefix("calibration:").split(",")[0].split(" ")[0]
+    return _CALIBRATION.get(key, {}).get("confidence", "?")
+
+
+def evaluate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFrame:
+    """One row per target: band, source, confidence, model mean and 95% interval, verdict."""
+    values = per_replicate(outcomes, control, treatment)
+    rows = []
+    for target in TARGETS:
+        mean, low, high = interval(values[target.key].to_numpy(dtype=float))
+        rows.append({"target": target.key, "pattern": target.pattern, "arm": target.arm,
+                     "unit": target.unit, "band_low": target.low, "band_high": target.high,
+                     "source": target.source, "confidence": confidence_of(target.source),
+                     "model": mean, "ci_low": low, "ci_high": high,
+                     "replicates": int(values[target.key].notna().sum()),
+                     "in_band": bool(target.low <= mean <= target.high)})
+    return pd.DataFrame(rows)
+
+
+def _read_calibration() -> dict[str, dict[str, str]]:
+    text = resources.files("placesim.data").joinpath("calibration.csv").read_text("utf-8")
+    return {row["key"]: row for row in csv.DictReader(text.splitlines())}
+
+
+_CALIBRATION = _read_calibration()
