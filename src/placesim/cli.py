@@ -7,6 +7,7 @@ field, the value and what is allowed, and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,25 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check scenario files without running")
     validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
+
+    case = commands.add_parser(
+        "validate-case", help="run a validation case (a scenario's cohort experiment) and "
+        "write its evidence page with figures")
+    case.add_argument("case", help="'gateshead' (scenarios/gateshead_council_tax.toml) or a "
+                      "scenario file with a [cohort] table")
+    case.add_argument("--replicates", type=_whole_number, metavar="N",
+                      help="replicates (seeds) per arm (default: the scenario's "
+                      "cohort.replicates)")
+    case.add_argument("--workers", type=_whole_number, metavar="N", default=os.cpu_count(),
+                      help="processes to run replicates on (default: all cores)")
+    case.add_argument("--trajectories", type=_whole_number, metavar="N", default=8,
+                      help="Morris trajectories of the sensitivity analysis; 0 skips it "
+                      "(default 8)")
+    case.add_argument("--sensitivity-citizens", type=_whole_number, metavar="N",
+                      help="households in the place of each sensitivity design point "
+                      "(default: the scenario's place)")
+    case.add_argument("--out", type=Path, metavar="DIR", default=Path("docs/validation"),
+                      help="where the page and figures go (default docs/validation)")
     return parser
 
 
@@ -129,6 +149,34 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate_case(args: argparse.Namespace) -> int:
+    from placesim.validation.gateshead import resolve, validate_case
+
+    path = resolve(args.case)
+    scenario = load(path)
+    problems = []
+    if scenario.cohort is None:
+        problems.append(Problem(str(path), "cohort", "is missing: a validation case needs a "
+                                "[cohort] table (see scenarios/gateshead_council_tax.toml)"))
+    for flag, value, low in (("--replicates", args.replicates, 2), ("--workers", args.workers, 1),
+                             ("--trajectories", args.trajectories, 0),
+                             ("--sensitivity-citizens", args.sensitivity_citizens, 100)):
+        if value is not None and value < low:
+            problems.append(Problem("command line", flag,
+                                    f"{value} is too small; allowed: at least {low}"))
+    if problems:
+        raise InputError(problems)
+    command = " ".join(["placesim", "validate-case", *sys.argv[2:]]) if sys.argv[1:2] == [
+        "validate-case"] else f"placesim validate-case {args.case}"
+    try:
+        page = validate_case(scenario, args.out, command, args.replicates, args.workers,
+                             args.trajectories, args.sensitivity_citizens, progress=True)
+    except ValueError as error:  # e.g. a cohort that comes out empty in a small place
+        raise InputError([Problem(str(path), "cohort", str(error))]) from None
+    print(f"Evidence written to {page} (figures beside it)")
+    return 0
+
+
 def _parameters(args: argparse.Namespace) -> int:
     from placesim.scenario.describe import markdown
 
@@ -139,7 +187,7 @@ def _parameters(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate,
+        return {"run": _run, "validate": _validate, "validate-case": _validate_case,
                 "parameters": _parameters}[args.command](args)
     except InputError as error:
         for problem in error.problems:

@@ -72,6 +72,10 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
     model.step()
     flagged = (model.engine.citizens["status"] & Status.FLAGGED) != 0
     ids = np.flatnonzero(flagged & ~flagged_before)[:cohort.households]
+    if len(ids) == 0:
+        raise ValueError(f"no household was flagged for arrears in week {cohort.flag_week} "
+                         f"of a place of {model.engine.n:,} (seed {seed}): the cohort is "
+                         "empty; use a larger place or another cohort.flag_week")
     weekly = [model.engine.records(ids)]
     while model.running:
         model.step()

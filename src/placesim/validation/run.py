@@ -9,8 +9,10 @@ Processes are started with "spawn", which is safe from notebooks and threaded pa
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
@@ -26,11 +28,31 @@ class CaseResults:
     weekly: pd.DataFrame  # one row per replicate, arm and week: cohort means
 
 
-def _replicate(scenario: Scenario, cohort: Cohort, seed: int
+def replicate_frames(scenario: Scenario, cohort: Cohort, seed: int
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     arms = run_replicate(scenario, cohort, seed)
     return (pd.concat([o for o, _ in arms.values()], ignore_index=True),
             pd.concat([w for _, w in arms.values()], ignore_index=True))
+
+
+def map_in_processes(function: Callable[..., Any], calls: Sequence[tuple], workers: int,
+                     desc: str, progress: bool) -> list[Any]:
+    """``function(*call)`` for every call, in order, on ``workers`` spawned processes."""
+    with tqdm(total=len(calls), desc=desc, unit="run", disable=not progress) as bar:
+        if workers <= 1:
+            results = []
+            for call in calls:
+                results.append(function(*call))
+                bar.update()
+            return results
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(function, *call) for call in calls]
+            results = []
+            for future in futures:  # in call order, so results do not depend on timing
+                results.append(future.result())
+                bar.update()
+            return results
 
 
 def run_case(scenario: Scenario, replicates: int | None = None, workers: int = 1,
@@ -39,20 +61,7 @@ def run_case(scenario: Scenario, replicates: int | None = None, workers: int = 1
     cohort = Cohort.of(scenario)
     count = replicates or cohort.replicates
     first = int(scenario.get("place.seed"))
-    seeds = range(first, first + count)
-    with tqdm(total=count, desc="replicates", unit="run", disable=not progress) as bar:
-        if workers <= 1:
-            results = []
-            for seed in seeds:
-                results.append(_replicate(scenario, cohort, seed))
-                bar.update()
-        else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = [pool.submit(_replicate, scenario, cohort, s) for s in seeds]
-                results = []
-                for future in futures:  # in seed order, so the frames do not depend on timing
-                    results.append(future.result())
-                    bar.update()
+    results = map_in_processes(replicate_frames, [(scenario, cohort, seed) for seed in range(
+        first, first + count)], workers, "replicates", progress)
     return CaseResults(cohort, pd.concat([o for o, _ in results], ignore_index=True),
                        pd.concat([w for _, w in results], ignore_index=True))

@@ -118,7 +118,7 @@ def paired(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFrame
     keys = ["seed", "citizen"]
     a = outcomes[outcomes["arm"] == control].set_index(keys).sort_index()
     b = outcomes[outcomes["arm"] == treatment].set_index(keys).sort_index()
-    numeric = a.select_dtypes("number").columns
+    numeric = a.select_dtypes(["number", "bool"]).columns
     return (b[numeric].astype(float) - a[numeric].astype(float)).reset_index()
 
 

@@ -1,0 +1,166 @@
+"""The validation report: targets against the model, plots, and what carries the result.
+
+Writes a Markdown page and its PNG figures into one directory. Every number on the page
+comes from the run that writes it; the prose around a target that the model misses is
+only printed when it is missed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from placesim import __version__
+from placesim.validation.targets import CONFIDENCE, interval, paired
+
+SERIES = (("ct_arrears", "Council tax owed, with fees (GBP)"),
+          ("fees_charged", "Court costs and agent fees charged (GBP, cumulative)"),
+          ("weekly_income", "Weekly income: earnings and benefits (GBP)"),
+          ("wellbeing", "Wellbeing (0-10)"))
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write under a temporary name, then rename: a report is whole or absent."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _save(figure: Figure, path: Path) -> None:
+    """Render without pyplot's global state (no display needed), atomically."""
+    temporary = path.with_name(f".{path.stem}.tmp-{os.getpid()}.png")
+    figure.savefig(temporary, dpi=110, bbox_inches="tight")
+    os.replace(temporary, path)
+
+
+def plot_trajectories(weekly: pd.DataFrame, arms: Mapping[str, str], path: Path) -> None:
+    """Cohort means per week, each arm's mean across replicates with its 95% band."""
+    figure = Figure(figsize=(11, 7))
+    axes = figure.subplots(2, 2, sharex=True)
+    for ax, (column, title) in zip(axes.ravel(), SERIES, strict=True):
+        for arm, label in arms.items():
+            table = weekly[weekly["arm"] == arm].pivot(index="week", columns="seed",
+                                                        values=column)
+            bands = np.array([interval(row) for row in table.to_numpy()])
+            ax.plot(table.index, bands[:, 0], label=label)
+            ax.fill_between(table.index, bands[:, 1], bands[:, 2], alpha=0.25)
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set_xlabel("weeks since the arrears flag")
+    axes[0, 0].legend()
+    figure.suptitle("The cohort under each arm (mean of households; band: 95% across "
+                    "replicates)", fontsize=11)
+    _save(figure, path)
+
+
+def plot_paired(differences: pd.DataFrame, path: Path) -> None:
+    """Per-household differences, relational team minus targets (common random numbers)."""
+    figure = Figure(figsize=(13, 3.6))
+    axes = figure.subplots(1, 3)
+    for ax, (column, title) in zip(axes, (
+            ("public_cost", "Public cost (GBP)"), ("debt_at_end", "Debt at the end (GBP)"),
+            ("fees", "Fees charged (GBP)")), strict=True):
+        values = differences[column].to_numpy()
+        ax.hist(values, bins=40, color="tab:blue", alpha=0.8)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.axvline(values.mean(), color="tab:red", lw=1.2, label=f"mean {values.mean():,.0f}")
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=8)
+    figure.suptitle("The same household in both arms: relational team minus targets",
+                    fontsize=11)
+    _save(figure, path)
+
+
+def plot_sensitivity(indices: pd.DataFrame, path: Path) -> None:
+    """Morris mu* with its confidence interval, one panel per output."""
+    outputs = list(dict.fromkeys(indices["output"]))
+    figure = Figure(figsize=(6 * len(outputs), 0.45 * indices["parameter"].nunique() + 1.5))
+    axes = figure.subplots(1, len(outputs), squeeze=False)
+    for ax, output in zip(axes[0], outputs, strict=True):
+        rows = indices[indices["output"] == output].sort_values("mu_star")
+        ax.barh(rows["parameter"], rows["mu_star"], xerr=rows["mu_star_conf"],
+                color="tab:blue", alpha=0.8)
+        ax.set_title(f"{output}: Morris mu* (95% interval)", fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    _save(figure, path)
+
+
+def _number(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if unit == "GBP":
+        return f"{value:,.0f}"
+    if unit in ("weeks", "ratio"):
+        return f"{value:.2f}"
+    return f"{value:.2f}"
+
+
+def targets_table(evaluation: pd.DataFrame) -> str:
+    lines = ["| pattern | source (confidence) | band | model, mean [95% interval] | in band |",
+             "|---|---|---|---|---|"]
+    for row in evaluation.itertuples():
+        label = "story value" if "story" in row.source else row.source
+        unit = row.unit
+        band = f"{_number(row.band_low, unit)} to {_number(row.band_high, unit)}"
+        model = (f"{_number(row.model, unit)} [{_number(row.ci_low, unit)}, "
+                 f"{_number(row.ci_high, unit)}]")
+        lines.append(f"| {row.pattern} ({row.arm}) | {label} ({row.confidence}) | {band} | "
+                     f"{model} | {'yes' if row.in_band else '**no**'} |")
+    return "\n".join(lines)
+
+
+def arms_table(outcomes: pd.DataFrame, arms: Mapping[str, str]) -> str:
+    """Both arms side by side, with the paired difference and its interval."""
+    columns = (("reached_enforcement", "reached enforcement (share)"),
+               ("fees", "fees charged (GBP)"), ("debt_at_end", "debt at the end (GBP)"),
+               ("benefits_right_at_end", "benefits right at the end (share)"),
+               ("turned_around", "turned around (share)"),
+               ("paying_at_end", "paying again (share)"),
+               ("income_at_end", "weekly income at the end (GBP)"),
+               ("wellbeing_at_end", "wellbeing at the end (0-10)"),
+               ("public_cost", "public cost over the follow-up (GBP)"))
+    control, treatment = list(arms)
+    differences = paired(outcomes, control, treatment)
+    header = (f"| outcome, mean per household | {arms[control]} | {arms[treatment]} | "
+              "difference [95% interval] |")
+    lines = [header, "|---|---:|---:|---:|"]
+    for column, label in columns:
+        means = [outcomes[outcomes["arm"] == a][column].astype(float).mean() for a in arms]
+        by_seed = differences.groupby("seed")[column].mean().to_numpy()
+        mean, low, high = interval(by_seed)
+        lines.append(f"| {label} | {means[0]:,.2f} | {means[1]:,.2f} | {mean:,.2f} "
+                     f"[{low:,.2f}, {high:,.2f}] |")
+    return "\n".join(lines)
+
+
+def sensitivity_table(indices: pd.DataFrame) -> str:
+    lines = ["| output | rank | parameter | mu* | 95% interval of mu* | sigma |",
+             "|---|---:|---|---:|---:|---:|"]
+    for output, rows in indices.groupby("output", sort=False):
+        ranked = rows.sort_values("mu_star", ascending=False).reset_index(drop=True)
+        for rank, row in ranked.iterrows():
+            lines.append(f"| {output} | {rank + 1} | `{row.parameter}` | {row.mu_star:,.1f} | "
+                         f"± {row.mu_star_conf:,.1f} | {row.sigma:,.1f} |")
+    return "\n".join(lines)
+
+
+def write_report(out: Path, text: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "gateshead.md"
+    _write_text(path, text)
+    return path
+
+
+def version_line(replicates: int, households: int, command: str) -> str:
+    return (f"Generated by placesim {__version__} with `{command}`: {replicates} replicates "
+            f"of {households} households per arm; intervals are {CONFIDENCE:.0%} "
+            "t-intervals across replicates (independent seeds).")
