@@ -242,7 +242,8 @@ def life_money_demand(r, key, p, week: int, acc, kin: int) -> None:
     earned, entitled, cts_entitled = entitlements(r, domains, p)
     award = int(r.award)
     cts = min(int(r.cts_award), ct_gross(int(r.band), p))
-    liability = net_liability(r, p)
+    # no weekly bill while the rest of the year's has already been made due at once
+    liability = net_liability(r, p) if week >= r.ct_due_until else 0
     housed_rent = rent_due(r)
     status = int(r.status)
     stage = int(r.stage)
@@ -438,6 +439,7 @@ def recovery(r, key, p, week: int, acc) -> tuple[int, bool]:
             cost += letter
             threatened = True
         elif stage == Stage.SUMMONS:
+            accelerate(r, week, p, acc)
             acc[M.SUMMONSES] += 1
             staff = pence(p.costs_summons_hours * p.costs_revenues_hour) + letter
             fee = pence(p.recovery_court_fee)
@@ -480,6 +482,23 @@ def recovery(r, key, p, week: int, acc) -> tuple[int, bool]:
         threatened = True
         enforcement_visit(r, key, p, week, acc)
     return cost, threatened
+
+
+@njit(cache=True, inline="always")
+def accelerate(r, week: int, p, acc) -> None:
+    """Loss of the right to pay by instalments: the rest of the year's bill is due now.
+
+    The financial year starts at week 0 and lasts 52 weeks; the weeks after this one are
+    charged at once, and no weekly bill is charged again until the next year begins.
+    """
+    if p.recovery_accelerate < 1 or week < r.ct_due_until:
+        return
+    weeks_left = 51 - week % 52
+    extra = net_liability(r, p) * weeks_left
+    r.ct_arrears += extra
+    r.ct_due_until = week + weeks_left + 1
+    acc[M.CT_LIABILITY] += extra
+    acc[M.CT_ACCELERATED] += extra
 
 
 @njit(cache=True, inline="always")

@@ -120,6 +120,8 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("cts_award", np.int32, "council-tax support award in pence per week"),
     ("savings", np.int32, "pence"),
     ("ct_arrears", np.int32, "council-tax owed to the council, with court costs, pence"),
+    ("ct_due_until", np.int16, "week from which weekly council tax is charged again after "
+     "the rest of a year's bill was made due at once"),
     ("ea_compliance_due", np.int32, "compliance fee owed to the enforcement agent, pence"),
     ("ea_fees_due", np.int32, "other enforcement fees owed, pence"),
     ("ea_placed", np.int32, "sum placed with the enforcement agent, pence"),

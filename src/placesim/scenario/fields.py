@@ -232,6 +232,11 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "recovery": (
         _i("weeks_reminder", 2, "weeks", 1, 52, "Weeks from reminder to final notice."),
         _i("weeks_final_notice", 2, "weeks", 1, 52, "Weeks from final notice to summons."),
+        _i("accelerate", 1, "switch", 0, 1,
+           "1: with the summons the rest of the financial year's council tax falls due at "
+           "once (the right to pay by instalments is lost; the year starts at week 0); "
+           "0: only the weeks already missed are owed.",
+           "Council Tax (Administration and Enforcement) Regulations 1992, reg. 23"),
         _i("weeks_summons", 3, "weeks", 1, 52,
            "Weeks from summons to liability order (hearing at least 14 days on)."),
         _i("weeks_liability_order", 2, "weeks", 1, 52,
