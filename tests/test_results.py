@@ -45,7 +45,7 @@ def test_run_writes_each_regime_with_its_metadata(tmp_path):
     assert runs[0].metadata["run_id"] != runs[1].metadata["run_id"]
     weekly = results.read(tmp_path, "weekly")
     table = compare({r: weekly[weekly.regime == r] for r in ("target", "learning")})
-    assert list(table.index) == [label for label, _, _ in ROWS]
+    assert list(table.index) == [label for _, label, _, _ in ROWS]
     pd.testing.assert_series_equal(table["learning - target"],
                                    table["learning"] - table["target"], check_names=False)
     text = render(table, "title")

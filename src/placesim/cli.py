@@ -87,7 +87,35 @@ def _parser() -> argparse.ArgumentParser:
                       "(default: the scenario's place)")
     case.add_argument("--out", type=Path, metavar="DIR", default=Path("docs/validation"),
                       help="where the page and figures go (default docs/validation)")
+    _sweep_parsers(commands)
     return parser
+
+
+def _sweep_parsers(commands) -> None:
+    sweep = commands.add_parser(
+        "sweep", help="run an experiment file's runs that are not on disk yet (resumable)")
+    sweep.add_argument("experiment", type=Path, help="experiment file (TOML)")
+    sweep.add_argument("--workers", type=_whole_number, metavar="N", default=1,
+                       help="local worker processes (default 1; ignored with --scheduler)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786, to run "
+                       "on its cluster (the output directory must be visible to its "
+                       "workers)")
+    sweep.add_argument("--out", type=Path, metavar="DIR",
+                       help="results directory (default: results/sweeps/<experiment name>)")
+    sweep.add_argument("--no-progress", dest="progress", action="store_false",
+                       help="no progress bar")
+
+    sensitivity = commands.add_parser(
+        "sensitivity", help="Sobol or Morris indices of a finished sweep: table and plot")
+    sensitivity.add_argument("results", type=Path, help="a sweep's results directory")
+    sensitivity.add_argument("--output", action="append", metavar="NAME", required=True,
+                             help="an end-of-run output (repeatable), e.g. spend_total, "
+                             "crisis_cost, turned_around_end")
+    sensitivity.add_argument("--regime", action="append", metavar="NAME",
+                             help="regime to analyse (repeatable; default: every regime run)")
+    sensitivity.add_argument("--out", type=Path, metavar="DIR",
+                             help="where the table and plot go (default: RESULTS/sensitivity)")
 
 
 def _with_flags(scenario: Scenario, args: argparse.Namespace) -> Scenario:
@@ -177,6 +205,49 @@ def _validate_case(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from placesim.experiments import load_experiment, sweep
+
+    experiment = load_experiment(args.experiment)
+    if args.workers < 1:
+        raise InputError([Problem("command line", "--workers",
+                                  f"{args.workers} is too small; allowed: at least 1")])
+    out = args.out or Path("results") / "sweeps" / experiment.name
+    where = f"Dask cluster at {args.scheduler}" if args.scheduler else (
+        f"{args.workers} local worker process{'es' if args.workers > 1 else ''}")
+    print(f"placesim {__version__}: sweep {experiment.name} ({args.experiment}), "
+          f"{experiment.method} design, on {where}", file=sys.stderr)
+    try:
+        report = sweep(experiment, out, args.workers, args.scheduler, args.progress)
+    except OSError as error:  # e.g. no scheduler listening at the address
+        raise InputError([Problem("command line", "--scheduler" if args.scheduler else
+                                  "--out", str(error))]) from None
+    minutes, seconds = divmod(round(report.seconds), 60)
+    print(f"{report.planned} runs planned: {report.skipped} already on disk, {report.done} "
+          f"run now, {len(report.failed)} failed, in {minutes}m{seconds:02d}s")
+    for record in report.failed:
+        last = record["error"].strip().splitlines()[-1] if record["error"] else "?"
+        print(f"  failed: run {record['run_id']} ({record['regime']}, seed {record['seed']}, "
+              f"{record['parameters']}): {last}", file=sys.stderr)
+    if report.interrupted:
+        print("placesim: interrupted; finished runs are on disk: run the same command to "
+              "resume", file=sys.stderr)
+        return 130
+    print(f"Results in {out}/ (read with placesim.experiments.read_results('{out}'))")
+    return 1 if report.failed else 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from placesim.experiments import sensitivity
+
+    found = sensitivity.indices(args.results, args.output, args.regime)
+    paths = sensitivity.write(found, args.out or args.results / "sensitivity",
+                              f"Sensitivity of {args.results.name}")
+    print(sensitivity.table(found))
+    print("Written: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def _parameters(args: argparse.Namespace) -> int:
     from placesim.scenario.describe import markdown
 
@@ -188,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "validate": _validate, "validate-case": _validate_case,
+                "sweep": _sweep, "sensitivity": _sensitivity,
                 "parameters": _parameters}[args.command](args)
     except InputError as error:
         for problem in error.problems:

@@ -16,7 +16,6 @@ regime that had finished. ``pandas.read_parquet(out / "weekly")`` reads all regi
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from placesim.atomic import write_table
 from placesim.engine.state import CITIZEN_FIELDS
 
 if TYPE_CHECKING:
@@ -44,28 +44,17 @@ def _with_metadata(frame: pd.DataFrame, metadata: Mapping[str, object],
     return table.cast(schema)
 
 
-def write_atomic(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file under a temporary name, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        pq.write_table(table, temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def write_run(out: Path, run: RegimeRun) -> None:
     """Write one regime's tables; the run row last, so it marks completion."""
     name = f"regime={run.regime}.parquet"
     metadata = run.metadata
-    write_atomic(_with_metadata(run.weekly, metadata, {}), out / "weekly" / name)
-    write_atomic(_with_metadata(run.citizens, metadata, _DOCS), out / "citizens" / name)
-    write_atomic(_with_metadata(run.journeys, metadata, _DOCS), out / "journeys" / name)
-    write_atomic(_with_metadata(run.deciles, metadata, {}), out / "deciles" / name)
+    write_table(_with_metadata(run.weekly, metadata, {}), out / "weekly" / name)
+    write_table(_with_metadata(run.citizens, metadata, _DOCS), out / "citizens" / name)
+    write_table(_with_metadata(run.journeys, metadata, _DOCS), out / "journeys" / name)
+    write_table(_with_metadata(run.deciles, metadata, {}), out / "deciles" / name)
     row = pd.DataFrame([{k: v if isinstance(v, str | int | float) else json.dumps(v)
                          for k, v in metadata.items()}])
-    write_atomic(_with_metadata(row, metadata, {}), out / "runs" / name)
+    write_table(_with_metadata(row, metadata, {}), out / "runs" / name)
 
 
 def read(out: str | Path, table: str = "weekly") -> pd.DataFrame:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from placesim.engine.state import Service
 
-Row = tuple[str, str, Callable[[pd.DataFrame], float]]
+Row = tuple[str, str, str, Callable[[pd.DataFrame], float]]  # key, label, unit, rule
 SERVICE_LABELS = {Service.HOUSING: "housing", Service.HEALTH: "health",
                   Service.SOCIAL_CARE: "social care", Service.VCS: "voluntary sector"}
 
@@ -35,71 +35,84 @@ def _service_rows() -> tuple[Row, ...]:
         name = s.name.lower()
         label = SERVICE_LABELS[s]
         rows += [
-            (f"{label.capitalize()}: requests resolved, reported (of cases accepted)",
+            (f"{name}_resolved_reported",
+             f"{label.capitalize()}: requests resolved, reported (of cases accepted)",
              "fraction", _share(f"{name}_reported_resolved", f"{name}_cases")),
-            (f"{label.capitalize()}: requests resolved, real (of requests at its door)",
+            (f"{name}_resolved_real",
+             f"{label.capitalize()}: requests resolved, real (of requests at its door)",
              "fraction", _share(f"{name}_helped", [f"{name}_cases", f"{name}_turned_away"])),
-            (f"  {label} requests turned away", "requests", _total(f"{name}_turned_away")),
-            (f"  {label}: wrong-door requests lost in the hand-off", "requests",
-             _total(f"{name}_lost")),
+            (f"{name}_turned_away", f"  {label} requests turned away", "requests",
+             _total(f"{name}_turned_away")),
+            (f"{name}_lost", f"  {label}: wrong-door requests lost in the hand-off",
+             "requests", _total(f"{name}_lost")),
         ]
     return tuple(rows)
 
 
 ROWS: tuple[Row, ...] = (
-    ("Public spend, all agencies", "GBP", _total("spend_total")),
-    ("  council revenues", "GBP", _total("cost_revenues")),
-    ("  courts (fees paid by the council)", "GBP", _total("cost_courts")),
-    ("  benefits service", "GBP", _total("cost_benefits")),
-    ("  relational team", "GBP", _total("cost_relational")),
-    ("  housing (help, prevention, temporary accommodation)", "GBP", _total("cost_housing")),
-    ("  health (GP, mental health, A&E, crises)", "GBP", _total("cost_health")),
-    ("  social care and early help (children in care)", "GBP", _total("cost_social_care")),
-    ("  voluntary and community sector", "GBP", _total("cost_vcs")),
-    ("  police (call-outs)", "GBP", _total("cost_police")),
-    ("  recruiting replacements for leavers", "GBP", _total("cost_recruitment")),
-    ("Council tax collected", "GBP", _total("ct_paid")),
-    ("Court costs and agent fees charged to citizens", "GBP", _total("fees_charged")),
-    ("Agent fees paid by citizens", "GBP", _total("ea_fees_paid")),
-    ("Cases passed to enforcement agents", "cases", _total("ea_referrals")),
-    ("Share of sum placed that agents recovered", "fraction",
+    ("spend_total", "Public spend, all agencies", "GBP", _total("spend_total")),
+    ("cost_revenues", "  council revenues", "GBP", _total("cost_revenues")),
+    ("cost_courts", "  courts (fees paid by the council)", "GBP", _total("cost_courts")),
+    ("cost_benefits", "  benefits service", "GBP", _total("cost_benefits")),
+    ("cost_relational", "  relational team", "GBP", _total("cost_relational")),
+    ("cost_housing", "  housing (help, prevention, temporary accommodation)", "GBP", _total("cost_housing")),
+    ("cost_health", "  health (GP, mental health, A&E, crises)", "GBP", _total("cost_health")),
+    ("cost_social_care", "  social care and early help (children in care)", "GBP", _total("cost_social_care")),
+    ("cost_vcs", "  voluntary and community sector", "GBP", _total("cost_vcs")),
+    ("cost_police", "  police (call-outs)", "GBP", _total("cost_police")),
+    ("cost_recruitment", "  recruiting replacements for leavers", "GBP", _total("cost_recruitment")),
+    ("ct_paid", "Council tax collected", "GBP", _total("ct_paid")),
+    ("fees_charged", "Court costs and agent fees charged to citizens", "GBP", _total("fees_charged")),
+    ("ea_fees_paid", "Agent fees paid by citizens", "GBP", _total("ea_fees_paid")),
+    ("ea_referrals", "Cases passed to enforcement agents", "cases", _total("ea_referrals")),
+    ("ea_recovery_share", "Share of sum placed that agents recovered", "fraction",
      _share("ea_closed_recovered", "ea_closed_placed")),
-    ("Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
-    ("Rent arrears at end", "GBP", _last("rent_arrears_total")),
-    ("Other debt at end", "GBP", _last("other_debt_total")),
-    ("Crises: public cost (all types)", "GBP", _total("crisis_cost_total")),
-    ("Failure demand: share of contacts", "fraction",
+    ("ct_arrears_end", "Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
+    ("rent_arrears_end", "Rent arrears at end", "GBP", _last("rent_arrears_total")),
+    ("other_debt_end", "Other debt at end", "GBP", _last("other_debt_total")),
+    ("crisis_cost", "Crises: public cost (all types)", "GBP", _total("crisis_cost_total")),
+    ("failure_demand_share", "Failure demand: share of contacts", "fraction",
      _share("failure_contacts", "contacts")),
-    ("Failure demand: cost", "GBP", _total("failure_cost")),
-    ("Benefit decisions on time, reported", "fraction",
+    ("failure_cost", "Failure demand: cost", "GBP", _total("failure_cost")),
+    ("decisions_on_time_reported", "Benefit decisions on time, reported", "fraction",
      _share("decisions_reported_on_time", "decisions")),
-    ("Benefit decisions on time, real", "fraction", _share("decisions_on_time", "decisions")),
-    ("Weeks decided claims had waited", "weeks", _share("decision_wait_weeks", "decisions")),
-    ("Claims waiting past the target at end (real)", "claims", _last("claims_overdue")),
-    ("Benefits paid", "GBP", _total("benefits_paid")),
-    ("Benefits entitled", "GBP", _total("benefits_entitled")),
-    ("Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),
+    ("decisions_on_time_real", "Benefit decisions on time, real", "fraction", _share("decisions_on_time", "decisions")),
+    ("decision_wait_weeks", "Weeks decided claims had waited", "weeks", _share("decision_wait_weeks", "decisions")),
+    ("claims_overdue_end", "Claims waiting past the target at end (real)", "claims", _last("claims_overdue")),
+    ("benefits_paid", "Benefits paid", "GBP", _total("benefits_paid")),
+    ("benefits_entitled", "Benefits entitled", "GBP", _total("benefits_entitled")),
+    ("wrong_benefits_end", "Citizens with wrong or unclaimed benefits at end", "people", _last("wrong_benefits")),
     *_service_rows(),
-    ("Evictions", "households", _total("evictions")),
-    ("Mental-health crises", "crises", _total("mh_crises")),
-    ("Children taken into care", "children", _total("care_entries")),
-    ("Police call-outs", "call-outs", _total("police_callouts")),
-    ("Mean wellbeing at end (0-10)", "score", _last("mean_wellbeing")),
-    ("Mean stress at end (0-1)", "score", _last("mean_stress")),
-    ("Ever flagged for council-tax arrears", "people", _last("flagged")),
-    ("Lives turned around at end", "people", _last("turned_around")),
-    ("Workers who left (each replaced)", "people", _total("leavers")),
-    ("Caseworker stress at end (0-1)", "score", _last("caseworker_stress")),
+    ("evictions", "Evictions", "households", _total("evictions")),
+    ("mh_crises", "Mental-health crises", "crises", _total("mh_crises")),
+    ("care_entries", "Children taken into care", "children", _total("care_entries")),
+    ("police_callouts", "Police call-outs", "call-outs", _total("police_callouts")),
+    ("wellbeing_end", "Mean wellbeing at end (0-10)", "score", _last("mean_wellbeing")),
+    ("stress_end", "Mean stress at end (0-1)", "score", _last("mean_stress")),
+    ("flagged_end", "Ever flagged for council-tax arrears", "people", _last("flagged")),
+    ("turned_around_end", "Lives turned around at end", "people", _last("turned_around")),
+    ("leavers", "Workers who left (each replaced)", "people", _total("leavers")),
+    ("caseworker_stress_end", "Caseworker stress at end (0-1)", "score", _last("caseworker_stress")),
 )
+
+
+SUMMARY_KEYS = tuple(key for key, _, _, _ in ROWS)
+SUMMARY_UNITS = {key: unit for key, _, unit, _ in ROWS}
+SUMMARY_LABELS = {key: label.strip() for key, label, _, _ in ROWS}
+
+
+def run_summary(weekly: pd.DataFrame) -> dict[str, float]:
+    """A run in one row: every indicator of the comparison table, by its key."""
+    return {key: fn(weekly) for key, _, _, fn in ROWS}
 
 
 def compare(weekly_by_regime: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per indicator, one column per regime, and the difference of the last two."""
     regimes = list(weekly_by_regime)
     table = pd.DataFrame(
-        {r: [fn(weekly_by_regime[r]) for _, _, fn in ROWS] for r in regimes},
-        index=pd.Index([label for label, _, _ in ROWS], name="indicator"))
-    table.insert(0, "unit", [unit for _, unit, _ in ROWS])
+        {r: [fn(weekly_by_regime[r]) for _, _, _, fn in ROWS] for r in regimes},
+        index=pd.Index([label for _, label, _, _ in ROWS], name="indicator"))
+    table.insert(0, "unit", [unit for _, _, unit, _ in ROWS])
     if len(regimes) >= 2:
         table[f"{regimes[-1]} - {regimes[0]}"] = table[regimes[-1]] - table[regimes[0]]
     return table

@@ -8,7 +8,6 @@ only printed when it is missed.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,26 +16,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from placesim import __version__
+from placesim.atomic import save_figure, write_text
 from placesim.validation.targets import CONFIDENCE, interval, paired
 
 SERIES = (("ct_arrears", "Council tax owed, with fees (GBP)"),
           ("fees_charged", "Court costs and agent fees charged (GBP, cumulative)"),
           ("weekly_income", "Weekly income: earnings and benefits (GBP)"),
           ("wellbeing", "Wellbeing (0-10)"))
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write under a temporary name, then rename: a report is whole or absent."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _save(figure: Figure, path: Path) -> None:
-    """Render without pyplot's global state (no display needed), atomically."""
-    temporary = path.with_name(f".{path.stem}.tmp-{os.getpid()}.png")
-    figure.savefig(temporary, dpi=110, bbox_inches="tight")
-    os.replace(temporary, path)
 
 
 def plot_trajectories(weekly: pd.DataFrame, arms: Mapping[str, str], path: Path) -> None:
@@ -57,7 +43,7 @@ def plot_trajectories(weekly: pd.DataFrame, arms: Mapping[str, str], path: Path)
     axes[0, 0].legend()
     figure.suptitle("The cohort under each arm (mean of households; band: 95% across "
                     "replicates)", fontsize=11)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def plot_paired(differences: pd.DataFrame, path: Path) -> None:
@@ -75,7 +61,7 @@ def plot_paired(differences: pd.DataFrame, path: Path) -> None:
         ax.legend(fontsize=8)
     figure.suptitle("The same household in both arms: relational team minus targets",
                     fontsize=11)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def plot_sensitivity(indices: pd.DataFrame, path: Path) -> None:
@@ -89,7 +75,7 @@ def plot_sensitivity(indices: pd.DataFrame, path: Path) -> None:
                 color="tab:blue", alpha=0.8)
         ax.set_title(f"{output}: Morris mu* (95% interval)", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def _number(value: float, unit: str) -> str:
@@ -156,7 +142,7 @@ def sensitivity_table(indices: pd.DataFrame) -> str:
 def write_report(out: Path, text: str) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     path = out / "gateshead.md"
-    _write_text(path, text)
+    write_text(path, text)
     return path
 
 

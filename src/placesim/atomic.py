@@ -1,0 +1,67 @@
+"""Files that are whole or absent: written under a temporary name, then renamed.
+
+A rename within one directory is atomic, so a reader (or a run resumed after a crash)
+never sees half a file. Temporary names start with a dot, which pyarrow, pandas and the
+glob patterns in the docs skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from matplotlib.figure import Figure
+
+
+def _temporary(path: Path, suffix: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.stem}.tmp-{os.getpid()}{suffix or path.suffix}")
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    try:
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """A Parquet file."""
+    temporary = _temporary(path)
+    try:
+        pq.write_table(table, temporary)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _replace(temporary, path)
+
+
+def write_text(path: Path, text: str) -> None:
+    """A text file (UTF-8)."""
+    temporary = _temporary(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _replace(temporary, path)
+
+
+def write_json(path: Path, content: Any) -> None:
+    """A JSON file, keys sorted so equal content gives equal bytes."""
+    write_text(path, json.dumps(content, sort_keys=True, indent=1, default=str) + "\n")
+
+
+def save_figure(figure: Figure, path: Path) -> None:
+    """A PNG rendered without pyplot's global state, so no display is needed."""
+    temporary = _temporary(path, ".png")
+    try:
+        figure.savefig(temporary, dpi=110, bbox_inches="tight")
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _replace(temporary, path)

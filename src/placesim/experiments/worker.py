@@ -1,0 +1,109 @@
+"""One run of a sweep, as a worker process (local or on a Dask cluster) does it.
+
+The worker writes the run's tables itself and returns only its small manifest record, so
+the process that drives a sweep holds no results and its memory stays flat however many
+runs there are. A worker process compiles the kernels once (or loads them from numba's
+cache) and then runs one run after another; runs in one process never overlap, because
+the kernels' thread pool is not shared between simultaneous callers.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numba
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from placesim import __version__
+from placesim.atomic import write_json, write_table
+from placesim.experiments.store import MANIFEST, run_file
+from placesim.runner import run_regime
+from placesim.scenario import Scenario
+from placesim.summary import run_summary
+
+_ONE_RUN_AT_A_TIME = threading.Lock()
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run; small enough to send anywhere."""
+
+    run_id: str
+    scenario: Scenario  # with the point's parameters and the replicate's seed applied
+    regime: str
+    replicate: int
+    parameters: dict[str, float]
+    outputs: tuple[str, ...]
+    out: str
+
+    @property
+    def seed(self) -> int:
+        return int(self.scenario.get("place.seed"))
+
+
+def versions() -> dict[str, str]:
+    return {"placesim": __version__, "numba": numba.__version__, "numpy": np.__version__,
+            "pandas": pd.__version__, "pyarrow": pa.__version__, "mesa": mesa.__version__,
+            "python": platform.python_version()}
+
+
+def _tagged(task: RunTask, frame: pd.DataFrame) -> pa.Table:
+    """The frame with the run's identity in front, so each file stands on its own."""
+    frame = frame.drop(columns=["regime"], errors="ignore")
+    keys = {"run_id": task.run_id, "regime": task.regime, "seed": task.seed,
+            "replicate": task.replicate, **task.parameters}
+    front = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()}, index=frame.index)
+    return pa.Table.from_pandas(pd.concat([front, frame], axis=1), preserve_index=False)
+
+
+def _write_tables(task: RunTask) -> None:
+    run = run_regime(task.scenario, task.regime, progress=False)
+    out = Path(task.out)
+    tables = {"weekly": run.weekly, "deciles": run.deciles, "journeys": run.journeys}
+    for name in task.outputs:
+        if name != "summary":
+            write_table(_tagged(task, tables[name]), run_file(out, name, task.run_id))
+    summary = pd.DataFrame([run_summary(run.weekly)])
+    write_table(_tagged(task, summary), run_file(out, "summary", task.run_id))  # last
+
+
+def execute(task: RunTask) -> dict[str, Any]:
+    """Run, write the tables, then the manifest record; return the record.
+
+    A run that fails is recorded with its error and left unfinished, so the next sweep
+    tries it again.
+    """
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    with _ONE_RUN_AT_A_TIME:
+        try:
+            _write_tables(task)
+            status, error = "done", ""
+        except Exception:  # noqa: BLE001 - any failure of a run is recorded, not fatal
+            status, error = "failed", traceback.format_exc(limit=8)
+    record = {"run_id": task.run_id, "status": status, "error": error,
+              "regime": task.regime, "seed": task.seed, "replicate": task.replicate,
+              "parameters": task.parameters, "scenario_digest": task.scenario.digest(),
+              "host": socket.gethostname(), "pid": os.getpid(),
+              "threads": numba.get_num_threads(),
+              "started_utc": started.isoformat(timespec="seconds"),
+              "seconds": round(time.perf_counter() - clock, 3), "versions": versions()}
+    write_json(Path(task.out) / MANIFEST / f"{task.run_id}.json", record)
+    return record
+
+
+def set_threads(threads: int) -> None:
+    """Process-pool initialiser: share the cores among the worker processes."""
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
