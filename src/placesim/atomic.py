@@ -1,8 +1,8 @@
 """Files that are whole or absent: written under a temporary name, then renamed.
 
 A rename within one directory is atomic, so a reader (or a run resumed after a crash)
-never sees half a file. Temporary names start with a dot, which pyarrow, pandas and the
-glob patterns in the docs skip.
+never sees half a file. Temporary names start with a dot and end in ``.tmp-<pid>``, so
+pyarrow, pandas and the ``*.parquet`` patterns in the docs never read one.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pyarrow.parquet as pq
 from matplotlib.figure import Figure
 
 
-def _temporary(path: Path, suffix: str = "") -> Path:
+def _temporary(path: Path) -> Path:
+    """A hidden name in the same folder that no reader's pattern (``*.parquet``) matches."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.stem}.tmp-{os.getpid()}{suffix or path.suffix}")
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
 def _replace(temporary: Path, path: Path) -> None:
@@ -58,9 +59,9 @@ def write_json(path: Path, content: Any) -> None:
 
 def save_figure(figure: Figure, path: Path) -> None:
     """A PNG rendered without pyplot's global state, so no display is needed."""
-    temporary = _temporary(path, ".png")
+    temporary = _temporary(path)
     try:
-        figure.savefig(temporary, dpi=110, bbox_inches="tight")
+        figure.savefig(temporary, format="png", dpi=110, bbox_inches="tight")
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -50,8 +50,11 @@ def points(experiment: Experiment) -> pd.DataFrame:
     if experiment.method == "grid":
         rows = list(itertools.product(*(v.grid() for v in experiment.varied)))
     else:
+        # SALib's arithmetic can land a hair outside a bound (0.1 + 0.2 ...): clip it
+        low, high = np.array(problem(experiment)["bounds"], dtype=float).T
+        sample = np.clip(unit_sample(experiment), low, high)
         rows = [tuple(v.cast(x) for v, x in zip(experiment.varied, row, strict=True))
-                for row in unit_sample(experiment)]
+                for row in sample]
     frame = pd.DataFrame(rows, columns=names) if names else pd.DataFrame(index=range(1))
     for v in experiment.varied:
         frame[v.path] = frame[v.path].astype("int64" if v.whole else "float64")

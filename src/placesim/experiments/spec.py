@@ -268,19 +268,17 @@ def _varied(reader: _Reader, path: str, entry: Any, spec: Field, method: str | N
 def _design(reader: _Reader, design: Mapping[str, Any], varied_count: int
             ) -> tuple[str | None, int, int, int]:
     method = reader.choice("design.method", design.get("method", "grid"), METHODS)
-    samples = design.get("samples")
+    given, samples = design.get("samples"), 0
     if method == "grid":
-        if samples is not None:
+        if given is not None:
             reader.problem("design.samples", "applies to random, lhs, sobol and morris "
                            "designs; a grid takes its points from the varied values")
-        samples = 0
     elif method is not None:
-        if samples is None:
+        if given is None:
             reader.problem("design.samples", f"is missing: the {method} design needs a "
                            "number of samples")
-            samples = 0
         else:
-            samples = reader.whole("design.samples", samples, 1, MAX_SAMPLES) or 0
+            samples = reader.whole("design.samples", given, 1, MAX_SAMPLES) or 0
         if method == "sobol" and samples and samples & (samples - 1):
             reader.problem("design.samples", f"{samples} is not a power of 2; Sobol "
                            "sequences need one (e.g. 64, 128, 256)")
@@ -297,7 +295,7 @@ def _design(reader: _Reader, design: Mapping[str, Any], varied_count: int
         reader.problem("design.levels", f"{levels} is odd; Morris designs need an even "
                        "number of levels")
     seed = reader.whole("design.seed", design.get("seed", 1), 0, 2**32 - 1) or 0
-    return method, int(samples), int(levels), int(seed)
+    return method, samples, levels, seed
 
 
 def from_text(text: str, where: str, base: Path) -> Experiment:

@@ -56,7 +56,8 @@ def finished(out: Path, tables: Iterable[str]) -> set[str]:
     done: set[str] | None = None
     for table in tables:
         folder = out / table
-        here = {p.stem for p in folder.glob("*.parquet")} if folder.is_dir() else set()
+        here = ({p.stem for p in folder.glob("*.parquet") if not p.name.startswith(".")}
+                if folder.is_dir() else set())
         done = here if done is None else done & here
     return done or set()
 

@@ -84,10 +84,10 @@ def _bounded(submit: Callable[[RunTask], Future], tasks: list[RunTask], window: 
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
+            yield future  # consumed before the next is submitted
             next_task = next(queue, None)
             if next_task is not None:
                 pending.add(submit(next_task))
-            yield future
 
 
 def _local_pool(workers: int):

@@ -1,0 +1,69 @@
+"""Let EMA workbench drive placesim (install with the ``ema`` extra).
+
+EMA workbench (Kwakkel 2017) samples uncertainties and levers, runs a model function for
+each experiment and analyses the outcomes (scenario discovery, robustness). This adapter
+gives it a model whose uncertainties are placesim parameters by dotted path and whose
+outcomes are end-of-run indicators (the keys of ``placesim.summary.SUMMARY_KEYS``)::
+
+    from ema_workbench import perform_experiments
+    from placesim.experiments.ema import placesim_model
+
+    model = placesim_model("scenarios/default.toml", "learning",
+                           {"life.job_loss": (0.001, 0.006), "relational.caseload_cap": (8, 30)},
+                           ["spend_total", "turned_around_end"])
+    experiments, outcomes = perform_experiments(model, 50)
+
+EMA names must be Python identifiers, so a dotted path appears there with ``__`` for each
+dot (``life__job_loss``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+
+from placesim.experiments.spec import field_of, overrides_for
+from placesim.model import resolve_scenario
+from placesim.runner import run_regime
+from placesim.scenario import InputError, Problem, Scenario
+from placesim.summary import SUMMARY_KEYS, run_summary
+
+
+def ema_name(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def run_once(scenario: Scenario, regime: str, outputs: Sequence[str],
+             **parameters: float) -> dict[str, float]:
+    """One run with EMA's parameter names; the chosen end-of-run outputs."""
+    paths = {name.replace("__", "."): value for name, value in parameters.items()}
+    here = resolve_scenario(scenario, None, None, None, overrides_for(paths, regime))
+    summary = run_summary(run_regime(here, regime, progress=False).weekly)
+    return {name: summary[name] for name in outputs}
+
+
+def placesim_model(scenario: str | Path | Scenario, regime: str,
+                   uncertainties: Mapping[str, tuple[float, float]], outputs: Sequence[str],
+                   name: str = "placesim"):
+    """An EMA workbench ``Model`` running ``scenario`` under ``regime``."""
+    from ema_workbench import IntegerParameter, Model, RealParameter, ScalarOutcome
+
+    base = resolve_scenario(scenario, None, None, None, None)
+    base.regime(regime)
+    problems = [Problem("outputs", o, f"unknown output; allowed: {', '.join(SUMMARY_KEYS)}")
+                for o in outputs if o not in SUMMARY_KEYS]
+    parameters = []
+    for path, (low, high) in uncertainties.items():
+        spec = field_of(path, base)
+        if isinstance(spec, str):
+            problems.append(Problem("uncertainties", path, spec))
+            continue
+        kind = IntegerParameter if spec.kind is int else RealParameter
+        parameters.append(kind(ema_name(path), low, high))
+    if problems:
+        raise InputError(problems)
+    model = Model(name, function=partial(run_once, base, regime, tuple(outputs)))
+    model.uncertainties = parameters
+    model.outcomes = [ScalarOutcome(o) for o in outputs]
+    return model
