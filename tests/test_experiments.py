@@ -17,8 +17,14 @@ import pyarrow.dataset as ds
 import pytest
 
 from placesim.cli import main
-from placesim.experiments import load_experiment, plan, read_manifest, read_results, sweep
-from placesim.experiments import sensitivity
+from placesim.experiments import (
+    load_experiment,
+    plan,
+    read_manifest,
+    read_results,
+    sensitivity,
+    sweep,
+)
 from placesim.experiments.designs import points
 from placesim.experiments.spec import from_text
 from placesim.experiments.sweep import _bounded
@@ -75,8 +81,8 @@ count = 2
     ('[vary."relational.caseload_cap"]\nvalues = [2.5]\n', "vary.relational.caseload_cap.values",
      "not a whole number"),
     ('[design]\nmethod = "halton"\n', "design.method", "allowed: grid, random, lhs, sobol"),
-    ('[design]\nmethod = "sobol"\nsamples = 10\n[vary."life.job_loss"]\nlow = 0.0\n'
-     'high = 0.1\n', "design.samples", "not a power of 2"),
+    ('[design]\nmethod = "sobol"\nsamples = 10\n[vary."life.job_loss"]\nlow = 0.0\nhigh = 0.1\n',
+     "design.samples", "not a power of 2"),
     ('[design]\nmethod = "lhs"\nsamples = 4\n[vary."life.job_loss"]\nvalues = [0.1]\n',
      "vary.life.job_loss.values", "needs design.method = 'grid'"),
     ('[design]\nmethod = "morris"\nsamples = 4\n', "vary", "needs at least one varied"),
