@@ -6,9 +6,11 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from placesim.indicators import INDICATOR_NAMES
-from placesim.institutions import Agency
+from placesim.institutions import Agency, reallocate
 from placesim.model import PlaceModel
 from placesim.scenario import InputError, from_mapping
 
@@ -210,6 +212,20 @@ def test_commissioners_move_budgets_but_keep_the_total():
         assert moved.iloc[12] > 0 and moved.iloc[1:12].sum() == 0
         totals[regime] = budgets.iloc[-1]
     assert not np.allclose(totals["target"], totals["learning"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(1.0, 1e6), min_size=4, max_size=4),
+       st.lists(st.floats(-5.0, 5.0), min_size=4, max_size=4),
+       st.floats(0.0, 0.9), st.floats(0.0, 1.0))
+def test_reallocation_keeps_the_total_and_every_floor(budget, signal, share, max_shift):
+    budget, signal = np.array(budget), np.array(signal)
+    floor = budget * share
+    moved = reallocate(budget, floor, max_shift, signal)
+    assert np.isclose(moved.sum(), budget.sum(), rtol=1e-12)
+    assert (moved >= floor * (1 - 1e-12)).all()
+    if max_shift == 0.0:
+        assert np.allclose(moved, budget)
 
 
 def test_journeys_tell_each_week_in_words():

@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from placesim import results
 from placesim.runner import run_scenario
 from placesim.scenario import defaults
 from placesim.summary import ROWS, compare, render
-
-
-def test_interrupted_write_leaves_no_file_and_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "weekly" / "regime=target.parquet"
-    table = pa.table({"week": [0, 1]})
-
-    def dies(table, where):
-        where.write_bytes(b"half a file")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(results.pq, "write_table", dies)
-    with pytest.raises(KeyboardInterrupt):
-        results.write_atomic(table, target)
-    assert not target.exists()
-    assert list((tmp_path / "weekly").iterdir()) == []
-
-
-def test_rewrite_replaces_whole_file(tmp_path):
-    target = tmp_path / "t.parquet"
-    results.write_atomic(pa.table({"x": [1, 2, 3]}), target)
-    results.write_atomic(pa.table({"x": [4]}), target)
-    assert pd.read_parquet(target)["x"].tolist() == [4]
 
 
 def test_run_writes_each_regime_with_its_metadata(tmp_path):

@@ -16,10 +16,11 @@ from placesim.engine.state import Domain, Status
 PENCE = 100.0
 
 
-def by_income_decile(citizens: pd.DataFrame) -> pd.DataFrame:
+def by_income_decile(citizens: pd.DataFrame, turned_around_weeks: int) -> pd.DataFrame:
     """Per decile: people, mean debt (GBP), share in council-tax arrears, mean fees
-    charged and public cost over the run (GBP), mean wellbeing and stress, lives turned
-    around among those ever flagged."""
+    charged and public cost over the run (GBP), mean wellbeing and stress, people ever
+    flagged and, of them, lives turned around (stable for ``turned_around_weeks``, the
+    scenario's outcomes.turned_around_weeks)."""
     in_work = (citizens["domains"] & Domain.WORK) == 0
     income = np.where(in_work, citizens["earnings_capacity"], 0) + citizens["award"]
     debt = (citizens["ct_arrears"].astype(np.int64) + citizens["ea_compliance_due"]
@@ -31,11 +32,12 @@ def by_income_decile(citizens: pd.DataFrame) -> pd.DataFrame:
         "fees_charged": citizens["fees_charged"] / PENCE,
         "public_cost": citizens["public_cost"] / PENCE,
         "wellbeing": citizens["wellbeing"], "stress": citizens["stress"],
-        "flagged": flagged})
+        "flagged": flagged,
+        "turned_around": flagged & (citizens["stable_weeks"] >= turned_around_weeks)})
     table = frame.groupby("decile", observed=True).agg(
         people=("debt", "size"), mean_debt=("debt", "mean"),
         share_in_ct_arrears=("in_ct_arrears", "mean"),
         mean_fees_charged=("fees_charged", "mean"), mean_public_cost=("public_cost", "mean"),
         mean_wellbeing=("wellbeing", "mean"), mean_stress=("stress", "mean"),
-        flagged=("flagged", "sum"))
+        flagged=("flagged", "sum"), turned_around=("turned_around", "sum"))
     return table.reset_index()

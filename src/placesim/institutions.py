@@ -213,15 +213,17 @@ def reallocate(budget: np.ndarray, floor: np.ndarray, max_shift: float,
                signal: np.ndarray) -> np.ndarray:
     """Move budget toward services with a higher signal, keeping the total.
 
-    Each service's budget changes by at most ``max_shift`` of itself (signals are
-    clipped to [-1, 1]) and never falls below its floor; the result is rescaled so the
-    total is what it was.
+    Each service's budget moves by ``max_shift`` of itself times its signal (clipped to
+    [-1, 1]), never below its floor; what lies above the floors is then rescaled so the
+    total is what it was (so a move can come out a little larger or smaller than
+    ``max_shift``, never through a floor).
     """
     total = budget.sum()
-    if total <= 0:
-        return budget
     moved = np.maximum(floor, budget * (1.0 + max_shift * np.clip(signal, -1.0, 1.0)))
-    return moved * (total / moved.sum())
+    above, spare = moved - floor, total - floor.sum()
+    if spare <= 0 or above.sum() <= 0:
+        return budget
+    return floor + above * (spare / above.sum())  # rescale above the floors only
 
 
 class AgencyCulture(mesa.Agent):

@@ -4,9 +4,10 @@ Each recorded row is a citizen's whole state at the end of a week, plus what tha
 changed: public cost incurred, court costs and fees charged, council tax paid; the
 recovery stage and casework state by name; and the week's events in words (troubles
 begun and ended, requests to services made and ended, turned away or lost, recovery
-steps, casework, benefit decisions, plans, eviction, a child taken into care). The sample is evenly spaced over citizen ids
-(ids are independent of the citizens' draws), so the same people are followed under
-every regime of a scenario and their journeys can be set side by side.
+steps, casework, benefit decisions, plans, eviction, a child taken into care). The sample
+is evenly spaced over citizen ids (ids are independent of the citizens' draws), so the
+same people are followed under every regime of a scenario and their journeys can be set
+side by side.
 """
 
 from __future__ import annotations

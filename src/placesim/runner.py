@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from placesim import __version__
 from placesim.deciles import by_income_decile
 from placesim.model import PlaceModel
+from placesim.provenance import code_version
 from placesim.results import write_run
 from placesim.scenario import Scenario
 
@@ -36,9 +36,10 @@ class RegimeRun:
 
 
 def run_id(scenario: Scenario, regime: str) -> str:
-    """Content hash of what determines a run: parameters, regime, seed and code version."""
+    """Content hash of what determines a run: parameters, regime, seed and code version
+    (the package version and a hash of its source)."""
     key = json.dumps({"scenario": scenario.digest(), "regime": dict(scenario.regime(regime)),
-                      "version": __version__}, sort_keys=True)
+                      "version": code_version()}, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -67,7 +68,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "seed": int(scenario.get("place.seed")),
         "citizens": model.engine.n,
         "weeks": model.weeks,
-        "placesim_version": __version__,
+        "placesim_version": code_version(),
         "numba_version": numba.__version__,
         "numpy_version": np.__version__,
         "mesa_version": mesa.__version__,
@@ -78,7 +79,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "seconds": round(time.perf_counter() - clock, 3),
     }
     citizens = model.citizens()
-    deciles = by_income_decile(citizens)
+    deciles = by_income_decile(citizens, int(scenario.get("outcomes.turned_around_weeks")))
     deciles.insert(0, "regime", regime)
     return RegimeRun(regime, model.weekly(), citizens, model.journeys(), deciles, metadata)
 

@@ -810,6 +810,7 @@ def service_assessment(r, service: int, key, p, acc) -> None:
         payment = min(int(r.rent_arrears), pence(p.housing_arrears_payment))
         r.rent_arrears -= payment
         acc[M.ARREARS_PAYMENTS] += payment
+        cost += charge(acc, agency, payment)  # public money, paid to the landlord
     if draw(key, Purpose.SERVICE_ERROR + service) >= bent_error(error, p):
         r.domains &= ~owned
         r.turned_away = 0

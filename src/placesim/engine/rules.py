@@ -3,8 +3,8 @@
 Each rule is a pure function of scalars (a citizen's state, this week's draws and the
 parameter record ``p``) that returns scalars. The fast scheduler inlines them in numba
 kernels over the structure of arrays; because they take and return scalars, a
-pure-Python scheduler can call the same functions through ``rule.py_func``. Money is in whole pence; a
-rule that needs a fraction of a sum rounds it once, half up, with :func:`pence`.
+pure-Python scheduler can call the same functions through ``rule.py_func``. Money is in
+whole pence; a rule that needs a fraction of a sum rounds it once, half up, with :func:`pence`.
 No rule draws random numbers itself except through the counter-based ``draw``.
 """
 

@@ -92,7 +92,8 @@ class Case(IntEnum):
 
 
 CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
-    ("household", np.uint8, "household type: 0 single, 1 couple, 2 lone parent, 3 couple with children"),
+    ("household", np.uint8,
+     "household type: 0 single, 1 couple, 2 lone parent, 3 couple with children"),
     ("band", np.uint8, "council-tax band: 0 A .. 3 D"),
     ("domains", np.uint8, "life domains in trouble (Domain bits)"),
     ("status", np.uint8, "Status bits"),

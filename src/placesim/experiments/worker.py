@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from placesim import __version__
 from placesim.atomic import write_json, write_table
 from placesim.experiments.store import MANIFEST, run_file
+from placesim.provenance import code_version
 from placesim.runner import run_regime
 from placesim.scenario import Scenario
 from placesim.summary import run_summary
@@ -54,7 +54,7 @@ class RunTask:
 
 
 def versions() -> dict[str, str]:
-    return {"placesim": __version__, "numba": numba.__version__, "numpy": np.__version__,
+    return {"placesim": code_version(), "numba": numba.__version__, "numpy": np.__version__,
             "pandas": pd.__version__, "pyarrow": pa.__version__, "mesa": mesa.__version__,
             "python": platform.python_version()}
 

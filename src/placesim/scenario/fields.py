@@ -104,7 +104,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("share_lone_parent", 0.12, "Share of lone parents."),
         _p("share_couple_children", 0.23, "Share of couples with children."),
         _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
-           "at the start.", "calibration:pension_credit_takeup_caseload, note (housing benefit take-up 0.8)"),
+           "at the start.",
+           "calibration:pension_credit_takeup_caseload, note (housing benefit take-up 0.8)"),
         _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0, "Median weekly rent."),
         _f("rent_sigma", 0.25, "log GBP", 0.0, 3.0, "Spread of log rent (log-normal)."),
         _p("share_no_savings", 0.40, "Share of citizens with no savings at the start.",
@@ -391,7 +392,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
               "gate.", "calibration:homeless_prevented_cost"),
     ) + (
         _f("arrears_payment", 500.0, "GBP", 0.0, 100_000.0,
-           "Most that housing help pays off rent arrears (a discretionary housing payment)."),
+           "Most that housing help pays off rent arrears (a discretionary housing payment), "
+           "on top of the help's cost and counted in housing spend."),
     ),
     "health": service_fields(
         "GP and community mental-health clinicians (for the troubles modelled)", 2.0, 1.5,

@@ -98,10 +98,10 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     """One row per household: what happened to it over the follow-up.
 
     Money in GBP. ``answered_threat``: answered the compliance letter or an agent's
-    visit, or agreed a plan with the agent. ``debt`` is council tax owed (with court costs) plus enforcement fees
-    owed, rent arrears and other debt. ``paying_at_end``: paid at least 90% of the council
-    tax (net of support) due in the last 13 weeks. ``public_cost`` is every public cost
-    the rules attributed to the household during the follow-up.
+    visit, or agreed a plan with the agent. ``debt`` is council tax owed (with court
+    costs) plus enforcement fees owed, rent arrears and other debt. ``paying_at_end``:
+    paid at least 90% of the council tax (net of support) due in the last 13 weeks.
+    ``public_cost`` is every public cost the rules attributed to the household during the follow-up.
     """
     rec = run.records
     first, last = rec[0], rec[-1]
@@ -121,8 +121,9 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     tail = rec[-(PAYING_WEEKS + 1):]
     paid = tail["ct_paid"][-1].astype(np.int64) - tail["ct_paid"][0]
     due = np.array([ct_gross(int(b), p) for b in last["band"]]) - last["cts_award"]
-    debt = (lambda r: (r["ct_arrears"].astype(np.int64) + r["ea_compliance_due"]
-                       + r["ea_fees_due"] + r["rent_arrears"] + r["other_debt"]))
+    def debt(r: np.ndarray) -> np.ndarray:
+        return (r["ct_arrears"].astype(np.int64) + r["ea_compliance_due"]
+                + r["ea_fees_due"] + r["rent_arrears"] + r["other_debt"])
     income = np.array([[earnings(int(r["earnings_capacity"]), int(r["domains"]), p)
                         + int(r["award"]) for r in week] for week in rec])
     turned_around = last["stable_weeks"] >= p.outcomes_turned_around_weeks
