@@ -1,0 +1,123 @@
+"""Tables and figures of the shipped experiments, for docs/experiments.md.
+
+    placesim sweep experiments/caseload_and_gate.toml --workers 2
+    placesim sweep experiments/enforcement_across_regimes.toml --workers 2
+    placesim sweep experiments/what_drives_learning_cost.toml --workers 2
+    python experiments/report.py            # writes docs/experiments/*.md and *.png
+
+Each cell is the mean over replicates with the half-width of its 95% t-interval; the
+replicates share their seeds across design points (common random numbers), so
+differences between cells come from the parameters, not from different luck.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from placesim.atomic import save_figure, write_text
+from placesim.experiments import read_results, sensitivity
+from placesim.summary import SUMMARY_LABELS
+
+OUTPUTS = {"spend_total": ("public spend, 3 years", "£{:,.0f}k", 1e-3),
+           "crisis_cost": ("crisis cost", "£{:,.0f}k", 1e-3),
+           "ct_paid": ("council tax collected", "£{:,.0f}k", 1e-3),
+           "fees_charged": ("fees charged to citizens", "£{:,.0f}k", 1e-3),
+           "ea_referrals": ("cases sent to bailiffs", "{:,.0f}", 1.0),
+           "turned_around_end": ("lives turned around", "{:,.0f}", 1.0),
+           "wellbeing_end": ("mean wellbeing (0-10)", "{:.3f}", 1.0),
+           "evictions": ("evictions", "{:,.0f}", 1.0)}
+
+
+def mean_and_halfwidth(values: pd.Series) -> tuple[float, float]:
+    n = len(values)
+    if n < 2:
+        return float(values.mean()), float("nan")
+    half = stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return float(values.mean()), float(half)
+
+
+def cell(values: pd.Series, output: str) -> str:
+    _, fmt, scale = OUTPUTS[output]
+    mean, half = mean_and_halfwidth(values * scale)
+    text = fmt.format(mean)
+    return text if np.isnan(half) else f"{text} ± {fmt.format(half).lstrip('£')}"
+
+
+def table(frame: pd.DataFrame, by: list[str], outputs: list[str]) -> str:
+    header = "| " + " | ".join(by + [OUTPUTS[o][0] for o in outputs]) + " |"
+    lines = [header, "|" + "---|" * len(by) + "---:|" * len(outputs)]
+    for keys, group in frame.groupby(by, sort=True):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        lines.append("| " + " | ".join(f"{k:g}" if isinstance(k, float) else str(k)
+                                       for k in keys)
+                     + " | " + " | ".join(cell(group[o], o) for o in outputs) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def caseload_and_gate(results: Path, out: Path) -> None:
+    frame = read_results(results / "caseload_and_gate")
+    cap, gate = "relational.caseload_cap", "levers.eligibility_gate"
+    outputs = ["spend_total", "crisis_cost", "turned_around_end", "wellbeing_end", "evictions"]
+    write_text(out / "caseload_and_gate.md", table(frame, [gate, cap], outputs))
+    figure = Figure(figsize=(10, 3.6))
+    axes = figure.subplots(1, 3)
+    for ax, output in zip(axes, ["spend_total", "crisis_cost", "turned_around_end"],
+                          strict=True):
+        for level, group in frame.groupby(gate):
+            means = group.groupby(cap)[output].mean() * OUTPUTS[output][2]
+            ax.plot(means.index, means.values, marker="o", label=f"gate strength {level:g}")
+        ax.set_xlabel("caseload cap (cases per caseworker)")
+        ax.set_title(SUMMARY_LABELS[output], fontsize=9)
+    axes[0].legend(fontsize=8)
+    figure.tight_layout()
+    save_figure(figure, out / "caseload_and_gate.png")
+
+
+def enforcement(results: Path, out: Path) -> None:
+    frame = read_results(results / "enforcement_across_regimes")
+    pause, tone = "levers.pause_enforcement", "levers.threat_tone"
+    outputs = ["spend_total", "ct_paid", "fees_charged", "ea_referrals",
+               "turned_around_end", "wellbeing_end"]
+    write_text(out / "enforcement_across_regimes.md",
+               table(frame, ["regime", tone, pause], outputs))
+    figure = Figure(figsize=(10, 3.6))
+    axes = figure.subplots(1, 3)
+    for ax, output in zip(axes, ["ct_paid", "fees_charged", "wellbeing_end"], strict=True):
+        for (regime, level), group in frame.groupby(["regime", tone]):
+            means = group.groupby(pause)[output].mean() * OUTPUTS[output][2]
+            ax.plot(means.index, means.values, marker="o",
+                    linestyle="-" if regime == "learning" else "--",
+                    label=f"{regime}, threat tone {level:g}")
+        ax.set_xlabel("share of engaged cases whose recovery is paused")
+        ax.set_title(SUMMARY_LABELS[output], fontsize=9)
+    axes[0].legend(fontsize=7)
+    figure.tight_layout()
+    save_figure(figure, out / "enforcement_across_regimes.png")
+
+
+def screening(results: Path, out: Path) -> None:
+    found = sensitivity.indices(results / "what_drives_learning_cost",
+                                ["spend_total", "crisis_cost", "turned_around_end"])
+    sensitivity.write(found, out / "what_drives_learning_cost",
+                      "Morris screening: what drives cost and lives turned around")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=Path("results/sweeps"))
+    parser.add_argument("--out", type=Path, default=Path("docs/experiments"))
+    args = parser.parse_args()
+    caseload_and_gate(args.results, args.out)
+    enforcement(args.results, args.out)
+    screening(args.results, args.out)
+    print(f"written to {args.out}/")
+
+
+if __name__ == "__main__":
+    main()
