@@ -32,3 +32,14 @@ def test_run_writes_each_regime_with_its_metadata(tmp_path):
 def test_read_rejects_unknown_table(tmp_path):
     with pytest.raises(ValueError, match="table must be one of"):
         results.read(tmp_path, "people")
+
+
+def test_regimes_that_differ_only_from_a_later_week_are_different_runs():
+    from placesim.runner import run_id
+    from placesim.scenario import from_mapping
+
+    scenario = from_mapping({"regimes": {
+        "later": {"based_on": "target", "changes": [{"week": 10, "to": "learning"}]},
+        "same": {"based_on": "target"}}})
+    assert run_id(scenario, "later") != run_id(scenario, "target")
+    assert run_id(scenario, "same") == run_id(scenario, "target")  # equal content, one run

@@ -104,8 +104,8 @@ def test_validate_case_refuses_bad_flags_and_a_scenario_without_a_cohort(capsys)
 
 def test_validate_case_writes_the_page_and_its_figures(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    tiny = ["--replicates", "2", "--trajectories", "1", "--sensitivity-citizens", "8000",
-            "--workers", "1", "--out", str(tmp_path)]
+    tiny = ["--replicates", "2", "--trajectories", "2", "--sensitivity-citizens", "8000",
+            "--workers", "1", "--out", str(tmp_path), "--screening", str(tmp_path / "sweep")]
     scenario = tmp_path / "case.toml"
     text = CASE.read_text(encoding="utf-8").replace("citizens = 90500", "citizens = 8000")
     scenario.write_text(text.replace("households = 50", "households = 8"), encoding="utf-8")
@@ -120,3 +120,7 @@ def test_validate_case_writes_the_page_and_its_figures(tmp_path, monkeypatch):
         assert heading in page
     assert "2 replicates of 8 households per arm" in page
     assert not list(tmp_path.glob(".*tmp*"))  # written atomically, nothing left behind
+    # the screening is a sweep: its store answers placesim sensitivity again
+    assert main(["sensitivity", str(tmp_path / "sweep"), "--output", "cohort_public_cost",
+                 "--difference", "relational-target", "--out", str(tmp_path / "s")]) == 0
+    assert (tmp_path / "s" / "sensitivity.png").is_file()

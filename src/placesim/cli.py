@@ -87,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
                       "(default: the scenario's place)")
     case.add_argument("--out", type=Path, metavar="DIR", default=Path("docs/validation"),
                       help="where the page and figures go (default docs/validation)")
+    case.add_argument("--screening", type=Path, metavar="DIR",
+                      help="results store of the sensitivity screening's sweep, resumed if "
+                      "present (default results/validation/<scenario name>)")
     _sweep_parsers(commands)
     return parser
 
@@ -114,6 +117,9 @@ def _sweep_parsers(commands) -> None:
                              "crisis_cost, turned_around_end")
     sensitivity.add_argument("--regime", action="append", metavar="NAME",
                              help="regime to analyse (repeatable; default: every regime run)")
+    sensitivity.add_argument("--difference", metavar="A-B",
+                             help="analyse regime A minus regime B, paired by design point "
+                             "and seed (e.g. relational-target), instead of each regime")
     sensitivity.add_argument("--out", type=Path, metavar="DIR",
                              help="where the table and plot go (default: RESULTS/sensitivity)")
 
@@ -183,6 +189,9 @@ def _validate_case(args: argparse.Namespace) -> int:
     path = resolve(args.case)
     scenario = load(path)
     problems = []
+    if args.trajectories == 1:
+        problems.append(Problem("command line", "--trajectories",
+                                "1 is too few; allowed: 0 (no screening) or at least 2"))
     if scenario.cohort is None:
         problems.append(Problem(str(path), "cohort", "is missing: a validation case needs a "
                                 "[cohort] table (see scenarios/gateshead_council_tax.toml)"))
@@ -197,8 +206,9 @@ def _validate_case(args: argparse.Namespace) -> int:
     command = " ".join(["placesim", "validate-case", *sys.argv[2:]]) if sys.argv[1:2] == [
         "validate-case"] else f"placesim validate-case {args.case}"
     try:
-        page = validate_case(scenario, args.out, command, args.replicates, args.workers,
-                             args.trajectories, args.sensitivity_citizens, progress=True)
+        page = validate_case(path, args.out, command, args.replicates, args.workers,
+                             args.trajectories, args.sensitivity_citizens, args.screening,
+                             progress=True)
     except ValueError as error:  # e.g. a cohort that comes out empty in a small place
         raise InputError([Problem(str(path), "cohort", str(error))]) from None
     print(f"Evidence written to {page} (figures beside it)")
@@ -240,7 +250,16 @@ def _sweep(args: argparse.Namespace) -> int:
 def _sensitivity(args: argparse.Namespace) -> int:
     from placesim.experiments import sensitivity
 
-    found = sensitivity.indices(args.results, args.output, args.regime)
+    difference = None
+    if args.difference is not None:
+        parts = args.difference.split("-")
+        if len(parts) != 2 or not all(parts) or args.regime:
+            raise InputError([Problem("command line", "--difference", (
+                f"{args.difference!r} must be two regimes of the sweep joined by '-', "
+                "e.g. relational-target, and replaces --regime"))])
+        difference = (parts[0], parts[1])
+    found = sensitivity.indices(args.results, args.output, args.regime,
+                                difference=difference)
     paths = sensitivity.write(found, args.out or args.results / "sensitivity",
                               f"Sensitivity of {args.results.name}")
     print(sensitivity.table(found))

@@ -36,9 +36,11 @@ class RegimeRun:
 
 
 def run_id(scenario: Scenario, regime: str) -> str:
-    """Content hash of what determines a run: parameters, regime, seed and code version
-    (the package version and a hash of its source)."""
-    key = json.dumps({"scenario": scenario.digest(), "regime": dict(scenario.regime(regime)),
+    """Content hash of what determines a run: parameters, seed, the regime's levers week
+    by week (its dated changes included) and the code version (the package version and a
+    hash of its source). Two regimes with the same schedule make the same run."""
+    schedule = {str(week): dict(levers) for week, levers in scenario.schedule(regime).items()}
+    key = json.dumps({"scenario": scenario.digest(), "schedule": schedule,
                       "version": code_version()}, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 

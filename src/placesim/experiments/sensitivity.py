@@ -22,7 +22,7 @@ from SALib.analyze import sobol as sobol_analyze
 from placesim.atomic import save_figure, write_text
 from placesim.experiments.store import read_plan, read_results
 from placesim.scenario import InputError, Problem
-from placesim.summary import SUMMARY_KEYS, SUMMARY_LABELS
+from placesim.summary import SUMMARY_LABELS
 
 CONFIDENCE = 0.95
 METHODS = ("sobol", "morris")
@@ -35,17 +35,17 @@ def _described(out: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _check(out: Path, described: dict, outputs: Sequence[str], regimes: Sequence[str]
-           ) -> None:
+def _check(out: Path, described: dict, outputs: Sequence[str], regimes: Sequence[str],
+           available: Sequence[str]) -> None:
     problems = []
     if described["method"] not in METHODS:
         problems.append(Problem(str(out), "design.method", (
             f"'{described['method']}' has no sensitivity indices; sweep with method "
             f"'sobol' or 'morris'")))
     for name in outputs:
-        if name not in SUMMARY_KEYS:
+        if name not in available:
             problems.append(Problem("command line", "--output", (
-                f"unknown output '{name}'; allowed: {', '.join(SUMMARY_KEYS)}")))
+                f"unknown output '{name}'; allowed: {', '.join(available)}")))
     for regime in regimes:
         if regime not in described["regimes"]:
             problems.append(Problem("command line", "--regime", (
@@ -55,32 +55,48 @@ def _check(out: Path, described: dict, outputs: Sequence[str], regimes: Sequence
         raise InputError(problems)
 
 
-def indices(out: str | Path, outputs: Sequence[str], regimes: Sequence[str] | None = None,
-            seed: int = 1) -> pd.DataFrame:
-    """One row per regime, output and parameter: the indices and their intervals."""
+def point_outputs(out: str | Path, outputs: Sequence[str], regime: str | None = None,
+                  difference: tuple[str, str] | None = None) -> pd.DataFrame:
+    """One row per design point: its parameters and each output averaged over the
+    point's replicates, for one regime or for the difference of two (paired by point and
+    replicate, so by seed)."""
     out = Path(out)
     described = _described(out)
-    regimes = list(regimes or described["regimes"])
-    _check(out, described, outputs, regimes)
+    names = [v["path"] for v in described["varied"]]
+    regimes = list(difference) if difference else [regime or described["regimes"][0]]
+    results = read_results(out)
+    available = [c for c in results.columns if c not in read_plan(out).columns]
+    _check(out, described, outputs, regimes, available)
+    design = read_plan(out).groupby("point")[names].first().sort_index()
+    by_run = results.set_index(["regime", "point", "replicate"])[list(outputs)]
+    values = by_run.loc[regimes[0]]
+    if difference:
+        values = values - by_run.loc[regimes[1]]
+    means = values.groupby("point").mean().reindex(design.index)
+    missing = int(means.isna().any(axis=1).sum())
+    if missing:
+        raise InputError([Problem(str(out), "", (
+            f"{missing} of {len(design)} design points of {' and '.join(regimes)} have no "
+            "finished run yet; run the same sweep command again to finish it"))])
+    return pd.concat([design, means], axis=1)
+
+
+def indices(out: str | Path, outputs: Sequence[str], regimes: Sequence[str] | None = None,
+            seed: int = 1, difference: tuple[str, str] | None = None) -> pd.DataFrame:
+    """One row per regime (or difference ``A - B``), output, parameter and index: the
+    index and the half-width of its 95% interval."""
+    described = _described(Path(out))
     names = [v["path"] for v in described["varied"]]
     problem = {"num_vars": len(names), "names": names,
                "bounds": [[v["low"], v["high"]] for v in described["varied"]]}
-    plan = read_plan(out)
-    design = plan.groupby("point")[names].first().sort_index()
-    results = read_results(out)
+    groups = ([(f"{difference[0]} - {difference[1]}", None)] if difference else
+              [(r, r) for r in (regimes or described["regimes"])])
     rows = []
-    for regime in regimes:
-        here = results[results.regime == regime]
-        means = here.groupby("point")[list(outputs)].mean().reindex(design.index)
-        missing = int(means.isna().any(axis=1).sum())
-        if missing:
-            raise InputError([Problem(str(out), "", (
-                f"{missing} of {len(design)} design points of regime '{regime}' have no "
-                "finished run yet; run the same sweep command again to finish it"))])
+    for label, regime in groups:
+        table = point_outputs(out, outputs, regime, difference)
         for output in outputs:
-            y = means[output].to_numpy(dtype=float)
-            rows += _analyse(described, problem, design.to_numpy(dtype=float), y, seed,
-                             regime, output)
+            rows += _analyse(described, problem, table[names].to_numpy(dtype=float),
+                             table[output].to_numpy(dtype=float), seed, label, output)
     return pd.DataFrame(rows)
 
 
@@ -105,10 +121,21 @@ def _analyse(described: dict, problem: dict, x: np.ndarray, y: np.ndarray, seed:
             for k, name in enumerate(problem["names"]) for kind, conf in pairs]
 
 
+def _number(value: float) -> str:
+    """Three significant figures, without exponents for the sums of money indices take."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _label(output: str) -> str:
+    if output in SUMMARY_LABELS:
+        return f"{SUMMARY_LABELS[output]} (`{output}`)"
+    return f"`{output}`"
+
+
 def table(found: pd.DataFrame) -> str:
     """A Markdown table: one row per regime, output and parameter, largest first."""
     wide = found.pivot_table(index=["regime", "output", "parameter"], columns="index",
-                             values=["value", "conf"], sort=False)
+                             values=["value", "conf"], sort=False, dropna=False)
     lead = "ST" if "ST" in found["index"].unique() else "mu_star"
     kinds = list(dict.fromkeys(found["index"]))
     lines = ["| regime | output | parameter | " + " | ".join(
@@ -120,8 +147,9 @@ def table(found: pd.DataFrame) -> str:
         cells = []
         for k in kinds:
             value, conf = row[("value", k)], row[("conf", k)]
-            cells.append(f"{value:.3g}" if np.isnan(conf) else f"{value:.3g} ± {conf:.2g}")
-        lines.append(f"| {regime} | {SUMMARY_LABELS[output]} (`{output}`) | `{parameter}` | "
+            cells.append(_number(value) if np.isnan(conf)
+                         else f"{_number(value)} ± {_number(conf)}")
+        lines.append(f"| {regime} | {_label(output)} | `{parameter}` | "
                      + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -143,7 +171,7 @@ def plot(found: pd.DataFrame, path: Path) -> None:
                     label=kind, capsize=2)
         ax.set_yticks(y + height * (len(kinds) - 1) / 2, parameters, fontsize=8)
         ax.invert_yaxis()
-        ax.set_title(f"{regime}: {SUMMARY_LABELS[output]}", fontsize=9)
+        ax.set_title(f"{regime}: {_label(output)}", fontsize=9)
         ax.axvline(0, color="grey", linewidth=0.5)
         ax.legend(fontsize=7, loc="lower right")
     figure.tight_layout()

@@ -32,6 +32,7 @@ from placesim.provenance import code_version
 from placesim.runner import run_regime
 from placesim.scenario import Scenario
 from placesim.summary import run_summary
+from placesim.validation.cohort import Cohort, household_outcomes, run_arm
 
 _ONE_RUN_AT_A_TIME = threading.Lock()
 
@@ -68,15 +69,31 @@ def _tagged(task: RunTask, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(pd.concat([front, frame], axis=1), preserve_index=False)
 
 
-def _write_tables(task: RunTask) -> None:
+def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """The whole place to its last week: its tables and its summary."""
     run = run_regime(task.scenario, task.regime, progress=False)
-    out = Path(task.out)
     tables = {"weekly": run.weekly, "deciles": run.deciles, "journeys": run.journeys}
+    return tables, run_summary(run.weekly)
+
+
+def _cohort_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """The scenario's cohort experiment under this run's regime (one arm): the cohort's
+    households, and the place's summary with the cohort's means as ``cohort_*``."""
+    arm = run_arm(task.scenario, task.regime, task.seed, Cohort.of(task.scenario))
+    households = household_outcomes(arm, arm.params)
+    means = households.drop(columns=["citizen"]).mean(numeric_only=True)
+    summary = {**run_summary(arm.weekly), **{f"cohort_{k}": float(v) for k, v in means.items()}}
+    return {"weekly": arm.weekly, "cohort": households}, summary
+
+
+def _write_tables(task: RunTask) -> None:
+    tables, summary = (_cohort_run if "cohort" in task.outputs else _place_run)(task)
+    out = Path(task.out)
     for name in task.outputs:
         if name != "summary":
             write_table(_tagged(task, tables[name]), run_file(out, name, task.run_id))
-    summary = pd.DataFrame([run_summary(run.weekly)])
-    write_table(_tagged(task, summary), run_file(out, "summary", task.run_id))  # last
+    row = pd.DataFrame([summary])
+    write_table(_tagged(task, row), run_file(out, "summary", task.run_id))  # last
 
 
 def execute(task: RunTask) -> dict[str, Any]:

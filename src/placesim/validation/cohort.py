@@ -57,6 +57,7 @@ class ArmRun:
     ids: np.ndarray
     records: np.ndarray  # (follow_weeks + 1) x households, packed citizen records
     params: np.record
+    weekly: pd.DataFrame  # the whole place's indicators, one row per week
 
 
 def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
@@ -80,7 +81,8 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
     while model.running:
         model.step()
         weekly.append(model.engine.records(ids))
-    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.params[0])
+    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.params[0],
+                  model.weekly())
 
 
 def _benefits_right(records: np.ndarray, p) -> np.ndarray:

@@ -12,11 +12,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from placesim.experiments import sensitivity as indices_of
 from placesim.model import PlaceModel
-from placesim.scenario import Scenario
+from placesim.scenario import Scenario, load
 from placesim.validation import report
+from placesim.validation.cohort import Cohort
 from placesim.validation.run import CaseResults, run_case
-from placesim.validation.sensitivity import LEVELS, Uncertain, break_even, screen
+from placesim.validation.sensitivity import (
+    COST,
+    LEVELS,
+    OUTPUTS,
+    SEEDS,
+    Uncertain,
+    break_even,
+    screen,
+)
 from placesim.validation.targets import evaluate, paired
 
 ALIASES = {"gateshead": Path("scenarios") / "gateshead_council_tax.toml"}
@@ -26,7 +36,7 @@ CTR_SHARE = 21_112 / 90_500
 
 UNCERTAIN: tuple[Uncertain, ...] = (
     Uncertain("relational.hours_per_case", 0.5, 3.0, "caseworker time per case-week"),
-    Uncertain("relational.max_case_weeks", 8, 52, "longest a case stays open", whole=True),
+    Uncertain("relational.max_case_weeks", 8, 52, "longest a case stays open"),
     Uncertain("costs.relational_hour", 25.0, 50.0, "hourly cost of the team"),
     Uncertain("relational.recovery_boost", 0.5, 3.0, "how much connected help speeds "
               "recovery in every life domain"),
@@ -103,18 +113,19 @@ def ctr_share(scenario: Scenario) -> float:
     return float((model.engine.citizens["cts_award"] > 0).mean())
 
 
-def gather(scenario: Scenario, replicates: int | None, workers: int, trajectories: int,
-           sensitivity_citizens: int | None, progress: bool) -> CaseEvidence:
-    """Run the replicates and (unless ``trajectories`` is 0) the sensitivity screening."""
+def gather(scenario: Scenario, path: Path, replicates: int | None, workers: int,
+           trajectories: int, sensitivity_citizens: int | None, screening: Path,
+           progress: bool) -> CaseEvidence:
+    """Run the replicates and (unless ``trajectories`` is 0) the sensitivity screening,
+    a sweep kept in ``screening`` (resumed if it is there)."""
     results = run_case(scenario, replicates, workers, progress)
     cohort = results.cohort
     evaluation = evaluate(results.outcomes, cohort.control, cohort.treatment)
     indices = design = None
     if trajectories > 0:
-        small = (scenario.with_overrides({"place.citizens": sensitivity_citizens},
-                                          "sensitivity") if sensitivity_citizens else scenario)
-        first = int(scenario.get("place.seed"))
-        indices, design = screen(small, UNCERTAIN, trajectories, (first, first + 1),
+        citizens = sensitivity_citizens or int(scenario.get("place.citizens"))
+        indices, design = screen(path, Cohort.of(scenario), UNCERTAIN, trajectories,
+                                 citizens, int(scenario.get("place.seed")), screening,
                                  workers, progress)
     return CaseEvidence(results, evaluation, indices, design)
 
@@ -132,30 +143,33 @@ def _misses(evidence: CaseEvidence) -> list[str]:
     return lines or ["Every target falls within its band."]
 
 
-def _sensitivity_section(evidence: CaseEvidence, citizens: int) -> str:
-    if evidence.indices is None:
+def _sensitivity_section(evidence: CaseEvidence, citizens: int, screening: Path) -> str:
+    if evidence.indices is None or evidence.design is None:
         return "Not run (`--trajectories 0`)."
     indices, design = evidence.indices, evidence.design
     points = len(design)
-    ranked = (indices[indices["output"] == "cost_difference"]
-              .sort_values("mu_star", ascending=False)["parameter"].tolist())
+    cost = indices[(indices["output"] == COST) & (indices["index"] == "mu_star")]
+    ranked = cost.sort_values("value", ascending=False)["parameter"].tolist()
     table = break_even(design, UNCERTAIN, ranked[:3])
+    outputs = "; ".join(f"`{k}`: {v}" for k, v in OUTPUTS.items())
     lines = [(f"Morris screening of {len(UNCERTAIN)} uncertain parameters, {points} design "
              f"points ({points // (len(UNCERTAIN) + 1)} trajectories, {LEVELS} levels), "
-             f"each the paired cohort experiment on two seeds in a place of {citizens:,} "
-             "households. "
-             "Outputs are the arms' differences per household (relational minus targets). "
-             "mu* is the mean absolute elementary effect (Campolongo et al. 2007); its "
-             "interval is a bootstrap 95% interval; sigma large against mu* means the "
-             "parameter acts through interactions or non-linearly."), "",
+             f"each the paired cohort experiment on {SEEDS} seeds in a place of "
+             f"{citizens:,} households, run as a sweep (`{screening}/experiment.toml`; "
+             f"`placesim sensitivity {screening} --difference ...` reads it again). "
+             f"Outputs are the differences between the arms (relational team minus targets) "
+             f"of the cohort's mean per household: {outputs}. mu* is the mean absolute "
+             "elementary effect (Campolongo et al. 2007), with a bootstrap 95% interval; "
+             "sigma large against mu* means the parameter acts through interactions or "
+             "non-linearly."), "",
              "| parameter | range | what it is |", "|---|---|---|"]
     lines += [f"| `{p.path}` | {p.low:g} to {p.high:g} | {p.why} |" for p in UNCERTAIN]
-    lines += ["", report.sensitivity_table(indices), "",
+    lines += ["", indices_of.table(indices), "",
               "![Morris mu* of each output](gateshead_sensitivity.png)", "",
               "### When the relational team would not pay off", "",
               (f"Across all design points the relational arm was cheaper in "
-              f"{(design['cost_difference'] < 0).mean():.0%} of them (mean difference GBP "
-              f"{design['cost_difference'].mean():,.0f} per household). For the three "
+              f"{(design[COST] < 0).mean():.0%} of them (mean difference GBP "
+              f"{design[COST].mean():,.0f} per household). For the three "
               "parameters that move the cost difference most, the mean difference at each "
               "level they took:"), "",
               ("| parameter | value | design points | mean cost difference (GBP) | share of "
@@ -166,7 +180,7 @@ def _sensitivity_section(evidence: CaseEvidence, citizens: int) -> str:
 
 
 def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: float,
-           sensitivity_citizens: int) -> str:
+           sensitivity_citizens: int, screening: Path) -> str:
     results, evaluation = evidence.results, evidence.evaluation
     cohort = results.cohort
     arms = {cohort.control: "targets", cohort.treatment: "relational team"}
@@ -216,7 +230,7 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         "is met by construction; and the standard route's error rate "
         "(`benefits.error_rate` = 0.3, an assumption where the story tells of 80%)."), "",
         "## What carries the conclusion", "",
-        _sensitivity_section(evidence, sensitivity_citizens), "",
+        _sensitivity_section(evidence, sensitivity_citizens, screening), "",
         "## Reproduce", "",
         "```bash", command, "```", "",
         ("The tests (`tests/test_validation.py`) rerun a smaller version of the experiment "
@@ -225,14 +239,19 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
     return "\n".join(text)
 
 
-def validate_case(scenario: Scenario, out: Path, command: str, replicates: int | None = None,
+def validate_case(path: Path, out: Path, command: str, replicates: int | None = None,
                   workers: int = 1, trajectories: int = 8,
-                  sensitivity_citizens: int | None = None, progress: bool = False) -> Path:
-    """Run the case and write its page and figures to ``out``; return the page's path."""
+                  sensitivity_citizens: int | None = None, screening: Path | None = None,
+                  progress: bool = False) -> Path:
+    """Run the case of scenario file ``path`` and write its page and figures to ``out``;
+    the screening's sweep goes to ``screening`` (default results/validation/<name>).
+    Return the page's path."""
+    scenario = load(path)
     if scenario.cohort is None:
         raise ValueError("the scenario has no [cohort] table")
-    evidence = gather(scenario, replicates, workers, trajectories, sensitivity_citizens,
-                      progress)
+    screening = screening or Path("results") / "validation" / scenario.name
+    evidence = gather(scenario, path, replicates, workers, trajectories, sensitivity_citizens,
+                      screening, progress)
     out.mkdir(parents=True, exist_ok=True)
     cohort = evidence.results.cohort
     arms = {cohort.control: "targets", cohort.treatment: "relational team"}
@@ -240,7 +259,7 @@ def validate_case(scenario: Scenario, out: Path, command: str, replicates: int |
     differences = paired(evidence.results.outcomes, cohort.control, cohort.treatment)
     report.plot_paired(differences, out / "gateshead_paired.png")
     if evidence.indices is not None:
-        report.plot_sensitivity(evidence.indices, out / "gateshead_sensitivity.png")
+        indices_of.plot(evidence.indices, out / "gateshead_sensitivity.png")
     text = render(evidence, scenario, command, ctr_share(scenario),
-                  sensitivity_citizens or int(scenario.get("place.citizens")))
+                  sensitivity_citizens or int(scenario.get("place.citizens")), screening)
     return report.write_report(out, text)

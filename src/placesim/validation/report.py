@@ -64,20 +64,6 @@ def plot_paired(differences: pd.DataFrame, path: Path) -> None:
     save_figure(figure, path)
 
 
-def plot_sensitivity(indices: pd.DataFrame, path: Path) -> None:
-    """Morris mu* with its confidence interval, one panel per output."""
-    outputs = list(dict.fromkeys(indices["output"]))
-    figure = Figure(figsize=(6 * len(outputs), 0.45 * indices["parameter"].nunique() + 1.5))
-    axes = figure.subplots(1, len(outputs), squeeze=False)
-    for ax, output in zip(axes[0], outputs, strict=True):
-        rows = indices[indices["output"] == output].sort_values("mu_star")
-        ax.barh(rows["parameter"], rows["mu_star"], xerr=rows["mu_star_conf"],
-                color="tab:blue", alpha=0.8)
-        ax.set_title(f"{output}: Morris mu* (95% interval)", fontsize=10)
-        ax.grid(axis="x", alpha=0.3)
-    save_figure(figure, path)
-
-
 def _number(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
@@ -125,17 +111,6 @@ def arms_table(outcomes: pd.DataFrame, arms: Mapping[str, str]) -> str:
         mean, low, high = interval(by_seed)
         lines.append(f"| {label} | {means[0]:,.2f} | {means[1]:,.2f} | {mean:,.2f} "
                      f"[{low:,.2f}, {high:,.2f}] |")
-    return "\n".join(lines)
-
-
-def sensitivity_table(indices: pd.DataFrame) -> str:
-    lines = ["| output | rank | parameter | mu* | 95% interval of mu* | sigma |",
-             "|---|---:|---|---:|---:|---:|"]
-    for output, rows in indices.groupby("output", sort=False):
-        ranked = rows.sort_values("mu_star", ascending=False).reset_index(drop=True)
-        for rank, row in ranked.iterrows():
-            lines.append(f"| {output} | {rank + 1} | `{row.parameter}` | {row.mu_star:,.1f} | "
-                         f"± {row.mu_star_conf:,.1f} | {row.sigma:,.1f} |")
     return "\n".join(lines)
 
 

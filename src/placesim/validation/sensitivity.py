@@ -1,29 +1,33 @@
-"""What carries the conclusion: Morris screening of the arms' difference.
+"""What carries the conclusion: Morris screening of the arms' difference, run as a sweep.
 
-Each design point is the cohort experiment with some uncertain parameters moved (dotted
-paths, as in scenario overrides); its outputs are the paired differences between the
-arms. Every point runs the same seeds, so the differences between points come from the
-parameters, not from new luck (common random numbers). Morris elementary effects
-(Morris 1991; mu* of Campolongo et al. 2007) rank the parameters by how much they move
-each output, with bootstrap intervals, through SALib.
+The screening is an ordinary experiment (:mod:`placesim.experiments`): a Morris design
+over the uncertain parameters, both arms of the cohort experiment at every point, two
+seeds shared by every point (common random numbers, so differences between points come
+from the parameters, not from new luck). It runs through the sweep machinery, so it is
+resumable, runs on local processes or a Dask cluster, and leaves a results store that
+``placesim sensitivity DIR --difference TREATMENT-CONTROL`` reads again. The outputs are
+the arms' differences in the cohort's mean per household; Morris mu* (Campolongo et al.
+2007) ranks the parameters, with SALib's bootstrap intervals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.sample import morris as morris_sample
 
-from placesim.scenario import Scenario
+from placesim.experiments import sensitivity, sweep
+from placesim.experiments.spec import from_text
 from placesim.validation.cohort import Cohort
-from placesim.validation.run import map_in_processes, replicate_frames
-from placesim.validation.targets import paired
 
 LEVELS = 4
+SEEDS = 2
+OUTPUTS = {"cohort_public_cost": "public cost per household (GBP)",
+           "cohort_turned_around": "share of lives turned around",
+           "cohort_debt_at_end": "debt per household at the end (GBP)"}
+COST = "cohort_public_cost"
 
 
 @dataclass(frozen=True)
@@ -32,71 +36,51 @@ class Uncertain:
     low: float
     high: float
     why: str
-    whole: bool = False
 
 
-def _point(scenario: Scenario, cohort: Cohort, overrides: dict[str, float],
-           seeds: Sequence[int]) -> dict[str, float]:
-    """The arms' paired differences at one design point, averaged over ``seeds``."""
-    here = scenario.with_overrides(overrides, "sensitivity design")
-    outcomes = pd.concat([replicate_frames(here, cohort, s)[0] for s in seeds],
-                         ignore_index=True)
-    differences = paired(outcomes, cohort.control, cohort.treatment)
-    return {"cost_difference": float(differences["public_cost"].mean()),
-            "turned_around_difference": float(differences["turned_around"].mean()),
-            "debt_difference": float(differences["debt_at_end"].mean())}
+def experiment_text(scenario: Path, cohort: Cohort, parameters: Sequence[Uncertain],
+                    trajectories: int, citizens: int, seed: int) -> str:
+    """The screening as an experiment file, kept with its results."""
+    lines = ["# Morris screening of the cohort experiment's arms (written by validate-case)",
+             "[experiment]", 'name = "validation_screening"',
+             f'scenario = "{scenario.resolve().as_posix()}"',
+             f'regimes = ["{cohort.control}", "{cohort.treatment}"]',
+             'outputs = ["summary", "cohort"]', "", "[fixed]",
+             f'"place.citizens" = {citizens}', ""]
+    for p in parameters:
+        lines += [f'[vary."{p.path}"]', f"low = {p.low!r}", f"high = {p.high!r}", ""]
+    lines += ["[design]", 'method = "morris"', f"samples = {trajectories}",
+              f"levels = {LEVELS}", f"seed = {seed}", "", "[replicates]",
+              f"count = {SEEDS}", 'seeds = "common"', ""]
+    return "\n".join(lines)
 
 
-def design(parameters: Sequence[Uncertain], trajectories: int, seed: int
-           ) -> tuple[dict, np.ndarray]:
-    problem = {"num_vars": len(parameters), "names": [p.path for p in parameters],
-               "bounds": [[p.low, p.high] for p in parameters]}
-    sample = morris_sample.sample(problem, trajectories, num_levels=LEVELS, seed=seed)
-    return problem, sample
-
-
-def overrides_at(parameters: Sequence[Uncertain], row: np.ndarray) -> dict[str, float]:
-    return {p.path: (round(float(v)) if p.whole else float(v))
-            for p, v in zip(parameters, row, strict=True)}
-
-
-def screen(scenario: Scenario, parameters: Sequence[Uncertain], trajectories: int,
-           seeds: Sequence[int], workers: int = 1, progress: bool = False
+def screen(scenario: Path, cohort: Cohort, parameters: Sequence[Uncertain], trajectories: int,
+           citizens: int, seed: int, out: Path, workers: int = 1, progress: bool = False
            ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run the Morris design; return (indices by output and parameter, design with outputs).
-
-    Whole-number parameters are rounded at each point; the analysis uses the rounded
-    values actually run.
-    """
-    cohort = Cohort.of(scenario)
-    problem, sample = design(parameters, trajectories, int(scenario.get("place.seed")))
-    points = [overrides_at(parameters, row) for row in sample]
-    results = map_in_processes(_point, [(scenario, cohort, p, seeds) for p in points],
-                               workers, "design points", progress)
-    ran = np.array([[point[p.path] for p in parameters] for point in points], dtype=float)
-    table = pd.concat([pd.DataFrame(ran, columns=problem["names"]), pd.DataFrame(results)],
-                      axis=1)
-    rows = []
-    for output in ("cost_difference", "turned_around_difference", "debt_difference"):
-        found = morris_analyze.analyze(problem, ran, table[output].to_numpy(),
-                                       conf_level=0.95, num_levels=LEVELS,
-                                       seed=int(scenario.get("place.seed")))
-        for k, name in enumerate(problem["names"]):
-            rows.append({"output": output, "parameter": name,
-                         "mu_star": float(found["mu_star"][k]),
-                         "mu_star_conf": float(found["mu_star_conf"][k]),
-                         "mu": float(found["mu"][k]), "sigma": float(found["sigma"][k])})
-    return pd.DataFrame(rows), table
+    """Sweep the screening into ``out`` (resuming what is there); return (indices of the
+    treatment-minus-control differences, each design point's parameters and
+    differences)."""
+    text = experiment_text(scenario, cohort, parameters, trajectories, citizens, seed)
+    experiment = from_text(text, str(out / "experiment.toml"), scenario.parent)
+    report = sweep(experiment, out, workers=workers, progress=progress)
+    if report.failed or report.interrupted:
+        raise RuntimeError(f"the screening's sweep in {out} did not finish "
+                           f"({len(report.failed)} runs failed); run it again to resume")
+    difference = (cohort.treatment, cohort.control)
+    found = sensitivity.indices(out, list(OUTPUTS), difference=difference, seed=seed)
+    design = sensitivity.point_outputs(out, list(OUTPUTS), difference=difference)
+    return found, design
 
 
-def break_even(table: pd.DataFrame, parameters: Sequence[Uncertain], names: Sequence[str],
-               output: str = "cost_difference") -> pd.DataFrame:
+def break_even(design: pd.DataFrame, parameters: Sequence[Uncertain], names: Sequence[str],
+               output: str = COST) -> pd.DataFrame:
     """For each named parameter, the mean output over design points at each of its levels:
     where the sign changes, the conclusion changes."""
     rows = []
     for name in names:
         spec = next(p for p in parameters if p.path == name)
-        for value, group in table.groupby(name):
+        for value, group in design.groupby(name):
             rows.append({"parameter": name, "value": value, "points": len(group),
                          "mean": float(group[output].mean()),
                          "share_cheaper": float((group[output] < 0).mean()),
