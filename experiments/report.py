@@ -81,21 +81,23 @@ def caseload_and_gate(results: Path, out: Path) -> None:
 
 def enforcement(results: Path, out: Path) -> None:
     frame = read_results(results / "enforcement_across_regimes")
-    pause, tone = "levers.pause_enforcement", "levers.threat_tone"
+    pause, tone, accelerate = ("levers.pause_enforcement", "levers.threat_tone",
+                               "recovery.accelerate")
     outputs = ["spend_total", "ct_paid", "fees_charged", "ea_referrals",
                "turned_around_end", "wellbeing_end"]
     write_text(out / "enforcement_across_regimes.md",
-               table(frame, ["regime", tone, pause], outputs))
+               table(frame, ["regime", accelerate, tone, pause], outputs))
     figure = Figure(figsize=(10, 3.6))
     axes = figure.subplots(1, 3)
+    harsh = frame[frame[tone] == 1.0]
     for ax, output in zip(axes, ["ct_paid", "fees_charged", "wellbeing_end"], strict=True):
-        for (regime, level), group in frame.groupby(["regime", tone]):
+        for (regime, level), group in harsh.groupby(["regime", accelerate]):
             means = group.groupby(pause)[output].mean() * OUTPUTS[output][2]
             ax.plot(means.index, means.values, marker="o",
                     linestyle="-" if regime == "learning" else "--",
-                    label=f"{regime}, threat tone {level:g}")
+                    label=f"{regime}, {'year due at once' if level else 'arrears only'}")
         ax.set_xlabel("share of engaged cases whose recovery is paused")
-        ax.set_title(SUMMARY_LABELS[output], fontsize=9)
+        ax.set_title(f"{SUMMARY_LABELS[output]} (threat tone 1)", fontsize=9)
     axes[0].legend(fontsize=7)
     figure.tight_layout()
     save_figure(figure, out / "enforcement_across_regimes.png")
