@@ -42,6 +42,11 @@ def mean_and_halfwidth(values: pd.Series) -> tuple[float, float]:
     return float(values.mean()), float(half)
 
 
+def axis_label(output: str) -> str:
+    name, _, scale = OUTPUTS[output]
+    return f"{name} (£ thousand)" if scale == 1e-3 else name
+
+
 def cell(values: pd.Series, output: str) -> str:
     _, fmt, scale = OUTPUTS[output]
     mean, half = mean_and_halfwidth(values * scale)
@@ -73,6 +78,7 @@ def caseload_and_gate(results: Path, out: Path) -> None:
             means = group.groupby(cap)[output].mean() * OUTPUTS[output][2]
             ax.plot(means.index, means.values, marker="o", label=f"gate strength {level:g}")
         ax.set_xlabel("caseload cap (cases per caseworker)")
+        ax.set_ylabel(axis_label(output), fontsize=8)
         ax.set_title(SUMMARY_LABELS[output], fontsize=9)
     axes[0].legend(fontsize=8)
     figure.tight_layout()
@@ -97,6 +103,7 @@ def enforcement(results: Path, out: Path) -> None:
                     linestyle="-" if regime == "learning" else "--",
                     label=f"{regime}, {'year due at once' if level else 'arrears only'}")
         ax.set_xlabel("share of engaged cases whose recovery is paused")
+        ax.set_ylabel(axis_label(output), fontsize=8)
         ax.set_title(f"{SUMMARY_LABELS[output]} (threat tone 1)", fontsize=9)
     axes[0].legend(fontsize=7)
     figure.tight_layout()
@@ -104,10 +111,23 @@ def enforcement(results: Path, out: Path) -> None:
 
 
 def screening(results: Path, out: Path) -> None:
-    found = sensitivity.indices(results / "what_drives_learning_cost",
-                                ["spend_total", "crisis_cost", "turned_around_end"])
-    sensitivity.write(found, out / "what_drives_learning_cost",
+    sweep = results / "what_drives_learning_cost"
+    outputs = ["spend_total", "crisis_cost", "turned_around_end"]
+    sensitivity.write(sensitivity.indices(sweep, outputs), out / "what_drives_learning_cost",
                       "Morris screening: what drives cost and lives turned around")
+    difference = ("learning", "target")
+    sensitivity.write(sensitivity.indices(sweep, outputs, difference=difference),
+                      out / "what_drives_learning_cost" / "difference",
+                      "Morris screening: what drives learning's difference from targets")
+    points = sensitivity.point_outputs(sweep, outputs, difference=difference)
+    lines = ["| output (learning - target) | mean over design points | range | share of "
+             "points where learning is lower |", "|---|---:|---:|---:|"]
+    for output in outputs:
+        values = points[output]
+        lines.append(f"| {SUMMARY_LABELS[output]} | {values.mean():,.0f} | "
+                     f"{values.min():,.0f} to {values.max():,.0f} | {(values < 0).mean():.0%} |")
+    write_text(out / "what_drives_learning_cost" / "difference" / "points.md",
+               "\n".join(lines) + "\n")
 
 
 def main() -> None:
