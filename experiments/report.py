@@ -77,9 +77,9 @@ def caseload_and_gate(results: Path, out: Path) -> None:
         for level, group in frame.groupby(gate):
             means = group.groupby(cap)[output].mean() * OUTPUTS[output][2]
             ax.plot(means.index, means.values, marker="o", label=f"gate strength {level:g}")
-        ax.set_xlabel("caseload cap (cases per caseworker)")
+        ax.set_xlabel("caseload cap (cases per caseworker)", fontsize=8)
         ax.set_ylabel(axis_label(output), fontsize=8)
-        ax.set_title(SUMMARY_LABELS[output], fontsize=9)
+        ax.set_title(OUTPUTS[output][0], fontsize=9)
     axes[0].legend(fontsize=8)
     figure.tight_layout()
     save_figure(figure, out / "caseload_and_gate.png")
@@ -93,7 +93,7 @@ def enforcement(results: Path, out: Path) -> None:
                "turned_around_end", "wellbeing_end"]
     write_text(out / "enforcement_across_regimes.md",
                table(frame, ["regime", accelerate, tone, pause], outputs))
-    figure = Figure(figsize=(10, 3.6))
+    figure = Figure(figsize=(11, 3.8))
     axes = figure.subplots(1, 3)
     harsh = frame[frame[tone] == 1.0]
     for ax, output in zip(axes, ["ct_paid", "fees_charged", "wellbeing_end"], strict=True):
@@ -102,10 +102,11 @@ def enforcement(results: Path, out: Path) -> None:
             ax.plot(means.index, means.values, marker="o",
                     linestyle="-" if regime == "learning" else "--",
                     label=f"{regime}, {'year due at once' if level else 'arrears only'}")
-        ax.set_xlabel("share of engaged cases whose recovery is paused")
+        ax.set_xlabel("recovery paused (share of engaged cases)", fontsize=8)
         ax.set_ylabel(axis_label(output), fontsize=8)
-        ax.set_title(f"{SUMMARY_LABELS[output]} (threat tone 1)", fontsize=9)
+        ax.set_title(OUTPUTS[output][0], fontsize=9)
     axes[0].legend(fontsize=7)
+    figure.suptitle("Threatening letters and visits (threat tone 1)", fontsize=10)
     figure.tight_layout()
     save_figure(figure, out / "enforcement_across_regimes.png")
 

@@ -171,7 +171,7 @@ def plot(found: pd.DataFrame, path: Path) -> None:
                     label=kind, capsize=2)
         ax.set_yticks(y + height * (len(kinds) - 1) / 2, parameters, fontsize=8)
         ax.invert_yaxis()
-        ax.set_title(f"{regime}: {_label(output)}", fontsize=9)
+        ax.set_title(f"{regime}: {_label(output).replace('`', '')}", fontsize=9)
         ax.axvline(0, color="grey", linewidth=0.5)
         ax.legend(fontsize=7, loc="lower right")
     figure.tight_layout()
