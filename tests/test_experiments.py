@@ -278,6 +278,57 @@ def test_a_sweep_killed_mid_way_resumes_to_the_uninterrupted_dataset(grid_sweep,
     assert read_results(out).run_id.is_unique and len(read_results(out)) == 16
 
 
+def spawned_workers(parent: int) -> list[int]:
+    """Process ids of the pool workers a process has spawned (not its resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def test_a_killed_worker_stops_the_sweep_cleanly_and_the_command_resumes(tmp_path):
+    """A worker process that dies (here: killed from outside) loses only its own run."""
+    path = write(tmp_path, GRID.replace('"place.weeks" = 12', '"place.weeks" = 40'))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "placesim.cli", "sweep", str(path), "--out", str(out),
+               "--workers", "2", "--no-progress"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 300
+    while not list((out / "summary").glob("*.parquet")):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(spawned_workers(process.pid)[0], signal.SIGKILL)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    assert "a worker process died; finished runs are on disk" in err
+    assert "Traceback" not in err
+    assert main(["sweep", str(path), "--out", str(out), "--no-progress"]) == 0
+    assert len(read_results(out)) == 16
+
+
+def test_a_sweep_runs_from_code_with_no_main_file_as_in_a_notebook(tmp_path):
+    """Workers are spawned and run a function of the package, so code typed into a
+    notebook can start a parallel sweep. ``python -c`` has, like a notebook kernel, a
+    __main__ module with no file."""
+    path = write(tmp_path, GRID.replace("count = 2", "count = 1"))
+    code = (f"from pathlib import Path\n"
+            f"from placesim.experiments import load_experiment, sweep\n"
+            f"report = sweep(load_experiment({str(path)!r}), Path({str(tmp_path / 'nb')!r}), "
+            f"workers=2)\n"
+            f"print(report.done, len(report.failed))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["8", "0"]
+
+
 def test_a_dask_cluster_gives_the_local_result_bit_for_bit(grid_sweep, tmp_path):
     from distributed import LocalCluster
 

@@ -118,15 +118,18 @@ def test_only_a_learning_team_changes_its_caseload_cap_and_only_at_reviews():
     assert all(5 <= c <= 30 for c in learning)
 
 
+def weekly_of(scenario, regime: str) -> pd.DataFrame:
+    """The weekly indicators of a small overloaded place run to its end."""
+    model = PlaceModel(scenario, regime=regime, citizens=4000, weeks=60, seed=6)
+    while model.running:
+        model.step()
+    return model.weekly()
+
+
 def test_gaming_lifts_the_reported_figure_while_real_waiting_gets_no_better():
     overloaded = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
         "gamed": {"based_on": "target", "cream_skimming": 1.0}}})
-    runs = {}
-    for regime in ("target", "gamed"):
-        model = PlaceModel(overloaded, regime=regime, citizens=4000, weeks=60, seed=6)
-        while model.running:
-            model.step()
-        runs[regime] = model.weekly()
+    runs = {regime: weekly_of(overloaded, regime) for regime in ("target", "gamed")}
     def on_time(w):
         return w["decisions_on_time"].sum() / w["decisions"].sum()
     assert on_time(runs["gamed"]) > on_time(runs["target"]) + 0.3  # reported
@@ -137,12 +140,7 @@ def test_reclassifying_lifts_only_the_reported_figure():
     """Booking late decisions as on time changes what is reported, not what happens."""
     overloaded = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
         "gamed": {"based_on": "target", "reclassifying": 1.0}}})
-    runs = {}
-    for regime in ("target", "gamed"):
-        model = PlaceModel(overloaded, regime=regime, citizens=4000, weeks=60, seed=6)
-        while model.running:
-            model.step()
-        runs[regime] = model.weekly()
+    runs = {regime: weekly_of(overloaded, regime) for regime in ("target", "gamed")}
     honest, gamed = runs["target"], runs["gamed"]
     assert (gamed["decisions_on_time"] == honest["decisions_on_time"]).all()
     assert (gamed["decision_wait_weeks"] == honest["decision_wait_weeks"]).all()

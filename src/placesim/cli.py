@@ -240,7 +240,8 @@ def _sweep(args: argparse.Namespace) -> int:
         print(f"  failed: run {record['run_id']} ({record['regime']}, seed {record['seed']}, "
               f"{record['parameters']}): {last}", file=sys.stderr)
     if report.interrupted:
-        print("placesim: interrupted; finished runs are on disk: run the same command to "
+        why = "a worker process died" if report.lost_worker else "interrupted"
+        print(f"placesim: {why}; finished runs are on disk: run the same command to "
               "resume", file=sys.stderr)
         return 130
     print(f"Results in {out}/ (read with placesim.experiments.read_results('{out}'))")

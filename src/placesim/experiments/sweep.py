@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class SweepReport:
     failed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    lost_worker: bool = False
 
 
 def plan(experiment: Experiment) -> tuple[pd.DataFrame, dict[str, RunTask]]:
@@ -148,6 +150,9 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, scheduler: str | 
                     raise
     except KeyboardInterrupt:
         report.interrupted = True
+    except BrokenProcessPool:  # a worker process died (killed, out of memory)
+        report.interrupted = True
+        report.lost_worker = True
     finally:
         bar.close()
         report.seconds = time.perf_counter() - clock
