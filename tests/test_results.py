@@ -43,3 +43,14 @@ def test_regimes_that_differ_only_from_a_later_week_are_different_runs():
         "same": {"based_on": "target"}}})
     assert run_id(scenario, "later") != run_id(scenario, "target")
     assert run_id(scenario, "same") == run_id(scenario, "target")  # equal content, one run
+
+
+def test_the_code_version_leaves_out_only_modules_that_exist_and_present_results():
+    from importlib import resources
+
+    from placesim.provenance import PRESENTATION, code_version
+
+    root = resources.files("placesim")
+    assert all(root.joinpath(name).is_file() for name in PRESENTATION)
+    assert not any(name.startswith(("engine/", "scenario/")) for name in PRESENTATION)
+    assert code_version() == code_version() and "+" in code_version()

@@ -138,8 +138,9 @@ def table(found: pd.DataFrame) -> str:
                              values=["value", "conf"], sort=False, dropna=False)
     lead = "ST" if "ST" in found["index"].unique() else "mu_star"
     kinds = list(dict.fromkeys(found["index"]))
+    with_interval = {k for k in kinds if found.loc[found["index"] == k, "conf"].notna().any()}
     lines = ["| regime | output | parameter | " + " | ".join(
-        f"{k} (95% interval)" for k in kinds) + " |",
+        f"{k} (95% interval)" if k in with_interval else k for k in kinds) + " |",
              "|---|---|---|" + "---:|" * len(kinds)]
     order = wide.sort_values([("value", lead)], ascending=False).sort_index(
         level=[0, 1], sort_remaining=False)
