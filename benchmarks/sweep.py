@@ -1,6 +1,6 @@
 """Sweep benchmark: what the results store and the worker pool cost, in one run.
 
-    .venv/bin/python benchmarks/sweep.py            # 24 runs of 10,000 citizens x 52 weeks
+    .venv/bin/python benchmarks/sweep.py            # 12 runs of 50,000 citizens x 104 weeks
     .venv/bin/python benchmarks/sweep.py --runs 8   # fewer
 
 Measured in this one process, on the same runs (a grid of seeds over both regimes):
@@ -29,7 +29,7 @@ from placesim.model import PlaceModel
 from placesim.runner import run_regime
 
 ROOT = Path(__file__).resolve().parents[1]
-CITIZENS, WEEKS = 10_000, 52
+CITIZENS, WEEKS = 50_000, 104
 
 
 def experiment_text(replicates: int) -> str:
@@ -47,7 +47,7 @@ def timed(function) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=24, help="runs (even: two regimes)")
+    parser.add_argument("--runs", type=int, default=12, help="runs (even: two regimes)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args()
     replicates = max(1, args.runs // 2)

@@ -8,6 +8,7 @@ import platform
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import mesa
@@ -27,12 +28,31 @@ PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
 
 @dataclass(frozen=True)
 class RegimeRun:
+    """A finished run; its tables are built when first read, so a caller that keeps only
+    some of them (a sweep) does not pay for the others."""
+
     regime: str
-    weekly: pd.DataFrame
-    citizens: pd.DataFrame
-    journeys: pd.DataFrame
-    deciles: pd.DataFrame
+    model: PlaceModel
     metadata: dict[str, object]
+
+    @cached_property
+    def weekly(self) -> pd.DataFrame:
+        return self.model.weekly()
+
+    @cached_property
+    def citizens(self) -> pd.DataFrame:
+        return self.model.citizens()
+
+    @cached_property
+    def journeys(self) -> pd.DataFrame:
+        return self.model.journeys()
+
+    @cached_property
+    def deciles(self) -> pd.DataFrame:
+        weeks = int(self.model.scenario.get("outcomes.turned_around_weeks"))
+        deciles = by_income_decile(self.citizens, weeks)
+        deciles.insert(0, "regime", self.regime)
+        return deciles
 
 
 def run_id(scenario: Scenario, regime: str) -> str:
@@ -80,10 +100,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    citizens = model.citizens()
-    deciles = by_income_decile(citizens, int(scenario.get("outcomes.turned_around_weeks")))
-    deciles.insert(0, "regime", regime)
-    return RegimeRun(regime, model.weekly(), citizens, model.journeys(), deciles, metadata)
+    return RegimeRun(regime, model, metadata)
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
