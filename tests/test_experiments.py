@@ -172,6 +172,15 @@ count = 2
     assert sorted(table.seed.unique()) == [1, 2]  # common random numbers
 
 
+def test_a_plan_shares_one_base_scenario_so_it_grows_by_overrides_only(tmp_path):
+    experiment = load_experiment(write(tmp_path, GRID))
+    _, tasks = plan(experiment)
+    assert {id(task.base) for task in tasks.values()} == {id(experiment.scenario)}
+    assert all("scenario" not in vars(task) for task in tasks.values())  # built in workers
+    task = next(iter(tasks.values()))
+    assert task.scenario.get("place.seed") == task.seed
+
+
 def test_independent_seeds_differ_between_points_and_common_seeds_do_not(tmp_path):
     common = plan(load_experiment(write(tmp_path, GRID)))[0]
     independent = plan(load_experiment(write(tmp_path, GRID.replace(

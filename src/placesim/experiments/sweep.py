@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +59,11 @@ def plan(experiment: Experiment) -> tuple[pd.DataFrame, dict[str, RunTask]]:
             for regime in experiment.regimes:
                 changes = {**overrides_for(parameters, regime), "place.seed": seed}
                 scenario = experiment.scenario.with_overrides(changes, f"design point {point}")
-                key = run_id(scenario, regime)
+                key = run_id(scenario, regime)  # the scenario itself is not kept
                 rows.append({"run_id": key, "point": int(point), "replicate": replicate,
                              "seed": seed, "regime": regime, **parameters})
-                tasks.setdefault(key, RunTask(key, scenario, regime, replicate, parameters,
-                                              experiment.outputs, ""))
+                tasks.setdefault(key, RunTask(key, experiment.scenario, changes, regime,
+                                              replicate, parameters, experiment.outputs))
     return pd.DataFrame(rows), tasks
 
 
@@ -128,8 +128,7 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, scheduler: str | 
     table, tasks = plan(experiment)
     _record_experiment(experiment, out, table)
     done = finished(out, experiment.outputs)
-    todo = [RunTask(t.run_id, t.scenario, t.regime, t.replicate, t.parameters, t.outputs,
-                    str(out)) for key, t in tasks.items() if key not in done]
+    todo = [replace(task, out=str(out)) for key, task in tasks.items() if key not in done]
     report = SweepReport(planned=len(tasks), skipped=len(tasks) - len(todo))
     clock = time.perf_counter()
     bar = tqdm(total=len(tasks), initial=report.skipped, desc=experiment.name, unit="run",

@@ -17,6 +17,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,25 @@ _ONE_RUN_AT_A_TIME = threading.Lock()
 
 @dataclass(frozen=True)
 class RunTask:
-    """Everything a worker needs for one run; small enough to send anywhere."""
+    """Everything a worker needs for one run. Every task of a sweep shares one base
+    scenario and carries only its own overrides, so a plan of many runs stays small."""
 
     run_id: str
-    scenario: Scenario  # with the point's parameters and the replicate's seed applied
+    base: Scenario  # the experiment's scenario, [fixed] applied
+    overrides: dict[str, float]  # the point's parameters and the replicate's seed
     regime: str
     replicate: int
     parameters: dict[str, float]
     outputs: tuple[str, ...]
-    out: str
+    out: str = ""
 
     @property
     def seed(self) -> int:
-        return int(self.scenario.get("place.seed"))
+        return int(self.overrides["place.seed"])
+
+    @cached_property
+    def scenario(self) -> Scenario:
+        return self.base.with_overrides(self.overrides, f"run {self.run_id}")
 
 
 def versions() -> dict[str, str]:
