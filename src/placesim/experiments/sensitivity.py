@@ -64,10 +64,10 @@ def point_outputs(out: str | Path, outputs: Sequence[str], regime: str | None = 
     described = _described(out)
     names = [v["path"] for v in described["varied"]]
     regimes = list(difference) if difference else [regime or described["regimes"][0]]
-    results = read_results(out)
-    available = [c for c in results.columns if c not in read_plan(out).columns]
+    plan, results = read_plan(out), read_results(out)
+    available = [c for c in results.columns if c not in plan.columns]
     _check(out, described, outputs, regimes, available)
-    design = read_plan(out).groupby("point")[names].first().sort_index()
+    design = plan.groupby("point")[names].first().sort_index()
     by_run = results.set_index(["regime", "point", "replicate"])[list(outputs)]
     values = by_run.loc[regimes[0]]
     if difference:
