@@ -161,7 +161,7 @@ def contact(acc, agency: int, failure: bool, amount: float) -> int:
     return cost
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def kin_onsets(pop, i: int, week: int) -> int:
     """Life domains that fell into trouble last week for citizen ``i``'s family members.
 

@@ -11,6 +11,11 @@ aggregates are integers, so totals are exact and the same whatever the thread co
 block size. Each parallel loop calls one block function per block: a write through the
 population made directly in a ``prange`` body can be lost by numba 0.68.
 
+The block functions are compiled without numba's reference counting (``_nrt=False``):
+they allocate nothing, and with it every per-citizen call that passes an array (the
+accumulator, the population, the workers' skills) made atomic increments on reference
+counts that all threads share, a quarter of the services pass.
+
 Phase 4 (allocation) is serial and looks only at the citizens that phase 3 listed as
 needing it (a pending claim past its lead time, a fix queued, a case waiting, a case just
 closed), so its cost follows the queues, not the population. Queues are ordered by
@@ -62,7 +67,7 @@ def needs_allocation(r, week: int, p) -> bool:
             or (r.case == Case.CLOSED and r.caseworker >= 0))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attention) -> int:
     """Phases 1-3 for block ``b``; lists in ``attention`` who needs phase 4, returns how many.
 
@@ -80,7 +85,7 @@ def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attentio
     return listed
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _services_block(pop, skill, b: int, block: int, p, seed: int, week: int, acc) -> None:
     acc[:] = 0
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):

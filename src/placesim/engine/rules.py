@@ -77,7 +77,7 @@ def domain_step(in_trouble: bool, u: float, onset: float, recovery: float,
     return u < hazard * (1.0 + extra)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
                 supported: bool, kin: int, key, p) -> int:
     """New life-domain bits after this week's shocks, cascades and recoveries.

@@ -1,0 +1,115 @@
+"""Where a week goes: each phase of Engine.step timed on its own, one command.
+
+    .venv/bin/python benchmarks/phases.py                   # 10^6 citizens, 2 threads
+    .venv/bin/python benchmarks/phases.py --citizens 200000 --threads 1
+
+Runs both regimes side by side and calls the kernels exactly as ``Engine.step`` does,
+timing each call. Weeks of the two regimes are interleaved, and each phase reports
+its best and median week, because a shared machine's noise only ever adds time.
+Writes ``phases.json`` and ``phases.md`` to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from placesim.engine import kernels
+from placesim.engine.engine import Engine
+from placesim.engine.metrics import N_METRICS
+from placesim.scenario import defaults
+
+REGIMES = ("target", "learning")
+PHASES = ("life, money, demand (1-3)", "allocation (4)", "services, accounting (5-6)")
+
+
+def timed_week(engine: Engine) -> tuple[list[float], int]:
+    """One week, as Engine.step runs it; (seconds per phase, citizens listed for phase 4)."""
+    week, seed, c, p = engine.week, engine.seed, engine.citizens, engine.params
+    totals = np.zeros(N_METRICS, dtype=np.int64)
+    t0 = time.perf_counter()
+    kernels.life_money_demand_pass(c, p, seed, week, engine.partials, engine.attention,
+                                   engine.attention_n)
+    totals += engine.partials.sum(axis=0)
+    t1 = time.perf_counter()
+    kernels.allocate(c, engine.attention, engine.attention_n, engine.assessors.performance,
+                     engine.caseload, p, seed, week, engine.decision_capacity(),
+                     engine.place.fix_capacity, engine.service_capacity(), totals)
+    t2 = time.perf_counter()
+    kernels.services_pass(c, engine.caseworkers.performance, p, seed, week,
+                          engine.partials, engine.block)
+    totals += engine.partials.sum(axis=0)
+    t3 = time.perf_counter()
+    engine.week += 1
+    engine.review_workforce(totals)
+    return [t1 - t0, t2 - t1, t3 - t2], int(engine.attention_n.sum())
+
+
+def measure(citizens: int, threads: int, warm_up: int, weeks: int) -> dict:
+    numba.set_num_threads(threads)
+    scenario = defaults().with_overrides({"place.citizens": citizens})
+    engines = {regime: Engine(scenario, scenario.regime(regime)) for regime in REGIMES}
+    for _ in range(warm_up):
+        for engine in engines.values():
+            engine.step()
+    seconds = {regime: [] for regime in REGIMES}
+    listed = {regime: [] for regime in REGIMES}
+    for _ in range(weeks):
+        for regime, engine in engines.items():
+            phase_seconds, n_listed = timed_week(engine)
+            seconds[regime].append(phase_seconds)
+            listed[regime].append(n_listed)
+    report = {"citizens": citizens, "threads": threads, "warm_up": warm_up, "weeks": weeks,
+              "regimes": {}}
+    for regime in REGIMES:
+        per_phase = list(zip(*seconds[regime]))
+        week_totals = [sum(s) for s in seconds[regime]]
+        report["regimes"][regime] = {
+            "phases": {name: {"best_ms": 1e3 * min(s), "median_ms": 1e3 * statistics.median(s)}
+                       for name, s in zip(PHASES, per_phase)},
+            "week_best_ms": 1e3 * min(week_totals),
+            "citizen_weeks_per_s": citizens / min(week_totals),
+            "listed_median": statistics.median(listed[regime]),
+        }
+    return report
+
+
+def render(report: dict) -> str:
+    lines = [f"# Phase timing: {report['citizens']:,} citizens, {report['threads']} thread(s), "
+             f"{report['weeks']} weeks after {report['warm_up']} of warm-up", "",
+             "| regime | phase | best ms | median ms |", "|---|---|---:|---:|"]
+    for regime, r in report["regimes"].items():
+        for name, t in r["phases"].items():
+            lines.append(f"| {regime} | {name} | {t['best_ms']:.1f} | {t['median_ms']:.1f} |")
+        lines.append(f"| {regime} | whole week (best) | {r['week_best_ms']:.1f} | |")
+    lines.append("")
+    for regime, r in report["regimes"].items():
+        lines.append(f"- {regime}: {r['citizen_weeks_per_s']:,.0f} citizen-weeks/s at the "
+                     f"best week; {r['listed_median']:,.0f} citizens listed for allocation")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--citizens", type=int, default=1_000_000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--warm-up", type=int, default=10)
+    parser.add_argument("--weeks", type=int, default=20)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args()
+    report = measure(args.citizens, args.threads, args.warm_up, args.weeks)
+    text = render(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "phases.json").write_text(json.dumps(report, indent=2))
+    (args.out / "phases.md").write_text(text)
+    print(text, end="")
+
+
+if __name__ == "__main__":
+    main()
