@@ -34,11 +34,12 @@ def timed_week(engine: Engine) -> tuple[list[float], int]:
     week, seed, c, p = engine.week, engine.seed, engine.citizens, engine.params
     totals = np.zeros(N_METRICS, dtype=np.int64)
     t0 = time.perf_counter()
-    kernels.life_money_demand_pass(c, p, seed, week, engine.partials, engine.attention,
-                                   engine.attention_n)
+    kernels.life_money_demand_pass(c, p, seed, week, engine.partials, engine.listed,
+                                   engine.entries, engine.listed_n)
     totals += engine.partials.sum(axis=0)
     t1 = time.perf_counter()
-    kernels.allocate(c, engine.attention, engine.attention_n, engine.assessors.performance,
+    kernels.allocate(c, engine.listed, engine.entries, engine.listed_n,
+                     engine.assessors.performance,
                      engine.caseload, p, seed, week, engine.decision_capacity(),
                      engine.place.fix_capacity, engine.service_capacity(), totals)
     t2 = time.perf_counter()
@@ -48,7 +49,7 @@ def timed_week(engine: Engine) -> tuple[list[float], int]:
     t3 = time.perf_counter()
     engine.week += 1
     engine.review_workforce(totals)
-    return [t1 - t0, t2 - t1, t3 - t2], int(engine.attention_n.sum())
+    return [t1 - t0, t2 - t1, t3 - t2], int(engine.listed_n.sum())
 
 
 def measure(citizens: int, threads: int, warm_up: int, weeks: int) -> dict:
@@ -68,11 +69,11 @@ def measure(citizens: int, threads: int, warm_up: int, weeks: int) -> dict:
     report = {"citizens": citizens, "threads": threads, "warm_up": warm_up, "weeks": weeks,
               "regimes": {}}
     for regime in REGIMES:
-        per_phase = list(zip(*seconds[regime]))
+        per_phase = list(zip(*seconds[regime], strict=True))
         week_totals = [sum(s) for s in seconds[regime]]
         report["regimes"][regime] = {
             "phases": {name: {"best_ms": 1e3 * min(s), "median_ms": 1e3 * statistics.median(s)}
-                       for name, s in zip(PHASES, per_phase)},
+                       for name, s in zip(PHASES, per_phase, strict=True)},
             "week_best_ms": 1e3 * min(week_totals),
             "citizen_weeks_per_s": citizens / min(week_totals),
             "listed_median": statistics.median(listed[regime]),

@@ -9,7 +9,8 @@ comparable. Writes ``scale.json`` and ``scale.md`` to ``--out``.
 
 Measured:
 - citizen-weeks per second of the full model (learning regime, which exercises every
-  mechanism) after a warm-up of ten weeks, for each size, on 1 and 2 threads, and the speed-up between them;
+  mechanism) after a warm-up of ten weeks, for each size, on 1 and 2 threads, and the
+  speed-up between them;
 - the same for the reference scheduler, and fast/reference at equal size;
 - peak memory per citizen (tracemalloc peak while building and stepping, over citizens);
 - cold compile (empty numba cache) and warm start (new process, cached kernels: import,

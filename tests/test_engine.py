@@ -116,7 +116,8 @@ def test_regimes_share_the_population_and_first_shocks():
                               learning.citizens[name]), name
     for engine in (target, learning):  # phases 1-3 of week 0: life events before services
         kernels.life_money_demand_pass(engine.citizens, engine.params, engine.seed, 0,
-                                       engine.partials, engine.attention, engine.attention_n)
+                                       engine.partials, engine.listed, engine.entries,
+                                       engine.listed_n)
     assert np.array_equal(target.citizens["domains"], learning.citizens["domains"])
     assert np.array_equal(target.citizens["care_weeks"], learning.citizens["care_weeks"])
 

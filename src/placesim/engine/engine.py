@@ -41,8 +41,9 @@ class Engine:
         blocks = kernels.n_blocks(self.n, block)
         self.block = block
         self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
-        self.attention = np.zeros((blocks, block), dtype=np.int32)
-        self.attention_n = np.zeros(blocks, dtype=np.int64)
+        self.listed = np.zeros((blocks, block), dtype=np.int32)
+        self.entries = np.zeros((blocks, block), dtype=np.int64)
+        self.listed_n = np.zeros(blocks, dtype=np.int64)
 
     def records(self, ids: np.ndarray) -> np.ndarray:
         """Copies of the records of the given citizens."""
@@ -69,10 +70,10 @@ class Engine:
         """Run one week, phase by phase; return the week's aggregates (int64, by ``M``)."""
         week, seed, c, p, place = self.week, self.seed, self.citizens, self.params, self.place
         totals = np.zeros(N_METRICS, dtype=np.int64)
-        kernels.life_money_demand_pass(c, p, seed, week, self.partials, self.attention,
-                                       self.attention_n)
+        kernels.life_money_demand_pass(c, p, seed, week, self.partials, self.listed,
+                                       self.entries, self.listed_n)
         totals += self.partials.sum(axis=0)
-        kernels.allocate(c, self.attention, self.attention_n, self.assessors.performance,
+        kernels.allocate(c, self.listed, self.entries, self.listed_n, self.assessors.performance,
                          self.caseload, p, seed, week, self.decision_capacity(),
                          place.fix_capacity, self.service_capacity(), totals)
         kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,

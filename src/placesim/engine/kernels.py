@@ -17,8 +17,9 @@ accumulator, the population, the workers' skills) made atomic increments on refe
 counts that all threads share, a quarter of the services pass.
 
 Phase 4 (allocation) is serial and looks only at the citizens that phase 3 listed as
-needing it (a pending claim past its lead time, a fix queued, a case waiting, a case just
-closed), so its cost follows the queues, not the population. Queues are ordered by
+joining a queue (a pending claim or a request past its lead time, a fix queued, a case
+waiting, a case just closed), with a packed entry saying which queues and from which
+week, so its cost follows the queues, not the population. Queues are ordered by
 explicit keys (queue week, then citizen id), never by arrival order.
 """
 
@@ -58,31 +59,61 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
     return max(1, -(-n // block))
 
 
-@njit(cache=True)
-def needs_allocation(r, week: int, p) -> bool:
-    """Whether phase 4 has anything to do for this citizen this week."""
-    return ((r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks)
-            or r.asks != 0
-            or r.case == Case.FIX_QUEUED or r.case == Case.WAITING
-            or (r.case == Case.CLOSED and r.caseworker >= 0))
+# A listed citizen's queue entry: the queues it joins in phase 4 (flag bits) and the weeks
+# that key them, packed into one int64 by phase 3 while the record is at hand, so that
+# allocation need not read the records of everyone waiting again.
+_WEEK_MASK = 0xFFFF  # claim week in bits 0-15, ask week in 16-31, case week in 32-47
+_CLAIM = 1 << 48  # a pending claim past the benefits lead time
+_FIX = 1 << 49  # a case queued for the team's specialist
+_WAITING = 1 << 50  # a case waiting for a caseworker
+_RELEASE = 1 << 51  # a case closed last week whose caseworker is to be released
+_ASK = 1 << 52  # bits 52-55: a request past the lead time of service 0-3
+
+
+@njit(cache=True, inline="always")
+def queue_entry(r, week: int, p) -> int:
+    """The citizen's queue entry for phase 4 this week, or 0 if it joins no queue."""
+    flags = 0
+    if r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks:
+        flags |= _CLAIM
+    asks = int(r.asks)
+    if asks != 0:
+        for s in range(N_SERVICES):
+            if (asks >> s) & 1 and week - r.ask_week >= lead_weeks(s, p):
+                flags |= _ASK << s
+    case = r.case
+    if case == Case.FIX_QUEUED:
+        flags |= _FIX
+    elif case == Case.WAITING:
+        flags |= _WAITING
+    elif case == Case.CLOSED and r.caseworker >= 0:
+        flags |= _RELEASE
+    if flags == 0:
+        return 0
+    return (flags | (int(r.claim_week) & _WEEK_MASK) | ((int(r.ask_week) & _WEEK_MASK) << 16)
+            | ((int(r.case_week) & _WEEK_MASK) << 32))
 
 
 @njit(cache=True, _nrt=False)
-def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, attention) -> int:
-    """Phases 1-3 for block ``b``; lists in ``attention`` who needs phase 4, returns how many.
+def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, listed,
+                             entries) -> int:
+    """Phases 1-3 for block ``b``; lists in ``listed`` who joins a phase-4 queue, with
+    their queue entries in ``entries``, and returns how many.
 
-    The block size is the width of the ``attention`` row.
+    The block size is the width of the ``listed`` row.
     """
     acc[:] = 0
-    listed = 0
-    block = attention.shape[0]
+    n_listed = 0
+    block = listed.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
         life_money_demand(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week))
-        if needs_allocation(r, week, p):
-            attention[listed] = i
-            listed += 1
-    return listed
+        entry = queue_entry(r, week, p)
+        if entry != 0:
+            listed[n_listed] = i
+            entries[n_listed] = entry
+            n_listed += 1
+    return n_listed
 
 
 @njit(cache=True, _nrt=False)
@@ -93,12 +124,12 @@ def _services_block(pop, skill, b: int, block: int, p, seed: int, week: int, acc
 
 
 @njit(parallel=True, cache=True)
-def life_money_demand_pass(pop, params, seed: int, week: int, partials, attention,
-                           attention_n) -> None:
+def life_money_demand_pass(pop, params, seed: int, week: int, partials, listed, entries,
+                           listed_n) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        attention_n[b] = _life_money_demand_block(pop, b, params[0], seed, week,
-                                                  partials[b], attention[b])
+        listed_n[b] = _life_money_demand_block(pop, b, params[0], seed, week, partials[b],
+                                               listed[b], entries[b])
 
 
 @njit(parallel=True, cache=True)
@@ -111,44 +142,54 @@ def services_pass(pop, skill, params, seed: int, week: int, partials, block: int
 # ---------------------------------------------------------------- phase 4: allocation
 
 
+# The phase-4 queues: claims, fixes, cases waiting, then requests to each service; the
+# flag that puts a listed citizen in each, and where in the entry its week is.
+_QUEUE_FLAGS = (_CLAIM, _FIX, _WAITING, _ASK, _ASK << 1, _ASK << 2, _ASK << 3)
+_QUEUE_WEEK_SHIFTS = (0, 32, 32, 16, 16, 16, 16)
+_N_QUEUES = len(_QUEUE_FLAGS)
+_CLAIMS, _FIXES, _WAITING_CASES, _REQUESTS = 0, 1, 2, 3  # _REQUESTS + s: service s
+
+
 @njit(cache=True)
-def _queues(pop, attention, attention_n, caseload, week: int, p):
-    """Sort the listed citizens into the queues, keyed by (queue week, id).
+def _queues(listed, entries, listed_n, n: int):
+    """Every queue's keys (queue week x n + id) in one array: queue q's keys are
+    ``keys[start[q]:start[q + 1]]``, in listing order."""
+    start = np.zeros(_N_QUEUES + 1, np.int64)
+    for b in range(listed_n.shape[0]):
+        for k in range(listed_n[b]):
+            entry = entries[b, k]
+            for q in range(_N_QUEUES):
+                start[q + 1] += (entry & _QUEUE_FLAGS[q]) != 0
+    start = np.cumsum(start)
+    keys = np.empty(start[-1], np.int64)
+    filled = start[:-1].copy()
+    for b in range(listed_n.shape[0]):
+        for k in range(listed_n[b]):
+            entry = entries[b, k]
+            for q in range(_N_QUEUES):
+                if entry & _QUEUE_FLAGS[q]:
+                    week = (entry >> _QUEUE_WEEK_SHIFTS[q]) & _WEEK_MASK
+                    keys[filled[q]] = week * n + listed[b, k]
+                    filled[q] += 1
+    return keys, start
 
-    A request joins its service's queue once it has waited the service's lead time.
 
-    Caseworkers of cases closed last week are released here, so their caseloads stay
-    exact without any cross-citizen write in the parallel passes.
-    """
-    total = attention_n.sum()
-    claims = np.empty(total, np.int64)
-    asks = np.empty((N_SERVICES, total), np.int64)
-    asks_n = np.zeros(N_SERVICES, np.int64)
-    fixes = np.empty(total, np.int64)
-    waiting = np.empty(total, np.int64)
-    a = f = w = 0
-    n = np.int64(pop.shape[0])
-    for b in range(attention_n.shape[0]):
-        for k in range(attention_n[b]):
-            i = attention[b, k]
-            r = pop[i]
-            if r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks:
-                claims[a] = r.claim_week * n + i
-                a += 1
-            for s in range(N_SERVICES):
-                if (r.asks >> s) & 1 and week - r.ask_week >= lead_weeks(s, p):
-                    asks[s, asks_n[s]] = r.ask_week * n + i
-                    asks_n[s] += 1
-            if r.case == Case.FIX_QUEUED:
-                fixes[f] = r.case_week * n + i
-                f += 1
-            elif r.case == Case.WAITING:
-                waiting[w] = r.case_week * n + i
-                w += 1
-            elif r.case == Case.CLOSED and r.caseworker >= 0:
+@njit(cache=True)
+def _queue(keys, start, q: int):
+    """Queue ``q``'s keys (see ``_queues``)."""
+    return keys[start[q]:start[q + 1]]
+
+
+@njit(cache=True)
+def _release(pop, listed, entries, listed_n, caseload) -> None:
+    """Release the caseworkers of cases closed last week, so caseloads stay exact without
+    any cross-citizen write in the parallel passes."""
+    for b in range(listed_n.shape[0]):
+        for k in range(listed_n[b]):
+            if entries[b, k] & _RELEASE:
+                r = pop[listed[b, k]]
                 caseload[r.caseworker] -= 1
                 r.caseworker = -1
-    return claims[:a], fixes[:f], waiting[:w], asks, asks_n
 
 
 @njit(cache=True)
@@ -177,17 +218,23 @@ def _first(keys, k: int, n: int):
 
 
 @njit(cache=True)
-def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed: int,
+def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, params, seed: int,
              week: int, decision_capacity: int, fix_capacity: int, service_capacity,
              acc) -> None:
     """Phase 4: benefit decisions, specialist fixes, requests to services and casework
-    intake, each within its capacity (``service_capacity`` by Service)."""
+    intake, each within its capacity (``service_capacity`` by Service).
+
+    Queues hold the citizens phase 3 listed, keyed by (queue week, id).
+    """
     # -- phase 4: allocation
     p = params[0]
     n = pop.shape[0]
     cap = int(p.relational_caseload_cap)
-    claim_keys, fix_keys, waiting_keys, ask_keys, asks_n = _queues(
-        pop, attention, attention_n, caseload, week, p)
+    _release(pop, listed, entries, listed_n, caseload)
+    keys, start = _queues(listed, entries, listed_n, n)
+    claim_keys = _queue(keys, start, _CLAIMS)
+    fix_keys = _queue(keys, start, _FIXES)
+    waiting_keys = _queue(keys, start, _WAITING_CASES)
     free_places = 0
     for w in range(caseload.shape[0]):
         free_places += max(0, cap - caseload[w])
@@ -206,7 +253,7 @@ def allocate(pop, attention, attention_n, assessor_skill, caseload, params, seed
     for i in fixes:
         specialist_fix(pop[i], agent_key(seed, week, i), p, acc)
     for s in range(N_SERVICES):
-        queue = ask_keys[s, :asks_n[s]]
+        queue = _queue(keys, start, _REQUESTS + s)
         for i in _first(queue, min(int(service_capacity[s]), queue.shape[0]), n):
             service_assessment(pop[i], s, agent_key(seed, week, i), p, acc)
     for i in waiting:

@@ -88,7 +88,7 @@ def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
     """
     n = count_domains(domains)
     support = 1.0 if supported else 0.0
-    weeks_owed = rent_arrears / rent if rent > 0 else 0.0
+    weeks_owed = rent_arrears / rent if rent > 0 and rent_arrears != 0 else 0.0
     family_extra = p.family_spillover * count_domains(kin)
     caring_extra = p.family_caring_spillover if (kin & Domain.HEALTH) != 0 else 0.0
     out = 0
@@ -323,7 +323,7 @@ def stress_step(stress: float, debt: int, income: int, domains: int, threatened:
                 held: float, p) -> float:
     """Stress moves toward its pressure: debt, trouble, threats, less a held relationship."""
     scale = p.wellbeing_debt_pressure_weeks * max(income, 5000)
-    debt_pressure = min(1.0, debt / scale)
+    debt_pressure = min(1.0, debt / scale) if debt != 0 else 0.0
     pressure = (p.wellbeing_debt_weight * debt_pressure
                 + p.wellbeing_domain_weight * count_domains(domains)
                 - p.relational_stress_relief * held)
