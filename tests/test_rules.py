@@ -122,8 +122,21 @@ def test_pence_rounds_half_up(x, expected):
 # ---------------------------------------------------------------- small helpers
 
 
-def test_by_household_and_count_domains():
-    assert [rules.by_household(h, 1.0, 2.0, 3.0, 4.0) for h in range(4)] == [1.0, 2.0, 3.0, 4.0]
+def test_household_and_band_tables_follow_the_scenario():
+    """The tables pack works out once per run hold the scenario's values, in pence."""
+    p = record({"benefits.allowance_lone_parent": 150.5, "money.living_couple": 120.004,
+                "council_tax.band_d_annual": 2_100.0})
+    households = ("single", "couple", "lone_parent", "couple_children")
+    assert [rules.allowance(h, p) for h in range(4)] == [
+        getattr(p, f"benefits_allowance_{name}") for name in households]
+    assert rules.allowance(2, p) == 15_050.0
+    assert rules.living_costs(1, p) == 12_000  # 12,000.4 pence, rounded to a penny
+    assert [rules.ct_gross(band, p) for band in range(4)] == [
+        rules.pence(210_000.0 * (6 + band) / 9 / 52) for band in range(4)]
+    assert rules.ct_gross(3, p) == 4_038  # band D: 2,100 a year over 52 weeks
+
+
+def test_count_domains():
     assert rules.count_domains(0) == 0
     assert rules.count_domains(Domain.HEALTH | Domain.HOUSING) == 2
     assert rules.count_domains(ALL_DOMAINS) == 5

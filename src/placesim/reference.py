@@ -53,7 +53,9 @@ def _store_as(dtype: np.dtype) -> Callable[[object], int | float]:
 
 def _plain(params: np.recarray) -> SimpleNamespace:
     """Parameters as plain Python floats, as a Mesa model would hold them (same values)."""
-    return SimpleNamespace(**{name: float(params[name][0]) for name in params.dtype.names})
+    values = {name: params[name][0] for name in params.dtype.names}
+    return SimpleNamespace(**{name: tuple(float(x) for x in value) if np.ndim(value)
+                              else float(value) for name, value in values.items()})
 
 
 _STORE = {name: _store_as(np.dtype(dtype)) for name, dtype, _ in CITIZEN_FIELDS}

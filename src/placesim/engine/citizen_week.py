@@ -636,35 +636,51 @@ def services_and_wellbeing(r, skill, key, p, week: int, acc) -> None:
 
 @njit(cache=True, inline="always")
 def tally_state(r, p, week: int, acc) -> None:
-    """Phase 6: add this citizen's end-of-week state to the aggregates."""
+    """Phase 6: add this citizen's end-of-week state to the aggregates.
+
+    Most citizens are in none of the counted states: each state is tested before it is
+    added, so that a quiet citizen costs a branch the processor predicts rather than a
+    write to the accumulator (one write per state was a fifth of the services pass).
+    """
     status = int(r.status)
     stage = int(r.stage)
     case = int(r.case)
-    acc[M.IN_WORK] += (r.domains & Domain.WORK) == 0
-    acc[M.IN_CT_ARREARS] += r.ct_arrears > 0
-    acc[M.IN_ENFORCEMENT] += is_enforcement(stage)
-    acc[M.ON_PLAN] += (status & Status.ON_PLAN) != 0
-    acc[M.HOMELESS] += r.homeless_weeks > 0
-    acc[M.CHILDREN_IN_CARE] += r.care_weeks > 0
-    acc[M.CLAIMS_OVERDUE] += (r.claim == Claim.PENDING
-                              and week - int(r.claim_week) > p.benefits_target_weeks)
-    flagged = (status & Status.FLAGGED) != 0
-    acc[M.FLAGGED] += flagged
-    acc[M.TURNED_AROUND] += flagged and r.stable_weeks >= p.outcomes_turned_around_weeks
-    acc[M.ACTIVE_CASES] += case_is_open(case)
-    acc[M.WAITING_CASES] += case == Case.WAITING
+    if (r.domains & Domain.WORK) == 0:
+        acc[M.IN_WORK] += 1
+    if stage != Stage.NONE:
+        acc[M.IN_ENFORCEMENT] += is_enforcement(stage)
+    if status != 0:
+        acc[M.ON_PLAN] += (status & Status.ON_PLAN) != 0
+        if (status & Status.FLAGGED) != 0:
+            acc[M.FLAGGED] += 1
+            acc[M.TURNED_AROUND] += r.stable_weeks >= p.outcomes_turned_around_weeks
+    if r.homeless_weeks > 0:
+        acc[M.HOMELESS] += 1
+    if r.care_weeks > 0:
+        acc[M.CHILDREN_IN_CARE] += 1
+    if r.claim == Claim.PENDING:
+        acc[M.CLAIMS_OVERDUE] += week - int(r.claim_week) > p.benefits_target_weeks
+    if case != Case.NONE:
+        acc[M.ACTIVE_CASES] += case_is_open(case)
+        acc[M.WAITING_CASES] += case == Case.WAITING
     asks = int(r.asks)
-    for s in range(N_SERVICES):
-        acc[service_metric(s, WAITING)] += (asks >> s) & 1
-    acc[M.CT_ARREARS_TOTAL] += r.ct_arrears
-    acc[M.EA_FEES_OWED_TOTAL] += r.ea_compliance_due + r.ea_fees_due
-    acc[M.RENT_ARREARS_TOTAL] += r.rent_arrears
-    acc[M.OTHER_DEBT_TOTAL] += r.other_debt
+    if asks != 0:
+        for s in range(N_SERVICES):
+            acc[service_metric(s, WAITING)] += (asks >> s) & 1
+    if r.ct_arrears != 0:
+        acc[M.IN_CT_ARREARS] += r.ct_arrears > 0
+        acc[M.CT_ARREARS_TOTAL] += r.ct_arrears
+    ea_owed = r.ea_compliance_due + r.ea_fees_due
+    if ea_owed != 0:
+        acc[M.EA_FEES_OWED_TOTAL] += ea_owed
+    if r.rent_arrears != 0:
+        acc[M.RENT_ARREARS_TOTAL] += r.rent_arrears
+    if r.other_debt != 0:
+        acc[M.OTHER_DEBT_TOTAL] += r.other_debt
     acc[M.SAVINGS_TOTAL] += r.savings
     acc[M.STRESS_MICRO] += pence(float(r.stress) * MICRO)
     acc[M.WELLBEING_MICRO] += pence(float(r.wellbeing) * MICRO)
     acc[M.TRUST_MICRO] += pence(float(r.trust) * MICRO)
-
 
 
 # ---------------------------------------------------------------- phase 4 actions

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from placesim.engine.rules import band_council_tax, pence
 from placesim.scenario import Scenario
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 
@@ -29,7 +30,14 @@ def _record_fields() -> list[tuple[str, str, str, float]]:
 
 
 RECORD_FIELDS = _record_fields()
-PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS])
+HOUSEHOLDS = ("single", "couple", "lone_parent", "couple_children")
+# Tables that follow from the parameters, indexed by household type or council-tax band
+# and worked out once per run: a rule looks its value up rather than branching on the
+# category, a branch the processor cannot predict, for every citizen, several times a
+# week. Allowances and living costs in pence, council tax in whole pence a week.
+DERIVED_TABLES = ("derived_allowance", "derived_living_costs", "derived_council_tax")
+PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS]
+                       + [(name, np.float64, (4,)) for name in DERIVED_TABLES])
 
 
 def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
@@ -38,4 +46,10 @@ def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
     for name, section, field, scale in RECORD_FIELDS:
         value = levers[field] if section == "regime" else scenario.values[section][field]
         record[name][0] = float(value) * scale
+    record["derived_allowance"][0] = [record[f"benefits_allowance_{h}"][0] for h in HOUSEHOLDS]
+    record["derived_living_costs"][0] = [pence.py_func(record[f"money_living_{h}"][0])
+                                         for h in HOUSEHOLDS]
+    band_d = record["council_tax_band_d_annual"][0]
+    record["derived_council_tax"][0] = [band_council_tax.py_func(band, band_d)
+                                        for band in range(4)]
     return record

@@ -28,29 +28,15 @@ def pence(x: float) -> int:
 
 
 @njit(cache=True)
-def by_household(household: int, single: float, couple: float, lone_parent: float,
-                 couple_children: float) -> float:
-    if household == 0:
-        return single
-    if household == 1:
-        return couple
-    if household == 2:
-        return lone_parent
-    return couple_children
-
-
-@njit(cache=True)
 def allowance(household: int, p) -> float:
-    """The household's standard allowance, in pence per week."""
-    return by_household(household, p.benefits_allowance_single, p.benefits_allowance_couple,
-                        p.benefits_allowance_lone_parent, p.benefits_allowance_couple_children)
+    """The household's standard allowance, in pence per week (benefits.allowance_*)."""
+    return p.derived_allowance[household]
 
 
 @njit(cache=True)
 def living_costs(household: int, p) -> int:
-    """The household's essential weekly spending, in pence."""
-    return pence(by_household(household, p.money_living_single, p.money_living_couple,
-                              p.money_living_lone_parent, p.money_living_couple_children))
+    """The household's essential weekly spending, in whole pence (money.living_*)."""
+    return int(p.derived_living_costs[household])
 
 
 @njit(cache=True)
@@ -166,9 +152,15 @@ def earnings(capacity: int, domains: int, p) -> int:
 
 
 @njit(cache=True)
+def band_council_tax(band: int, band_d_annual: float) -> int:
+    """Weekly council tax of a band, pence (A-C are 6/9, 7/9, 8/9 of band D)."""
+    return pence(band_d_annual * (6.0 + band) / 9.0 / 52.0)
+
+
+@njit(cache=True)
 def ct_gross(band: int, p) -> int:
-    """Weekly council tax for a band (A-C are 6/9, 7/9, 8/9 of band D)."""
-    return pence(p.council_tax_band_d_annual * (6.0 + band) / 9.0 / 52.0)
+    """Weekly council tax for a band (band_council_tax of council_tax.band_d_annual)."""
+    return int(p.derived_council_tax[band])
 
 
 @njit(cache=True)
