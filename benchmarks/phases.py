@@ -20,7 +20,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from placesim.engine import kernels
+from placesim.engine import allocation, kernels
 from placesim.engine.engine import Engine
 from placesim.engine.metrics import N_METRICS
 from placesim.scenario import defaults
@@ -38,10 +38,10 @@ def timed_week(engine: Engine) -> tuple[list[float], int]:
                                    engine.entries, engine.listed_n)
     totals += engine.partials.sum(axis=0)
     t1 = time.perf_counter()
-    kernels.allocate(c, engine.listed, engine.entries, engine.listed_n,
-                     engine.assessors.performance,
-                     engine.caseload, p, seed, week, engine.decision_capacity(),
-                     engine.place.fix_capacity, engine.service_capacity(), totals)
+    allocation.allocate(c, engine.listed, engine.entries, engine.listed_n,
+                        engine.assessors.performance, engine.caseload, p, seed, week,
+                        engine.decision_capacity(), engine.place.fix_capacity,
+                        engine.service_capacity(), engine.partials, totals)
     t2 = time.perf_counter()
     kernels.services_pass(c, engine.caseworkers.performance, p, seed, week,
                           engine.partials, engine.block)

@@ -6,7 +6,7 @@ import inspect
 import re
 from pathlib import Path
 
-from placesim.engine import citizen_week, kernels
+from placesim.engine import allocation, citizen_week, kernels
 from placesim.engine.engine import Engine
 from placesim.institutions import Agency
 from placesim.model import PlaceModel
@@ -38,7 +38,7 @@ def calls_in_order(function, *names: str) -> bool:
 
 
 def test_documented_phases_are_the_marked_phases_in_running_order():
-    for allocate in (kernels.allocate, ReferenceScheduler.allocate):
+    for allocate in (allocation.allocate, ReferenceScheduler.allocate):
         marked = marked_phases(citizen_week.life_money_demand, allocate,
                                citizen_week.services_and_wellbeing, Agency.review_week)
         assert [n for n, _ in marked] == [1, 2, 3, 4, 5, 6, 7]

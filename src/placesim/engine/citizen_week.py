@@ -684,7 +684,7 @@ def tally_state(r, p, week: int, acc) -> None:
 
 
 # ---------------------------------------------------------------- phase 4 actions
-# Allocation (kernels.allocate, or the reference scheduler) decides who is served, in
+# Allocation (allocation.allocate, or the reference scheduler) decides who is served, in
 # key order within capacity; these are what serving does to the citizen served.
 
 

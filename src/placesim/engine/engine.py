@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from placesim.engine import kernels
+from placesim.engine import allocation, kernels
 from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
@@ -73,9 +73,10 @@ class Engine:
         kernels.life_money_demand_pass(c, p, seed, week, self.partials, self.listed,
                                        self.entries, self.listed_n)
         totals += self.partials.sum(axis=0)
-        kernels.allocate(c, self.listed, self.entries, self.listed_n, self.assessors.performance,
-                         self.caseload, p, seed, week, self.decision_capacity(),
-                         place.fix_capacity, self.service_capacity(), totals)
+        allocation.allocate(c, self.listed, self.entries, self.listed_n,
+                            self.assessors.performance, self.caseload, p, seed, week,
+                            self.decision_capacity(), place.fix_capacity,
+                            self.service_capacity(), self.partials, totals)
         kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,
                               self.block)
         totals += self.partials.sum(axis=0)

@@ -1,0 +1,228 @@
+"""Phase 4, allocation: who is served this week, within each service's capacity.
+
+Phase 3 lists the citizens who join a queue (a pending claim or a request past its lead
+time, a fix queued, a case waiting, a case just closed) with a packed *queue entry*
+saying which queues and from which week, so allocation need not read the records of
+everyone waiting and its cost follows the queues, not the population. Queues are ordered
+by explicit keys (queue week, then citizen id), never by arrival order.
+
+Choosing who is served is serial. Serving is not: the claims decided, the fixes made
+and each service's requests are each a set of different citizens, every action touches
+only its own citizen's record and adds integers to the aggregates, so each set is served
+in parallel, one set after another in the rules' order (decisions, fixes, the services
+in turn), and the result is the same whatever the thread count. Casework intake stays
+serial: it gives each case to the least-loaded caseworker in key order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from placesim.engine.citizen_week import (
+    intake,
+    service_assessment,
+    specialist_fix,
+    standard_decision,
+)
+from placesim.engine.rng import agent_key
+from placesim.engine.rules import kept_for_target, lead_weeks
+from placesim.engine.state import N_SERVICES, Case, Claim
+
+# A listed citizen's queue entry: the queues it joins (flag bits) and the weeks that key
+# them, packed into one int64 by phase 3 while the record is at hand.
+_WEEK_MASK = 0xFFFF  # claim week in bits 0-15, ask week in 16-31, case week in 32-47
+_CLAIM = 1 << 48  # a pending claim past the benefits lead time
+_FIX = 1 << 49  # a case queued for the team's specialist
+_WAITING = 1 << 50  # a case waiting for a caseworker
+_RELEASE = 1 << 51  # a case closed last week whose caseworker is to be released
+_ASK = 1 << 52  # bits 52-55: a request past the lead time of service 0-3
+
+# The queues: claims, fixes, cases waiting, then requests to each service; the flag that
+# puts a listed citizen in each, and where in the entry its week is.
+_QUEUE_FLAGS = (_CLAIM, _FIX, _WAITING, _ASK, _ASK << 1, _ASK << 2, _ASK << 3)
+_QUEUE_WEEK_SHIFTS = (0, 32, 32, 16, 16, 16, 16)
+_N_QUEUES = len(_QUEUE_FLAGS)
+_CLAIMS, _FIXES, _WAITING_CASES, _REQUESTS = 0, 1, 2, 3  # _REQUESTS + s: service s
+
+# What serving a citizen means: a benefit decision, a specialist's fix, or (from
+# _SERVICE on) an assessment by service s.
+_DECISION, _FIX_MADE, _SERVICE = 0, 1, 2
+_SERVED_PER_CHUNK = 256  # citizens a thread serves at a time
+
+
+@njit(cache=True, inline="always")
+def queue_entry(r, week: int, p) -> int:
+    """The citizen's queue entry for phase 4 this week, or 0 if it joins no queue."""
+    flags = 0
+    if r.claim == Claim.PENDING and week - r.claim_week >= p.benefits_lead_weeks:
+        flags |= _CLAIM
+    asks = int(r.asks)
+    if asks != 0:
+        for s in range(N_SERVICES):
+            if (asks >> s) & 1 and week - r.ask_week >= lead_weeks(s, p):
+                flags |= _ASK << s
+    case = r.case
+    if case == Case.FIX_QUEUED:
+        flags |= _FIX
+    elif case == Case.WAITING:
+        flags |= _WAITING
+    elif case == Case.CLOSED and r.caseworker >= 0:
+        flags |= _RELEASE
+    if flags == 0:
+        return 0
+    return (flags | (int(r.claim_week) & _WEEK_MASK) | ((int(r.ask_week) & _WEEK_MASK) << 16)
+            | ((int(r.case_week) & _WEEK_MASK) << 32))
+
+
+@njit(cache=True)
+def _queues(listed, entries, listed_n, n: int):
+    """Every queue's keys (queue week x n + id) in one array: queue q's keys are
+    ``keys[start[q]:start[q + 1]]``, in listing order."""
+    start = np.zeros(_N_QUEUES + 1, np.int64)
+    for b in range(listed_n.shape[0]):
+        for k in range(listed_n[b]):
+            entry = entries[b, k]
+            for q in range(_N_QUEUES):
+                start[q + 1] += (entry & _QUEUE_FLAGS[q]) != 0
+    start = np.cumsum(start)
+    keys = np.empty(start[-1], np.int64)
+    filled = start[:-1].copy()
+    for b in range(listed_n.shape[0]):
+        for k in range(listed_n[b]):
+            entry = entries[b, k]
+            for q in range(_N_QUEUES):
+                if entry & _QUEUE_FLAGS[q]:
+                    week = (entry >> _QUEUE_WEEK_SHIFTS[q]) & _WEEK_MASK
+                    keys[filled[q]] = week * n + listed[b, k]
+                    filled[q] += 1
+    return keys, start
+
+
+@njit(cache=True)
+def _queue(keys, start, q: int):
+    """Queue ``q``'s keys (see ``_queues``)."""
+    return keys[start[q]:start[q + 1]]
+
+
+@njit(cache=True)
+def _release(pop, listed, entries, listed_n, caseload) -> None:
+    """Release the caseworkers of cases closed last week, so caseloads stay exact without
+    any cross-citizen write in the parallel passes."""
+    for b in range(listed_n.shape[0]):
+        for k in range(listed_n[b]):
+            if entries[b, k] & _RELEASE:
+                r = pop[listed[b, k]]
+                caseload[r.caseworker] -= 1
+                r.caseworker = -1
+
+
+@njit(cache=True)
+def _skim(keys, kept: int, oldest_in_target: int, n: int):
+    """Move the first ``kept`` claims that can still meet the target to the front.
+
+    Keys are (claim week x n + id); subtracting a multiple of n keeps the id and puts those
+    claims ahead of every other, in their own order.
+    """
+    if kept <= 0:
+        return keys
+    fresh = np.sort(keys[keys // n >= oldest_in_target])
+    if fresh.shape[0] == 0:
+        return keys
+    last = fresh[min(kept, fresh.shape[0]) - 1]
+    ahead = np.int64(10_000) * n
+    return np.where((keys // n >= oldest_in_target) & (keys <= last), keys - ahead, keys)
+
+
+@njit(cache=True)
+def _first(keys, k: int, n: int):
+    """Citizen ids of the ``k`` smallest keys (key = queue week x n + id), in key order."""
+    if k < keys.shape[0]:
+        keys = np.partition(keys, k)[:k] if k > 0 else keys[:0]
+    return np.sort(keys) % n
+
+
+@njit(cache=True, _nrt=False)
+def _serve_chunk(pop, ids, lo: int, hi: int, kind: int, assessor_skill, p, seed: int,
+                 week: int, acc) -> None:
+    """Serve ``ids[lo:hi]`` (``kind``: _DECISION, _FIX_MADE or _SERVICE + s)."""
+    acc[:] = 0
+    n_assessors = assessor_skill.shape[0]
+    for rank in range(lo, hi):
+        i = ids[rank]
+        key = agent_key(seed, week, i)
+        if kind == _DECISION:
+            standard_decision(pop[i], key, assessor_skill[rank % n_assessors], week, p, acc)
+        elif kind == _FIX_MADE:
+            specialist_fix(pop[i], key, p, acc)
+        else:
+            service_assessment(pop[i], kind - _SERVICE, key, p, acc)
+
+
+@njit(parallel=True, cache=True)
+def _serve(pop, ids, kind: int, assessor_skill, params, seed: int, week: int, partials,
+           acc) -> None:
+    """Serve every citizen of ``ids`` (all different) in parallel chunks; add to ``acc``.
+
+    ``partials`` has a row per chunk at most; which chunk a citizen falls in changes
+    nothing, since the rows are integer sums.
+    """
+    chunks = min(partials.shape[0], -(-ids.shape[0] // _SERVED_PER_CHUNK))
+    for c in prange(chunks):
+        lo = c * _SERVED_PER_CHUNK
+        _serve_chunk(pop, ids, lo, min(ids.shape[0], lo + _SERVED_PER_CHUNK), kind,
+                     assessor_skill, params[0], seed, week, partials[c])
+    for c in range(chunks):
+        acc += partials[c]
+
+
+@njit(cache=True)
+def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, params, seed: int,
+             week: int, decision_capacity: int, fix_capacity: int, service_capacity,
+             partials, acc) -> None:
+    """Phase 4: benefit decisions, specialist fixes, requests to services and casework
+    intake, each within its capacity (``service_capacity`` by Service).
+
+    ``partials`` is scratch for the parallel serving (a row per chunk of citizens).
+    """
+    # -- phase 4: allocation
+    p = params[0]
+    n = pop.shape[0]
+    cap = int(p.relational_caseload_cap)
+    _release(pop, listed, entries, listed_n, caseload)
+    keys, start = _queues(listed, entries, listed_n, n)
+    claim_keys = _queue(keys, start, _CLAIMS)
+    fix_keys = _queue(keys, start, _FIXES)
+    waiting_keys = _queue(keys, start, _WAITING_CASES)
+    free_places = 0
+    for w in range(caseload.shape[0]):
+        free_places += max(0, cap - caseload[w])
+    claims = _first(_skim(claim_keys, kept_for_target(decision_capacity,
+                                                      p.regime_cream_skimming),
+                          week - int(p.benefits_target_weeks), n),
+                    min(decision_capacity, claim_keys.shape[0]), n)
+    fixes = _first(fix_keys, min(fix_capacity, fix_keys.shape[0]), n)
+    waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
+
+    _serve(pop, claims, _DECISION, assessor_skill, params, seed, week, partials, acc)
+    _serve(pop, fixes, _FIX_MADE, assessor_skill, params, seed, week, partials, acc)
+    for s in range(N_SERVICES):
+        queue = _queue(keys, start, _REQUESTS + s)
+        taken = _first(queue, min(int(service_capacity[s]), queue.shape[0]), n)
+        _serve(pop, taken, _SERVICE + s, assessor_skill, params, seed, week, partials, acc)
+    for i in waiting:
+        worker = least_loaded(caseload, cap)
+        if worker < 0:
+            break
+        caseload[worker] += 1
+        intake(pop[i], worker, week, acc)
+
+
+@njit(cache=True)
+def least_loaded(caseload, cap: int) -> int:
+    """The worker with the fewest cases under the cap (lowest index on ties), or -1."""
+    best = -1
+    for w in range(caseload.shape[0]):
+        if caseload[w] < cap and (best < 0 or caseload[w] < caseload[best]):
+            best = w
+    return best
