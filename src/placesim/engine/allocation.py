@@ -75,34 +75,55 @@ def queue_entry(r, week: int, p) -> int:
             | ((int(r.case_week) & _WEEK_MASK) << 32))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
+def _count_block(entries, listed_n: int, counts) -> None:
+    """How many of one block's listed citizens join each queue."""
+    counts[:] = 0
+    for k in range(listed_n):
+        entry = entries[k]
+        for q in range(_N_QUEUES):
+            counts[q] += (entry & _QUEUE_FLAGS[q]) != 0
+
+
+@njit(cache=True, _nrt=False)
+def _fill_block(listed, entries, listed_n: int, n: int, at, keys) -> None:
+    """Write one block's keys into ``keys``, queue q's from ``at[q]`` on."""
+    for k in range(listed_n):
+        entry = entries[k]
+        for q in range(_N_QUEUES):
+            if entry & _QUEUE_FLAGS[q]:
+                week = (entry >> _QUEUE_WEEK_SHIFTS[q]) & _WEEK_MASK
+                keys[at[q]] = week * n + listed[k]
+                at[q] += 1
+
+
+@njit(parallel=True, cache=True)
 def _queues(listed, entries, listed_n, n: int):
     """Every queue's keys (queue week x n + id) in one array: queue q's keys are
-    ``keys[start[q]:start[q + 1]]``, in listing order."""
+    ``keys[start[q]:start[q + 1]]``, in listing order. Blocks are counted, then filled,
+    in parallel: each block's keys have their own place, so the order is the listing's."""
+    blocks = listed_n.shape[0]
+    at = np.empty((blocks, _N_QUEUES), np.int64)
+    for b in prange(blocks):
+        _count_block(entries[b], listed_n[b], at[b])
     start = np.zeros(_N_QUEUES + 1, np.int64)
-    for b in range(listed_n.shape[0]):
-        for k in range(listed_n[b]):
-            entry = entries[b, k]
-            for q in range(_N_QUEUES):
-                start[q + 1] += (entry & _QUEUE_FLAGS[q]) != 0
-    start = np.cumsum(start)
+    for q in range(_N_QUEUES):  # counts become where each block's keys start
+        running = start[q]
+        for b in range(blocks):
+            count = at[b, q]
+            at[b, q] = running
+            running += count
+        start[q + 1] = running
     keys = np.empty(start[-1], np.int64)
-    filled = start[:-1].copy()
-    for b in range(listed_n.shape[0]):
-        for k in range(listed_n[b]):
-            entry = entries[b, k]
-            for q in range(_N_QUEUES):
-                if entry & _QUEUE_FLAGS[q]:
-                    week = (entry >> _QUEUE_WEEK_SHIFTS[q]) & _WEEK_MASK
-                    keys[filled[q]] = week * n + listed[b, k]
-                    filled[q] += 1
+    for b in prange(blocks):
+        _fill_block(listed[b], entries[b], listed_n[b], n, at[b], keys)
     return keys, start
 
 
 @njit(cache=True)
-def _queue(keys, start, q: int):
-    """Queue ``q``'s keys (see ``_queues``)."""
-    return keys[start[q]:start[q + 1]]
+def _queue(values, start, q: int):
+    """Queue ``q``'s part of an array laid out queue after queue (see ``_queues``)."""
+    return values[start[q]:start[q + 1]]
 
 
 @njit(cache=True)
@@ -140,6 +161,31 @@ def _first(keys, k: int, n: int):
     if k < keys.shape[0]:
         keys = np.partition(keys, k)[:k] if k > 0 else keys[:0]
     return np.sort(keys) % n
+
+
+@njit(cache=True)
+def _choose_one(keys, start, q: int, skim_kept: int, oldest_in_target: int, n: int, at,
+                chosen) -> None:
+    queue = _queue(keys, start, q)
+    if q == _CLAIMS:
+        queue = _skim(queue, skim_kept, oldest_in_target, n)
+    chosen[at[q]:at[q + 1]] = _first(queue, at[q + 1] - at[q], n)
+
+
+@njit(parallel=True, cache=True)
+def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int, n: int):
+    """Who each queue serves this week, in key order, up to its limit: queue q's ids are
+    ``chosen[at[q]:at[q + 1]]``. The queues are sorted in parallel, one per thread.
+
+    Claims that can still meet the target go first for ``skim_kept`` places (``_skim``).
+    """
+    at = np.zeros(_N_QUEUES + 1, np.int64)
+    for q in range(_N_QUEUES):
+        at[q + 1] = at[q] + min(limits[q], start[q + 1] - start[q])
+    chosen = np.empty(at[-1], np.int64)
+    for q in prange(_N_QUEUES):
+        _choose_one(keys, start, q, skim_kept, oldest_in_target, n, at, chosen)
+    return chosen, at
 
 
 @njit(cache=True, _nrt=False)
@@ -191,26 +237,27 @@ def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, params, s
     cap = int(p.relational_caseload_cap)
     _release(pop, listed, entries, listed_n, caseload)
     keys, start = _queues(listed, entries, listed_n, n)
-    claim_keys = _queue(keys, start, _CLAIMS)
-    fix_keys = _queue(keys, start, _FIXES)
-    waiting_keys = _queue(keys, start, _WAITING_CASES)
     free_places = 0
     for w in range(caseload.shape[0]):
         free_places += max(0, cap - caseload[w])
-    claims = _first(_skim(claim_keys, kept_for_target(decision_capacity,
-                                                      p.regime_cream_skimming),
-                          week - int(p.benefits_target_weeks), n),
-                    min(decision_capacity, claim_keys.shape[0]), n)
-    fixes = _first(fix_keys, min(fix_capacity, fix_keys.shape[0]), n)
-    waiting = _first(waiting_keys, min(free_places, waiting_keys.shape[0]), n)
-
-    _serve(pop, claims, _DECISION, assessor_skill, params, seed, week, partials, acc)
-    _serve(pop, fixes, _FIX_MADE, assessor_skill, params, seed, week, partials, acc)
+    limits = np.empty(_N_QUEUES, np.int64)
+    limits[_CLAIMS] = decision_capacity
+    limits[_FIXES] = fix_capacity
+    limits[_WAITING_CASES] = free_places
     for s in range(N_SERVICES):
-        queue = _queue(keys, start, _REQUESTS + s)
-        taken = _first(queue, min(int(service_capacity[s]), queue.shape[0]), n)
-        _serve(pop, taken, _SERVICE + s, assessor_skill, params, seed, week, partials, acc)
-    for i in waiting:
+        limits[_REQUESTS + s] = int(service_capacity[s])
+    chosen, at = _choose(keys, start, limits,
+                         kept_for_target(decision_capacity, p.regime_cream_skimming),
+                         week - int(p.benefits_target_weeks), n)
+
+    _serve(pop, _queue(chosen, at, _CLAIMS), _DECISION, assessor_skill, params, seed, week,
+           partials, acc)
+    _serve(pop, _queue(chosen, at, _FIXES), _FIX_MADE, assessor_skill, params, seed, week,
+           partials, acc)
+    for s in range(N_SERVICES):
+        _serve(pop, _queue(chosen, at, _REQUESTS + s), _SERVICE + s, assessor_skill, params,
+               seed, week, partials, acc)
+    for i in _queue(chosen, at, _WAITING_CASES):
         worker = least_loaded(caseload, cap)
         if worker < 0:
             break
