@@ -148,6 +148,18 @@ def test_bit_identical_across_thread_counts():
     assert fingerprint(1) == fingerprint(2)
 
 
+def test_a_week_serves_everyone_chosen_however_few_the_blocks():
+    """Serving is chunked over the rows of ``partials``: with a single row, a week that
+    decides more claims than one chunk holds must still decide them all."""
+    s = scenario(citizens=20_000, weeks=8)
+    runs = []
+    for block in (20_000, 1000):
+        engine = Engine(s, s.regime("target"), block=block)
+        runs.append(np.array([engine.step() for _ in range(8)]))
+    assert runs[0][:, M.DECISIONS].max() > 256  # more than one chunk's worth
+    assert np.array_equal(runs[0], runs[1])
+
+
 def test_results_do_not_depend_on_block_size():
     """Chunking: exact integer tallies and keyed queues make blocks irrelevant."""
     s = scenario(citizens=2500, weeks=30)

@@ -48,7 +48,7 @@ _CLAIMS, _FIXES, _WAITING_CASES, _REQUESTS = 0, 1, 2, 3  # _REQUESTS + s: servic
 # What serving a citizen means: a benefit decision, a specialist's fix, or (from
 # _SERVICE on) an assessment by service s.
 _DECISION, _FIX_MADE, _SERVICE = 0, 1, 2
-_SERVED_PER_CHUNK = 256  # citizens a thread serves at a time
+_SERVED_PER_CHUNK = 256  # citizens a thread serves at a time (more if partials are few)
 
 
 @njit(cache=True, inline="always")
@@ -213,10 +213,10 @@ def _serve(pop, ids, kind: int, assessor_skill, params, seed: int, week: int, pa
     ``partials`` has a row per chunk at most; which chunk a citizen falls in changes
     nothing, since the rows are integer sums.
     """
-    chunks = min(partials.shape[0], -(-ids.shape[0] // _SERVED_PER_CHUNK))
+    size = max(_SERVED_PER_CHUNK, -(-ids.shape[0] // partials.shape[0]))
+    chunks = -(-ids.shape[0] // size)
     for c in prange(chunks):
-        lo = c * _SERVED_PER_CHUNK
-        _serve_chunk(pop, ids, lo, min(ids.shape[0], lo + _SERVED_PER_CHUNK), kind,
+        _serve_chunk(pop, ids, c * size, min(ids.shape[0], (c + 1) * size), kind,
                      assessor_skill, params[0], seed, week, partials[c])
     for c in range(chunks):
         acc += partials[c]
