@@ -38,6 +38,7 @@ class Engine:
         self.caseworkers = Team(CASEWORKERS, place.caseworker_skill,
                                 place.caseworker_volunteer, self.params[0])
         self.service_hours = place.service_hours.copy()
+        block = max(1, min(block, self.n))  # a small place is one block, no wider
         blocks = kernels.n_blocks(self.n, block)
         self.block = block
         self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
