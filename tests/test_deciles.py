@@ -7,14 +7,16 @@ import numpy as np
 from placesim.deciles import by_income_decile
 from placesim.engine.state import Service
 from placesim.model import PlaceModel
+from placesim.outcomes import citizen_outcomes, weekly_income
 
 
 def test_deciles_cover_everyone_and_order_by_income():
     model = PlaceModel(regime="learning", citizens=2000, weeks=40, seed=4)
+    start = weekly_income(model.engine.citizens)
     while model.running:
         model.step()
     citizens = model.citizens()
-    table = by_income_decile(citizens, 12)
+    table = by_income_decile(citizen_outcomes(start, model.engine.citizens, 12))
     assert list(table["decile"]) == list(range(1, 11))
     assert table["people"].sum() == 2000 and (table["people"] == 200).all()
     flagged = int((citizens["status"] & 1).astype(bool).sum())

@@ -344,7 +344,7 @@ def test_a_dask_cluster_gives_the_local_result_bit_for_bit(grid_sweep, tmp_path)
     experiment = load_experiment(write(tmp_path, GRID))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
-        report = sweep(experiment, tmp_path / "dask", scheduler=cluster.scheduler_address)
+        report = sweep(experiment, tmp_path / "dask", dask=cluster.scheduler_address)
     assert report.done == 16
     for table in ("summary", "weekly"):
         pd.testing.assert_frame_equal(read_results(tmp_path / "dask", table),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,13 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def _replace(temporary: Path, path: Path) -> None:
+@contextmanager
+def replaced(path: Path) -> Iterator[Path]:
+    """A temporary path to write ``path`` through: renamed into place when the block ends
+    normally, removed if it raises (so ``path`` is left as it was)."""
+    temporary = _temporary(path)
     try:
+        yield temporary
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -32,24 +39,14 @@ def _replace(temporary: Path, path: Path) -> None:
 
 def write_table(table: pa.Table, path: Path) -> None:
     """A Parquet file."""
-    temporary = _temporary(path)
-    try:
+    with replaced(path) as temporary:
         pq.write_table(table, temporary)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _replace(temporary, path)
 
 
 def write_text(path: Path, text: str) -> None:
     """A text file (UTF-8)."""
-    temporary = _temporary(path)
-    try:
+    with replaced(path) as temporary:
         temporary.write_text(text, encoding="utf-8")
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _replace(temporary, path)
 
 
 def write_json(path: Path, content: Any) -> None:
@@ -59,10 +56,5 @@ def write_json(path: Path, content: Any) -> None:
 
 def save_figure(figure: Figure, path: Path) -> None:
     """A PNG rendered without pyplot's global state, so no display is needed."""
-    temporary = _temporary(path)
-    try:
+    with replaced(path) as temporary:
         figure.savefig(temporary, format="png", dpi=110, bbox_inches="tight")
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _replace(temporary, path)

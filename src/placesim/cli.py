@@ -90,8 +90,58 @@ def _parser() -> argparse.ArgumentParser:
     case.add_argument("--screening", type=Path, metavar="DIR",
                       help="results store of the sensitivity screening's sweep, resumed if "
                       "present (default results/validation/<scenario name>)")
+    _compare_parser(commands)
     _sweep_parsers(commands)
     return parser
+
+
+class _Deprecated(argparse.Action):
+    """An old spelling of a flag: still works, and says what to write instead."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"placesim: warning: {option_string} is deprecated; use --dask ADDRESS",
+              file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
+def _dask_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786, to run "
+                        "on its cluster (the output directory must be visible to its "
+                        "workers)")
+    parser.add_argument("--scheduler", dest="dask", metavar="ADDRESS", action=_Deprecated,
+                        help=argparse.SUPPRESS)
+
+
+def _compare_parser(commands) -> None:
+    compare = commands.add_parser(
+        "compare", help="run two regimes on the same seeds and write a comparison report "
+        "(HTML, Markdown and every table as CSV and Parquet; resumable)")
+    compare.add_argument("scenario", type=Path, help="scenario file (TOML)")
+    compare.add_argument("--baseline", default="target", metavar="REGIME",
+                         help="the regime compared against (default target)")
+    compare.add_argument("--reform", default="learning", metavar="REGIME",
+                         help="the regime compared (default learning)")
+    compare.add_argument("--replicates", type=_whole_number, default=10, metavar="N",
+                         help="paired replicates: both regimes on seeds SEED .. SEED+N-1 "
+                         "(default 10)")
+    for flag in ("seed", "weeks", "citizens"):
+        spec = _PLACE[flag]
+        compare.add_argument(f"--{flag}", type=_whole_number, metavar="N",
+                             help=f"{spec.doc} Overrides place.{flag}; {spec.allowed()}.")
+    compare.add_argument("--workers", type=_whole_number, default=1, metavar="N",
+                         help="local worker processes (default 1: on a small machine the "
+                         "engine already uses every core; ignored with --dask)")
+    _dask_flag(compare)
+    compare.add_argument("--sensitivity", type=Path, metavar="CSV",
+                         help="a sensitivity.csv from 'placesim sensitivity' whose highest-"
+                         "ranked parameters the report lists (default: the screening "
+                         "shipped with placesim)")
+    compare.add_argument("--out", type=Path, metavar="DIR",
+                         help="where the report, tables and runs go (default: "
+                         "results/compare/<scenario>-<baseline>-vs-<reform>)")
+    compare.add_argument("--no-progress", dest="progress", action="store_false",
+                         help="no progress bar")
 
 
 def _sweep_parsers(commands) -> None:
@@ -99,11 +149,8 @@ def _sweep_parsers(commands) -> None:
         "sweep", help="run an experiment file's runs that are not on disk yet (resumable)")
     sweep.add_argument("experiment", type=Path, help="experiment file (TOML)")
     sweep.add_argument("--workers", type=_whole_number, metavar="N", default=1,
-                       help="local worker processes (default 1; ignored with --scheduler)")
-    sweep.add_argument("--scheduler", metavar="ADDRESS",
-                       help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786, to run "
-                       "on its cluster (the output directory must be visible to its "
-                       "workers)")
+                       help="local worker processes (default 1; ignored with --dask)")
+    _dask_flag(sweep)
     sweep.add_argument("--out", type=Path, metavar="DIR",
                        help="results directory (default: results/sweeps/<experiment name>)")
     sweep.add_argument("--no-progress", dest="progress", action="store_false",
@@ -223,14 +270,14 @@ def _sweep(args: argparse.Namespace) -> int:
         raise InputError([Problem("command line", "--workers",
                                   f"{args.workers} is too small; allowed: at least 1")])
     out = args.out or Path("results") / "sweeps" / experiment.name
-    where = f"Dask cluster at {args.scheduler}" if args.scheduler else (
+    where = f"Dask cluster at {args.dask}" if args.dask else (
         f"{args.workers} local worker process{'es' if args.workers > 1 else ''}")
     print(f"placesim {__version__}: sweep {experiment.name} ({args.experiment}), "
           f"{experiment.method} design, on {where}", file=sys.stderr)
     try:
-        report = sweep(experiment, out, args.workers, args.scheduler, args.progress)
+        report = sweep(experiment, out, args.workers, args.dask, args.progress)
     except OSError as error:  # e.g. no scheduler listening at the address
-        raise InputError([Problem("command line", "--scheduler" if args.scheduler else
+        raise InputError([Problem("command line", "--dask" if args.dask else
                                   "--out", str(error))]) from None
     minutes, seconds = divmod(round(report.seconds), 60)
     print(f"{report.planned} runs planned: {report.skipped} already on disk, {report.done} "
@@ -246,6 +293,55 @@ def _sweep(args: argparse.Namespace) -> int:
         return 130
     print(f"Results in {out}/ (read with placesim.experiments.read_results('{out}'))")
     return 1 if report.failed else 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from placesim.comparison import compare, default_out
+    from placesim.comparison.report import headline_text
+
+    scenario = _with_flags(load(args.scenario), args)
+    screening = None
+    if args.sensitivity is not None:
+        screening = _read_screening(args.sensitivity)
+    out = args.out or default_out(scenario, args.baseline, args.reform)
+    print(f"placesim {__version__}: compare {args.reform} with {args.baseline} on "
+          f"{scenario.name} ({args.scenario}), {scenario.get('place.citizens'):,} citizens, "
+          f"{_plural(scenario.get('place.weeks'), 'week')}, {args.replicates} paired "
+          f"replicates from seed {scenario.get('place.seed')}", file=sys.stderr)
+    command = " ".join(["placesim", *sys.argv[1:]]) if sys.argv[1:2] == ["compare"] else ""
+    try:
+        comparison = compare(scenario, args.baseline, args.reform,
+                             replicates=args.replicates, workers=args.workers,
+                             dask=args.dask, out=out, screening=screening,
+                             progress=args.progress, command=command)
+    except InputError as error:  # name the flags, not the function's arguments
+        raise InputError([Problem("command line", f"--{p.path}", p.message)
+                          if p.where == "arguments" else p for p in error.problems]) from None
+    except OSError as error:  # e.g. no scheduler listening at the address
+        raise InputError([Problem("command line", "--dask", str(error))]) from None
+    page = comparison.write_report(out)
+    print(headline_text(comparison))
+    print(f"\nReport: {page} (and report.md); tables: {out / 'tables'}/ (CSV and Parquet)")
+    return 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _read_screening(path: Path):
+    import pandas as pd
+
+    columns = {"output", "parameter", "index", "value"}
+    try:
+        screening = pd.read_csv(path)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise InputError([Problem(str(path), "", f"cannot be read as CSV: {error}")]) from None
+    if not columns <= set(screening.columns):
+        raise InputError([Problem(str(path), "", "is not a sensitivity table: it needs the "
+                                  f"columns {', '.join(sorted(columns))} (as written by "
+                                  "'placesim sensitivity')")])
+    return screening
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
@@ -279,14 +375,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "validate": _validate, "validate-case": _validate_case,
-                "sweep": _sweep, "sensitivity": _sensitivity,
+                "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
                 "parameters": _parameters}[args.command](args)
     except InputError as error:
         for problem in error.problems:
             print(f"placesim: error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("placesim: interrupted; finished regimes are on disk", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        why = str(interrupt) or "interrupted"
+        print(f"placesim: {why}; finished runs are on disk: run the same command to "
+              "resume", file=sys.stderr)
         return 130
 
 

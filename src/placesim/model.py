@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import mesa
+import numpy as np
 import pandas as pd
 
 from placesim.engine.engine import Engine
@@ -32,6 +33,14 @@ from placesim.scenario import InputError, Problem, Scenario, defaults, load
 from placesim.scenario.errors import unknown_key_message
 
 SCHEDULERS = ("fast", "reference")
+
+
+def citizen_table(records: np.ndarray, regime: str) -> pd.DataFrame:
+    """Citizens' packed records as a table, one row per citizen (money in pence)."""
+    frame = pd.DataFrame({name: records[name] for name, _, _ in CITIZEN_FIELDS})
+    frame.insert(0, "citizen", range(len(frame)))
+    frame.insert(0, "regime", regime)
+    return frame
 
 
 def resolve_scenario(scenario: str | Path | Scenario | None, citizens: int | None,
@@ -199,8 +208,4 @@ class PlaceModel(mesa.Model):
 
     def citizens(self) -> pd.DataFrame:
         """Each citizen's current state, one row per citizen (money in pence)."""
-        state = {name: self.engine.citizens[name] for name, _, _ in CITIZEN_FIELDS}
-        frame = pd.DataFrame(state)
-        frame.insert(0, "citizen", range(len(frame)))
-        frame.insert(0, "regime", self.regime)
-        return frame
+        return citizen_table(self.engine.citizens, self.regime)

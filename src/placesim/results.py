@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -27,10 +26,8 @@ import pyarrow.parquet as pq
 from placesim.atomic import write_table
 from placesim.engine.state import CITIZEN_FIELDS
 
-if TYPE_CHECKING:
-    from placesim.runner import RegimeRun
-
-TABLES = ("weekly", "citizens", "journeys", "deciles", "runs")
+RUN_TABLES = ("weekly", "citizens", "journeys", "deciles")
+TABLES = (*RUN_TABLES, "runs")
 _DOCS = {name: doc for name, _, doc in CITIZEN_FIELDS}
 
 
@@ -44,14 +41,14 @@ def _with_metadata(frame: pd.DataFrame, metadata: Mapping[str, object],
     return table.cast(schema)
 
 
-def write_run(out: Path, run: RegimeRun) -> None:
-    """Write one regime's tables; the run row last, so it marks completion."""
-    name = f"regime={run.regime}.parquet"
-    metadata = run.metadata
-    write_table(_with_metadata(run.weekly, metadata, {}), out / "weekly" / name)
-    write_table(_with_metadata(run.citizens, metadata, _DOCS), out / "citizens" / name)
-    write_table(_with_metadata(run.journeys, metadata, _DOCS), out / "journeys" / name)
-    write_table(_with_metadata(run.deciles, metadata, {}), out / "deciles" / name)
+def write_run(out: Path, regime: str, metadata: Mapping[str, object],
+              tables: Mapping[str, pd.DataFrame]) -> None:
+    """Write one regime's tables (``RUN_TABLES``), then the run row, which marks
+    completion."""
+    name = f"regime={regime}.parquet"
+    for table in RUN_TABLES:
+        docs = _DOCS if table in ("citizens", "journeys") else {}
+        write_table(_with_metadata(tables[table], metadata, docs), out / table / name)
     row = pd.DataFrame([{k: v if isinstance(v, str | int | float) else json.dumps(v)
                          for k, v in metadata.items()}])
     write_table(_with_metadata(row, metadata, {}), out / "runs" / name)

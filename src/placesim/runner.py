@@ -6,9 +6,10 @@ import hashlib
 import json
 import platform
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import mesa
@@ -18,9 +19,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from placesim.deciles import by_income_decile
-from placesim.model import PlaceModel
+from placesim.model import PlaceModel, citizen_table
+from placesim.outcomes import citizen_outcomes, weekly_income
 from placesim.provenance import code_version
-from placesim.results import write_run
+from placesim.results import RUN_TABLES, write_run
 from placesim.scenario import Scenario
 
 PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
@@ -28,31 +30,50 @@ PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
 
 @dataclass(frozen=True)
 class RegimeRun:
-    """A finished run; its tables are built when first read, so a caller that keeps only
-    some of them (a sweep) does not pay for the others."""
+    """A finished run: what it produced, without the model that produced it.
+
+    Holds the weekly indicators, every citizen's final record, each citizen's starting
+    income and the sampled journeys; the other tables are built from these when first
+    read, so a caller that keeps only some of them (a sweep) does not pay for the rest.
+    """
 
     regime: str
-    model: PlaceModel
     metadata: dict[str, object]
+    weekly: pd.DataFrame
+    final: np.ndarray  # packed citizen records at the end of the run
+    start_income: np.ndarray  # pence a week, at week 0
+    journey_frame: Callable[[], pd.DataFrame]  # the sampled journeys, in words when read
+    turned_around_weeks: int
 
-    @cached_property
-    def weekly(self) -> pd.DataFrame:
-        return self.model.weekly()
+    @classmethod
+    def of(cls, regime: str, model: PlaceModel, start_income: np.ndarray,
+           metadata: dict[str, object]) -> RegimeRun:
+        weeks = int(model.scenario.get("outcomes.turned_around_weeks"))
+        journeys = partial(model.journey_recorder.frame, list(model.regimes_by_week))
+        return cls(regime, metadata, model.weekly(), model.engine.citizens.copy(),
+                   start_income, journeys, weeks)
 
     @cached_property
     def citizens(self) -> pd.DataFrame:
-        return self.model.citizens()
+        """Each citizen's final state, one row per citizen (money in pence)."""
+        return citizen_table(self.final, self.regime)
 
     @cached_property
     def journeys(self) -> pd.DataFrame:
-        return self.model.journeys()
+        return self.journey_frame()
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        return citizen_outcomes(self.start_income, self.final, self.turned_around_weeks)
 
     @cached_property
     def deciles(self) -> pd.DataFrame:
-        weeks = int(self.model.scenario.get("outcomes.turned_around_weeks"))
-        deciles = by_income_decile(self.citizens, weeks)
+        deciles = by_income_decile(self.outcomes)
         deciles.insert(0, "regime", self.regime)
         return deciles
+
+    def tables(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in names}
 
 
 def run_id(scenario: Scenario, regime: str) -> str:
@@ -74,6 +95,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
     started = datetime.now(UTC)
     clock = time.perf_counter()
     model = PlaceModel(scenario, regime, scheduler=scheduler)
+    start_income = weekly_income(model.engine.citizens)
     if progress is None:
         progress = model.engine.n * model.weeks >= PROGRESS_FROM_CITIZEN_WEEKS
     with tqdm(total=model.weeks, desc=regime, unit="week", disable=not progress) as bar:
@@ -100,7 +122,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    return RegimeRun(regime, model, metadata)
+    return RegimeRun.of(regime, model, start_income, metadata)
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
@@ -112,6 +134,6 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
     for regime in regimes:
         run = run_regime(scenario, regime, progress, scheduler)
         if out is not None:
-            write_run(out, run)
+            write_run(out, run.regime, run.metadata, run.tables(RUN_TABLES))
         runs.append(run)
     return runs

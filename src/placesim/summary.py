@@ -21,6 +21,18 @@ def _last(column: str) -> Callable[[pd.DataFrame], float]:
     return lambda weekly: float(weekly[column].iloc[-1])
 
 
+def _sum_last(columns: list[str]) -> Callable[[pd.DataFrame], float]:
+    return lambda weekly: float(sum(weekly[c].iloc[-1] for c in columns))
+
+
+def _sum_total(columns: list[str]) -> Callable[[pd.DataFrame], float]:
+    return lambda weekly: float(sum(weekly[c].sum() for c in columns))
+
+
+CRISES = ["evictions", "ae_attendances", "mh_crises", "care_entries", "police_callouts"]
+DEBTS = ["ct_arrears_total", "ea_fees_owed_total", "rent_arrears_total", "other_debt_total"]
+
+
 def _share(part: str, whole: str | list[str]) -> Callable[[pd.DataFrame], float]:
     def share(weekly: pd.DataFrame) -> float:
         total = weekly[whole].to_numpy().sum()
@@ -74,7 +86,11 @@ ROWS: tuple[Row, ...] = (
     ("ct_arrears_end", "Council-tax arrears at end", "GBP", _last("ct_arrears_total")),
     ("rent_arrears_end", "Rent arrears at end", "GBP", _last("rent_arrears_total")),
     ("other_debt_end", "Other debt at end", "GBP", _last("other_debt_total")),
+    ("debt_end", "Debt at end: council tax, agent fees, rent arrears, other", "GBP",
+     _sum_last(DEBTS)),
     ("crisis_cost", "Crises: public cost (all types)", "GBP", _total("crisis_cost_total")),
+    ("contacts", "Contacts with services", "contacts", _total("contacts")),
+    ("failure_contacts", "  of which failure demand", "contacts", _total("failure_contacts")),
     ("failure_demand_share", "Failure demand: share of contacts", "fraction",
      _share("failure_contacts", "contacts")),
     ("failure_cost", "Failure demand: cost", "GBP", _total("failure_cost")),
@@ -91,10 +107,14 @@ ROWS: tuple[Row, ...] = (
     ("wrong_benefits_end", "Citizens with wrong or unclaimed benefits at end", "people",
      _last("wrong_benefits")),
     *_service_rows(),
-    ("evictions", "Evictions", "households", _total("evictions")),
-    ("mh_crises", "Mental-health crises", "crises", _total("mh_crises")),
-    ("care_entries", "Children taken into care", "children", _total("care_entries")),
-    ("police_callouts", "Police call-outs", "call-outs", _total("police_callouts")),
+    ("crises", "Crises, all types", "crises", _sum_total(CRISES)),
+    ("evictions", "  evictions", "households", _total("evictions")),
+    ("ae_attendances", "  A&E attendances", "attendances", _total("ae_attendances")),
+    ("mh_crises", "  mental-health crises", "crises", _total("mh_crises")),
+    ("care_entries", "  children taken into care", "children", _total("care_entries")),
+    ("police_callouts", "  police call-outs", "call-outs", _total("police_callouts")),
+    ("homeless_weeks", "Household-weeks in temporary accommodation", "household-weeks",
+     _total("homeless")),
     ("wellbeing_end", "Mean wellbeing at end (0-10)", "score", _last("mean_wellbeing")),
     ("stress_end", "Mean stress at end (0-1)", "score", _last("mean_stress")),
     ("flagged_end", "Ever flagged for council-tax arrears", "people", _last("flagged")),

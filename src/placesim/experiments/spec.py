@@ -6,9 +6,10 @@ An experiment file looks like this (paths are relative to the file)::
     name = "caseload_and_gate"
     scenario = "../scenarios/default.toml"
     regimes = ["target", "learning"]     # default: the scenario's run list
-    outputs = ["summary", "weekly"]      # summary (always), weekly, deciles, journeys;
-                                          # or cohort: each run is one arm of the
-                                          # scenario's [cohort] experiment
+    outputs = ["summary", "weekly"]      # summary (always), weekly, deciles, journeys,
+                                          # outcomes (one row per citizen); or cohort:
+                                          # each run is one arm of the scenario's
+                                          # [cohort] experiment
 
     [fixed]                               # dotted overrides applied to every run
     "place.citizens" = 20000
@@ -55,7 +56,7 @@ from placesim.scenario.fields import REGIME_LEVERS, SECTIONS, Field
 from placesim.scenario.scenario import check_value
 
 METHODS = ("grid", "random", "lhs", "sobol", "morris")
-OUTPUTS = ("summary", "weekly", "deciles", "journeys", "cohort")
+OUTPUTS = ("summary", "weekly", "deciles", "journeys", "outcomes", "cohort")
 SEED_RULES = ("common", "independent")
 MAX_REPLICATES = 10_000
 MAX_SAMPLES = 1_000_000
@@ -334,7 +335,7 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
         if scenario.cohort is None:
             reader.problem("experiment.outputs", "'cohort' needs a scenario with a [cohort] "
                            "table (see scenarios/gateshead_council_tax.toml)")
-        for other in ("deciles", "journeys"):
+        for other in ("deciles", "journeys", "outcomes"):
             if other in outputs:
                 reader.problem("experiment.outputs", f"'{other}' is kept by whole-place "
                                "runs; a 'cohort' run keeps summary, weekly and cohort")

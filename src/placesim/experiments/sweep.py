@@ -121,9 +121,11 @@ def _dask(address: str, todo: list[RunTask], report: SweepReport, bar: tqdm) -> 
             _count(future.result(), report, bar)
 
 
-def sweep(experiment: Experiment, out: Path, workers: int = 1, scheduler: str | None = None,
+def sweep(experiment: Experiment, out: Path, workers: int = 1, dask: str | None = None,
           progress: bool = False) -> SweepReport:
-    """Run what is missing in ``out``; return what was done (failed runs included)."""
+    """Run what is missing in ``out``, on ``workers`` local processes or on the Dask
+    cluster whose scheduler listens at the address ``dask``; return what was done
+    (failed runs included)."""
     out.mkdir(parents=True, exist_ok=True)
     table, tasks = plan(experiment)
     _record_experiment(experiment, out, table)
@@ -134,8 +136,8 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, scheduler: str | 
     bar = tqdm(total=len(tasks), initial=report.skipped, desc=experiment.name, unit="run",
                disable=not progress, smoothing=0.1)
     try:
-        if todo and scheduler:
-            _dask(scheduler, todo, report, bar)
+        if todo and dask:
+            _dask(dask, todo, report, bar)
         elif todo and workers <= 1:
             for task in todo:
                 _count(execute(task), report, bar)

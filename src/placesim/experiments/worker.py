@@ -79,8 +79,8 @@ def _tagged(task: RunTask, frame: pd.DataFrame) -> pa.Table:
 def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """The whole place to its last week: its tables and its summary."""
     run = run_regime(task.scenario, task.regime, progress=False)
-    tables = {name: getattr(run, name) for name in task.outputs if name != "summary"}
-    return tables, run_summary(run.weekly)
+    return run.tables(name for name in task.outputs if name != "summary"), run_summary(
+        run.weekly)
 
 
 def _cohort_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
