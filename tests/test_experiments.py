@@ -431,3 +431,23 @@ def test_ema_workbench_drives_placesim():
     assert (outcomes["spend_total"] > 0).all()
     with pytest.raises(InputError, match="unknown output"):
         placesim_model(DEFAULT, "learning", {}, ["spend"])
+
+
+def test_ema_workbench_drives_a_comparison(tmp_path):
+    """Outcomes are the comparison's paired differences, read from its stored runs."""
+    ema = pytest.importorskip("ema_workbench")
+    from placesim.comparison import Comparison
+    from placesim.experiments.ema import placesim_model
+
+    model = placesim_model(DEFAULT, "learning", {
+        "levers.threat_tone": (0.0, 1.0), "place.citizens": (300, 301),
+        "place.weeks": (6, 7)}, ["spend_total", "ct_paid"], baseline="target",
+        replicates=2, out=tmp_path)
+    experiments, outcomes = ema.perform_experiments(model, 2)
+    folders = sorted(p for p in tmp_path.iterdir() if p.is_dir())
+    assert len(folders) == 2
+    stored = {Comparison.read(f).differences.set_index("indicator").loc[
+        "spend_total", "difference"] for f in folders}
+    assert stored == set(outcomes["spend_total"])
+    with pytest.raises(InputError, match="out: is missing"):
+        placesim_model(DEFAULT, "learning", {}, ["spend_total"], baseline="target")

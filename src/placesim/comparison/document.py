@@ -95,7 +95,7 @@ header p { margin: 0; opacity: .9; }
 nav { position: sticky; top: 0; background: #f3f5f8; border-bottom: 1px solid #d5dbe3;
       padding: .5rem 2rem; font-size: .9rem; z-index: 1; }
 nav a { margin-right: .8rem; display: inline-block; color: #12355b; text-decoration: none; white-space: nowrap; }
-main { max-width: 1150px; padding: 1rem 2rem 3rem 2rem; overflow-wrap: anywhere; }
+main { max-width: 1150px; padding: 1rem 2rem 3rem 2rem; overflow-wrap: break-word; }
 h2 { border-bottom: 2px solid #12355b; padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { margin-top: 1.5rem; }
 table { border-collapse: collapse; margin: .6rem 0 1rem 0; font-size: .88rem; }

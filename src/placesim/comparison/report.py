@@ -89,7 +89,7 @@ def indicator_table(comparison: Comparison, keys: tuple[str, ...]) -> pd.DataFra
     """Baseline, reform and the difference, each with its interval, in words."""
     rows = comparison.differences.set_index("indicator").loc[list(keys)]
     return pd.DataFrame({
-        "indicator": rows["label"],
+        "indicator": [label[0].upper() + label[1:] for label in rows["label"]],
         "unit": rows["unit"],
         comparison.baseline: [with_interval(r.baseline, r.baseline_low, r.baseline_high,
                                             r.unit) for r in rows.itertuples()],

@@ -13,6 +13,14 @@ outcomes are end-of-run indicators (the keys of ``placesim.summary.SUMMARY_KEYS`
                            ["spend_total", "turned_around_end"])
     experiments, outcomes = perform_experiments(model, 50)
 
+With ``baseline`` the model is a comparison: each experiment runs ``placesim.compare``
+(baseline and the regime on ``replicates`` common seeds, stored under ``out``) and its
+outcomes are the paired differences, the regime minus the baseline, averaged over the
+replicates — the robustness of a reform, not of one regime::
+
+    model = placesim_model("scenarios/default.toml", "learning", {...}, ["spend_total"],
+                           baseline="target", replicates=3, out="results/ema")
+
 EMA names must be Python identifiers, so a dotted path appears there with ``__`` for each
 dot (``life__job_loss``).
 """
@@ -43,14 +51,32 @@ def run_once(scenario: Scenario, regime: str, outputs: Sequence[str],
     return {name: summary[name] for name in outputs}
 
 
+def compare_once(scenario: Scenario, baseline: str, reform: str, outputs: Sequence[str],
+                 replicates: int, out: Path, **parameters: float) -> dict[str, float]:
+    """One comparison with EMA's parameter names (a lever moves in both regimes); the
+    chosen outputs' paired differences, reform minus baseline."""
+    from placesim.comparison import compare
+
+    paths = {name.replace("__", "."): value for name, value in parameters.items()}
+    changes = {**overrides_for(paths, baseline), **overrides_for(paths, reform)}
+    here = resolve_scenario(scenario, None, None, None, changes)
+    found = compare(here, baseline, reform, replicates=replicates, out=out / here.digest())
+    differences = found.differences.set_index("indicator")["difference"]
+    return {name: float(differences[name]) for name in outputs}
+
+
 def placesim_model(scenario: str | Path | Scenario, regime: str,
                    uncertainties: Mapping[str, tuple[float, float]], outputs: Sequence[str],
-                   name: str = "placesim"):
-    """An EMA workbench ``Model`` running ``scenario`` under ``regime``."""
+                   name: str = "placesim", *, baseline: str | None = None,
+                   replicates: int = 2, out: str | Path | None = None):
+    """An EMA workbench ``Model`` running ``scenario`` under ``regime`` or, given a
+    ``baseline``, comparing ``regime`` with it (stores under ``out``)."""
     from ema_workbench import IntegerParameter, Model, RealParameter, ScalarOutcome
 
     base = resolve_scenario(scenario, None, None, None, None)
-    base.regime(regime)
+    for role in (regime, baseline):
+        if role is not None:
+            base.regime(role)
     problems = [Problem("outputs", o, f"unknown output; allowed: {', '.join(SUMMARY_KEYS)}")
                 for o in outputs if o not in SUMMARY_KEYS]
     parameters = []
@@ -61,9 +87,15 @@ def placesim_model(scenario: str | Path | Scenario, regime: str,
             continue
         kind = IntegerParameter if spec.kind is int else RealParameter
         parameters.append(kind(ema_name(path), low, high))
+    if baseline is not None and out is None:
+        problems.append(Problem("arguments", "out", "is missing: a comparison model keeps "
+                                "each experiment's runs in a folder; name one"))
     if problems:
         raise InputError(problems)
-    model = Model(name, function=partial(run_once, base, regime, tuple(outputs)))
+    function = (partial(run_once, base, regime, tuple(outputs)) if baseline is None else
+                partial(compare_once, base, baseline, regime, tuple(outputs), replicates,
+                        Path(out)))
+    model = Model(name, function=function)
     model.uncertainties = parameters
     model.outcomes = [ScalarOutcome(o) for o in outputs]
     return model

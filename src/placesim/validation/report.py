@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 
 from placesim import __version__
 from placesim.atomic import save_figure, write_text
-from placesim.validation.targets import CONFIDENCE, interval, paired
+from placesim.comparison.statistics import CONFIDENCE, interval
+from placesim.validation.targets import paired
 
 SERIES = (("ct_arrears", "Council tax owed, with fees (GBP)"),
           ("fees_charged", "Court costs and agent fees charged (GBP, cumulative)"),

@@ -17,9 +17,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-CONFIDENCE = 0.95
+from placesim.comparison.statistics import CONFIDENCE, interval
 STORY = "story (podcast transcript, 2021; no primary document)"
 
 
@@ -137,17 +136,6 @@ def per_replicate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.Da
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% t-interval across replicates (independent seeds)."""
-    values = values[~np.isnan(values)]
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, math.nan, math.nan
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, len(values) - 1) * values.std(ddof=1) / math.sqrt(
-        len(values))
-    return mean, mean - half, mean + half
-
-
 def confidence_of(source: str) -> str:
     """The confidence calibration.csv gives the first key of a source (H, M or L)."""
     if not source.startswith("calibration:"):
@@ -161,7 +149,8 @@ def evaluate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFra
     values = per_replicate(outcomes, control, treatment)
     rows = []
     for target in TARGETS:
-        mean, low, high = interval(values[target.key].to_numpy(dtype=float))
+        bounds = (0.0, 1.0) if target.unit == "share" else (-math.inf, math.inf)
+        mean, low, high = interval(values[target.key].to_numpy(dtype=float), *bounds)
         rows.append({"target": target.key, "pattern": target.pattern, "arm": target.arm,
                      "unit": target.unit, "band_low": target.low, "band_high": target.high,
                      "source": target.source, "confidence": confidence_of(target.source),
