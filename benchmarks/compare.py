@@ -98,13 +98,13 @@ def main() -> None:
               "peak_bytes_by_replicates": memory, "memory_citizens": args.memory_citizens}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "compare.json").write_text(json.dumps(result, indent=1) + "\n")
-    lines = [f"# Comparison benchmark: {args.citizens:,} citizens x {args.weeks} weeks x "
-             f"{args.replicates} replicates, both regimes", "",
+    lines = [(f"# Comparison benchmark: {args.citizens:,} citizens x {args.weeks} weeks x "
+             f"{args.replicates} replicates, both regimes"), "",
              "| what | best of rounds (s) | every round (s) |", "|---|---:|---|"]
     lines += [f"| {name} | {best[name]:.2f} | {', '.join(f'{v:.2f}' for v in values)} |"
               for name, values in times.items()]
-    lines += ["", f"compare and report / bare runs: {result['ratio_best']:.3f} (best rounds); "
-              f"per round {', '.join(f'{r:.3f}' for r in ratios)}",
+    lines += ["", (f"compare and report / bare runs: {result['ratio_best']:.3f} (best rounds); "
+              f"per round {', '.join(f'{r:.3f}' for r in ratios)}"),
               f"bare runs: {result['bare_citizen_weeks_per_second']:,.0f} citizen-weeks/s"]
     if memory:
         lines += ["", f"peak memory of `placesim compare` at {args.memory_citizens:,} citizens: "

@@ -131,8 +131,8 @@ def test_the_report_states_the_stored_numbers(compared):
     figure = (f"{number(row.difference, 'GBP', True)} [{number(row.difference_low, 'GBP', True)}"
               f", {number(row.difference_high, 'GBP', True)}]")
     assert figure in markdown and figure.replace("&", "&amp;") in html
-    for section in ("Headline", "Who pays and who saves", "Life outcomes", "Reported versus "
-                    "real", "Variation, not red/amber/green", "Demand: value and failure",
+    for section in ("Headline", "Who pays and who saves", "Life outcomes", ("Reported versus "
+                    "real"), "Variation, not red/amber/green", "Demand: value and failure",
                     "Three journeys side by side", "Assumptions", "Reproduce",
                     "Common random numbers make this per-person reading possible",
                     "Only 3 replicates"):

@@ -384,8 +384,9 @@ def headline_text(comparison: Comparison) -> str:
     """The headline table with intervals, for a terminal."""
     table = indicator_table(comparison, HEADLINE).drop(columns=["unit"])
     widths = [max(len(str(c)), *(len(str(v)) for v in table[c])) for c in table.columns]
-    lines = [f"{comparison.reform} compared with {comparison.baseline}: totals over the run, "
-             f"mean of {comparison.replicates} paired replicates [95% interval]", ""]
+    title = (f"{comparison.reform} compared with {comparison.baseline}: totals over the run, "
+             f"mean of {comparison.replicates} paired replicates [95% interval]")
+    lines = [title, ""]
     for row in [list(table.columns), *table.itertuples(index=False)]:
         cells = [str(v).ljust(w) if k == 0 else str(v).rjust(w)
                  for k, (v, w) in enumerate(zip(row, widths, strict=True))]

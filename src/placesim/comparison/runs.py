@@ -10,7 +10,6 @@ interruption, runs on local processes or a Dask cluster, and could be rerun by
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +52,12 @@ class Settings:
         if self.baseline == self.reform:
             problems.append(Problem(where, "reform", f"{self.reform!r} is also the baseline; "
                                     "a comparison needs two different regimes"))
-        if isinstance(self.replicates, bool) or not 2 <= self.replicates <= MAX_REPLICATES:
+        whole = isinstance(self.replicates, int) and not isinstance(self.replicates, bool)
+        if not whole or not 2 <= self.replicates <= MAX_REPLICATES:
             problems.append(Problem(where, "replicates", (
                 f"{self.replicates!r} is not allowed; allowed: a whole number from 2 (an "
                 f"interval needs two replicates) to {MAX_REPLICATES:,}")))
-        last = self.seed + max(0, self.replicates) - 1
-        if isinstance(self.replicates, int) and last >= 2**62:
+        elif self.seed + self.replicates - 1 >= 2**62:
             problems.append(Problem(where, "seed", f"{self.seed} + {self.replicates} "
                                     "replicates passes the largest seed, 2**62 - 1"))
         return problems
@@ -112,12 +111,3 @@ def run(settings: Settings, out: Path, workers: int = 1, dask: str | None = None
     store = out / STORE
     experiment = prepare(settings, store)
     return experiment, sweep(experiment, store, workers, dask, progress)
-
-
-def read_settings(out: Path) -> tuple[Scenario, list[str]]:
-    """The scenario and the two regimes (baseline first) of a comparison on disk."""
-    from placesim.scenario import load
-
-    store = out / STORE
-    raw = tomllib.loads((store / "experiment.toml").read_text(encoding="utf-8"))
-    return load(store / "scenario.toml"), list(raw["experiment"]["regimes"])
