@@ -1,12 +1,13 @@
 """``PlaceModel``: the Mesa face of the engine.
 
-Every parameter is a keyword with a default, so ``mesa.batch_run`` and Mesa's Solara
-components can drive it. Citizens stay in the engine's arrays; the agencies are Mesa
-agents; weekly indicators are collected by Mesa's ``DataCollector``.
+Every parameter is a keyword with a default, the regime's levers included, so
+``mesa.batch_run`` and Mesa's Solara components can drive it. Citizens stay in the
+engine's arrays; the agencies are Mesa agents; weekly indicators are collected by Mesa's ``DataCollector``.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,22 @@ from placesim.journeys import JourneyRecorder, journey_ids
 from placesim.reference import ReferenceScheduler
 from placesim.scenario import InputError, Problem, Scenario, defaults, load
 from placesim.scenario.errors import unknown_key_message
+from placesim.scenario.fields import REGIME_LEVERS
+from placesim.scenario.scenario import check_value
 
 SCHEDULERS = ("fast", "reference")
+LEVERS = {field.name: field for field in REGIME_LEVERS}
+
+
+def lever_problems(levers: Mapping[str, Any], where: str) -> list[Problem]:
+    """What is wrong with lever values (unknown name, wrong type, out of range)."""
+    problems = []
+    for name, value in levers.items():
+        why = (unknown_key_message(name, LEVERS, "lever") if name not in LEVERS
+               else check_value(LEVERS[name], value))
+        if why:
+            problems.append(Problem(where, name, why))
+    return problems
 
 
 def citizen_table(records: np.ndarray, regime: str) -> pd.DataFrame:
@@ -86,12 +101,20 @@ class PlaceModel(mesa.Model):
         overrides: other dotted-path overrides, e.g. ``{"life.job_loss": 0.004}``.
         scheduler: "fast" (numba kernels over the population array) or "reference"
             (one Mesa agent per citizen and worker, pure-Python rules); same results.
+        **levers: the regime's levers by name (``pause_enforcement=0.5``), set from week 0
+            as if the scenario's regime said so; its dated changes apply as written.
     """
 
     def __init__(self, scenario: str | Path | Scenario | None = None, regime: str = "target",
                  citizens: int | None = None, weeks: int | None = None,
                  seed: int | None = None, overrides: Mapping[str, Any] | None = None,
-                 scheduler: str = "fast"):
+                 scheduler: str = "fast", **levers: float | None):
+        levers = {name: value for name, value in levers.items() if value is not None}
+        problems = lever_problems(levers, "arguments")
+        if problems:
+            raise InputError(problems)
+        overrides = {**(overrides or {}),
+                     **{f"regimes.{regime}.{name}": v for name, v in levers.items()}}
         self.scenario = resolve_scenario(scenario, citizens, weeks, seed, overrides)
         self.regime = regime
         self.weeks = int(self.scenario.get("place.weeks"))
@@ -153,6 +176,21 @@ class PlaceModel(mesa.Model):
         self.decided = dict(self.scenario.regime(regime))
         self.regime = regime
 
+    def change_levers(self, changes: Mapping[str, float]) -> int:
+        """Decide new values of some levers from the next week on, as a dated change of
+        the scenario does (the same schedule; adopted as fast as the culture allows).
+
+        The change holds until a later dated change of the scenario sets the levers again.
+        Returns the week from which it applies.
+        """
+        problems = lever_problems(changes, "lever change")
+        if problems:
+            raise InputError(problems)
+        week = self.engine.week
+        self.schedule[week] = {**self.schedule.get(week, self.decided),
+                               **{name: float(v) for name, v in changes.items()}}
+        return week
+
     def _adopt_levers(self) -> None:
         """Put this week's levers in force: a step toward those decided (culture)."""
         if self.levers != self.decided:
@@ -177,7 +215,7 @@ class PlaceModel(mesa.Model):
     def step(self) -> None:
         """One week: dated changes of the regime, the engine's phases 1-6, then the
         agencies' review (phase 7)."""
-        if self.engine.week > 0 and self.engine.week in self.schedule:
+        if self.engine.week in self.schedule:
             self.decided = dict(self.schedule[self.engine.week])
         self._adopt_levers()
         totals = self.engine.step()
@@ -209,3 +247,12 @@ class PlaceModel(mesa.Model):
     def citizens(self) -> pd.DataFrame:
         """Each citizen's current state, one row per citizen (money in pence)."""
         return citizen_table(self.engine.citizens, self.regime)
+
+
+# Each lever is a keyword of its own in PlaceModel's signature, so Mesa's SolaraViz (which
+# checks model parameters against the signature) and readers of help() see them by name.
+_SIGNATURE = inspect.signature(PlaceModel.__init__)
+PlaceModel.__init__.__signature__ = _SIGNATURE.replace(parameters=[
+    *(p for p in _SIGNATURE.parameters.values() if p.kind is not p.VAR_KEYWORD),
+    *(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                        annotation=float | None) for name in LEVERS)])
