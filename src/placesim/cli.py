@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
                       "present (default results/validation/<scenario name>)")
     _compare_parser(commands)
     _sweep_parsers(commands)
+    _ui_parser(commands)
     return parser
 
 
@@ -142,6 +143,19 @@ def _compare_parser(commands) -> None:
                          "results/compare/<scenario>-<baseline>-vs-<reform>)")
     compare.add_argument("--no-progress", dest="progress", action="store_false",
                          help="no progress bar")
+
+
+def _ui_parser(commands) -> None:
+    ui = commands.add_parser("ui", help="the trainer's browser UI: baseline and reform side "
+                             "by side, live (works offline)")
+    ui.add_argument("scenario", type=Path, nargs="?", default=Path("scenarios/default.toml"),
+                    help="scenario to start with; its directory gives the scenario picker "
+                    "and the presets (default scenarios/default.toml)")
+    ui.add_argument("--port", type=_whole_number, default=8765, metavar="N",
+                    help="port to serve on (default 8765)")
+    ui.add_argument("--host", default="127.0.0.1", metavar="H",
+                    help="address to serve on (default 127.0.0.1, this machine only; "
+                    "0.0.0.0 for the room's network)")
 
 
 def _sweep_parsers(commands) -> None:
@@ -364,6 +378,20 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ui(args: argparse.Namespace) -> int:
+    from placesim.ui.serve import serve
+
+    load(args.scenario)
+    if not 0 < args.port < 65536:
+        raise InputError([Problem("command line", "--port", f"{args.port} is not a port; "
+                                  "allowed: a whole number from 1 to 65535")])
+    try:
+        serve(args.scenario, args.host, args.port)
+    except OSError as error:  # e.g. the port is taken
+        raise InputError([Problem("command line", "--port", str(error))]) from None
+    return 0
+
+
 def _parameters(args: argparse.Namespace) -> int:
     from placesim.scenario.describe import markdown
 
@@ -376,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return {"run": _run, "validate": _validate, "validate-case": _validate_case,
                 "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
-                "parameters": _parameters}[args.command](args)
+                "parameters": _parameters, "ui": _ui}[args.command](args)
     except InputError as error:
         for problem in error.problems:
             print(f"placesim: error: {problem}", file=sys.stderr)
