@@ -346,7 +346,7 @@ def SetupPanel(session: Session):
         set_draft(preset_setup(preset, session.directory, draft.citizens, draft.weeks,
                                draft.seed))
 
-    solara.Markdown("### The story")
+    _heading("The story")
     solara.Select("Preset", value=None, values=[p.name for p in presets],
                   on_value=choose_preset)
     for index, name in enumerate(SIDES):
@@ -364,7 +364,7 @@ def SetupPanel(session: Session):
         solara.Select(f"{name.capitalize()} regime", value=side.regime, values=regimes,
                       on_value=lambda r, i=index: set_draft(draft.with_side(
                           i, replace(draft.side(i), regime=r, levers={}))))
-    solara.Markdown("### The place (both sides)")
+    _heading("The place (both sides)")
     for name, spec in PLACE_FIELDS.items():
         CheckedNumber(f"{name.capitalize()} ({spec.unit})", name, getattr(draft, name),
                       lambda v, n=name: set_draft(replace(draft, **{n: v})),
@@ -375,12 +375,16 @@ def SetupPanel(session: Session):
     solara.Button("Reset to apply" if changed else "Reset", icon_name="mdi-restart",
                   color="warning" if changed else None,
                   on_click=lambda: session.reset(draft), classes=["placesim-apply"])
-    solara.Markdown("### Export")
+    _heading("Export")
     solara.FileDownload(lambda: csv_bytes(session.weekly_table()),
                         filename="placesim-weekly.csv", label="Weekly tables (CSV)",
                         mime_type="text/csv")
     solara.FileDownload(lambda: parquet_bytes(session.weekly_table()),
                         filename="placesim-weekly.parquet", label="Weekly tables (Parquet)")
+
+
+def _heading(text: str, tag: str = "h3") -> None:
+    solara.HTML(tag=tag, unsafe_innerHTML=html.escape(text), style="margin: 12px 0 4px")
 
 
 def _timeline_html(table) -> str:
@@ -396,8 +400,9 @@ def FollowCitizen(session: Session):
     followed = session.followed.value
     citizens = session.built.value.citizens
     chosen, set_chosen = solara.use_state(0)
-    solara.Markdown("## Follow one citizen\nThe same person under both regimes: every "
-                    "life event and every contact with the services, week by week.")
+    _heading("Follow one citizen", "h2")
+    solara.Text("The same person under both regimes: their life events and every contact "
+                "with the services, week by week.", classes=["placesim-label"])
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
         with solara.Column(style={"width": "260px"}):
             solara.InputText(f"Citizen id (0 to {citizens - 1:,})", value=str(chosen),

@@ -21,8 +21,9 @@ from placesim.summary import SERVICE_LABELS
 from placesim.ui.twin import Mark
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies and on a projector
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000",
-           "#F0E442", "#999999", "#882255")
+# (extended with three muted tones for charts of up to ten series)
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#882255", "#44AA99", "#999999")
 MARK_COLOUR = "#6a1b9a"
 
 
