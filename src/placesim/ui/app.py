@@ -456,11 +456,8 @@ def Panels_(session: Session):
 
 
 @solara.component
-def Page():
-    path = Path(os.environ.get(SCENARIO_ENV, "scenarios/default.toml"))
-    session = solara.use_memo(
-        lambda: Session(path.parent, starting_setup(path), _kernel_context()), [])
-    solara.use_effect(lambda: session.close, [])
+def Main(session: Session):
+    """The page of one session."""
     exception, clear = solara.use_exception()
     presenting = session.presentation.value
     solara.Title("placesim: targets or learning")
@@ -477,6 +474,16 @@ def Page():
         DifferenceStrip(session)
         Panels_(session)
         FollowCitizen(session)
+
+
+@solara.component
+def Page():
+    """A new session for each browser page, closed with it."""
+    path = Path(os.environ.get(SCENARIO_ENV, "scenarios/default.toml"))
+    session = solara.use_memo(
+        lambda: Session(path.parent, starting_setup(path), _kernel_context()), [])
+    solara.use_effect(lambda: session.close, [])
+    Main(session)
 
 
 def _kernel_context() -> object | None:
