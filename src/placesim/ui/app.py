@@ -76,7 +76,7 @@ class Session:
         self.built = solara.reactive(setup)
         self.twin = Twin(setup)
         self.panels = Panels(setup.weeks, presentation=False)
-        self.citizen_figure = _citizen_figure()
+        self.citizen_figure = _citizen_figure(setup.weeks)
         self.player = Player(self._step, self._frame, self._failed, context)
         self.player.submit(lambda: None)  # draw the empty week-0 state
 
@@ -135,8 +135,7 @@ class Session:
         self.followed.value = (citizen, table)
 
     def _side_names(self) -> tuple[str, str]:
-        return tuple(f"{name} ({side.title()})"
-                     for name, side in zip(SIDES, self.setup.sides(), strict=True))
+        return SIDES
 
     # -- page -------------------------------------------------------------------------
     def reset(self, setup: Setup | None = None) -> None:
@@ -176,7 +175,7 @@ class Session:
             figure.close()
 
 
-def _citizen_figure() -> go.FigureWidget:
+def _citizen_figure(weeks: int) -> go.FigureWidget:
     figure = go.FigureWidget()
     for k, side in enumerate(SIDES):
         figure.add_trace(go.Scatter(x=[], y=[], name=f"wellbeing, {side}",
@@ -185,7 +184,8 @@ def _citizen_figure() -> go.FigureWidget:
         figure.add_trace(go.Scatter(x=[], y=[], name=f"debt, {side}", yaxis="y2",
                                     line={"color": PALETTE[k * 3], "width": 3, "dash": "dot"}))
     figure.update_layout(template="simple_white", height=300, title="Their week by week",
-                         xaxis={"title": "week"}, yaxis={"title": "wellbeing (0-10)",
+                         xaxis={"title": "week", "range": [0, max(weeks - 1, 1)]},
+                         yaxis={"title": "wellbeing (0-10)",
                                                          "range": [0, 10.2]},
                          yaxis2={"title": "debt (GBP)", "overlaying": "y", "side": "right",
                                  "rangemode": "tozero"},

@@ -84,18 +84,21 @@ CHARTS: tuple[Chart, ...] = (
 
 # Each target as the service reports it and as it really was (the Goodhart gap).
 TARGETS: tuple[tuple[str, str, str], ...] = (
-    ("Benefit decisions on time", "reported_on_time_share", "real_on_time_share"),
-    *((f"{label.capitalize()} resolved", f"{s.name.lower()}_reported_resolution",
-       f"{s.name.lower()}_real_resolution") for s, label in SERVICE_LABELS.items()),
+    ("Benefits on time", "reported_on_time_share", "real_on_time_share"),
+    *((label.capitalize().replace("Voluntary sector", "Voluntary"),
+       f"{s.name.lower()}_reported_resolution", f"{s.name.lower()}_real_resolution")
+      for s, label in SERVICE_LABELS.items()),
 )
 TARGET_COLUMNS = tuple(c for _, reported, real in TARGETS for c in (reported, real))
 
 
 def _style(figure: go.FigureWidget, presentation: bool, height: int) -> None:
     size = 20 if presentation else 13
+    top = 60 + (30 if figure.layout.annotations else 0) + (20 if presentation else 0)
     figure.update_layout(
         template="simple_white", height=int(height * (1.35 if presentation else 1.0)),
-        font={"size": size, "color": "#000000"}, margin={"l": 70, "r": 20, "t": 50, "b": 45},
+        font={"size": size, "color": "#000000"},
+        margin={"l": 70, "r": 20, "t": top, "b": 45},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "font": {"size": size - 2}},
         title={"font": {"size": size + 3}}, hovermode="x unified")
     figure.update_traces(line={"width": 4 if presentation else 2})
@@ -123,7 +126,7 @@ def targets_figure(weeks: int, presentation: bool) -> go.FigureWidget:
     """Each target reported (dashed) against real (solid), the gap shaded."""
     figure = go.FigureWidget(make_subplots(rows=1, cols=len(TARGETS), shared_yaxes=True,
                                            subplot_titles=[t for t, _, _ in TARGETS],
-                                           horizontal_spacing=0.02))
+                                           horizontal_spacing=0.025))
     for k, _ in enumerate(TARGETS):
         for which, dash in (("reported", "dash"), ("real", "solid")):
             figure.add_trace(go.Scatter(
@@ -136,7 +139,7 @@ def targets_figure(weeks: int, presentation: bool) -> go.FigureWidget:
     figure.update_yaxes(range=[0, 1.05], tickformat=".0%")
     figure.update_layout(title={"text": "Targets: as reported (dashed) and as they really "
                                         "were (solid) <span style='font-size:70%'>(share "
-                                        "a week)</span>"})
+                                        "resolved or on time, a week)</span>"})
     _style(figure, presentation, 300)
     figure.update_annotations(font={"size": 18 if presentation else 12})
     return figure

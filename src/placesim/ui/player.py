@@ -62,8 +62,9 @@ class Player:
         self._wake.set()
 
     def pause(self) -> None:
+        """Stop after the week in progress; the page is refreshed to show it."""
         self.playing = False
-        self._wake.set()
+        self.submit(lambda: None)
 
     def step_once(self) -> None:
         self.pause()
