@@ -52,7 +52,7 @@ def measure(citizens: int, seconds: float) -> dict:
                 page.wait_for_function(
                     "document.querySelectorAll('.js-plotly-plot').length >= 15")
                 startup = time.perf_counter() - clock
-                page.locator(".v-select").first.click()
+                page.get_by_text("5 weeks a second").click()
                 page.get_by_text("as fast as it goes").click()
                 page.click(".placesim-play")
                 time.sleep(2.0)  # past the first weeks' surge of letters

@@ -39,6 +39,7 @@ SCENARIO_ENV = "PLACESIM_UI_SCENARIO"
 SPEEDS = {"1 week a second": 1.0, "2 weeks a second": 2.0, "5 weeks a second": 5.0,
           "10 weeks a second": 10.0, "as fast as it goes": None}
 TIMELINE_ROWS = 40
+REPORT_REPLICATES = 5
 
 
 def starting_setup(path: Path) -> Setup:
@@ -74,6 +75,7 @@ class Session:
         self.followed = solara.reactive(None)
         self.presentation = solara.reactive(False)
         self.built = solara.reactive(setup)
+        self.report = solara.reactive(None)  # (message, path of report.html or None)
         self.twin = Twin(setup)
         self.panels = Panels(setup.weeks, presentation=False)
         self.citizen_figure = _citizen_figure(setup.weeks)
@@ -164,6 +166,29 @@ class Session:
         self.presentation.value = on
         self.player.submit(lambda: self.panels.present(on))
 
+    def open_report(self) -> None:
+        """Build (or find, it is stored by content) the comparison report of the current
+        settings on a thread of its own; the live run carries on."""
+        import threading
+
+        def build() -> None:
+            from placesim import compare
+
+            try:
+                scenario, baseline, reform = self.twin.comparison_scenario()
+                out = Path("results") / "compare" / (
+                    f"ui-{scenario.digest()}-{baseline}-vs-{reform}")
+                comparison = compare(scenario, baseline, reform,
+                                     replicates=REPORT_REPLICATES, out=out)
+                self.report.value = ("", comparison.write_report(out))
+            except Exception as error:  # shown beside the button
+                self.report.value = (f"No report: {explain(error)}", None)
+
+        self.report.value = (f"Running {REPORT_REPLICATES} paired replicates of both "
+                             "sides for the report…", None)
+        context = self.player._context
+        threading.Thread(target=lambda: _within(context, build), daemon=True).start()
+
     def weekly_table(self):
         with ENGINE_LOCK:
             return self.twin.weekly()
@@ -173,6 +198,14 @@ class Session:
         self.player.close()
         for figure in [*self.panels.figures(), self.citizen_figure]:
             figure.close()
+
+
+def _within(context: object | None, action) -> None:
+    if context is None:
+        action()
+    else:
+        with context:
+            action()
 
 
 def _citizen_figure(weeks: int) -> go.FigureWidget:
@@ -381,6 +414,25 @@ def SetupPanel(session: Session):
                         mime_type="text/csv")
     solara.FileDownload(lambda: parquet_bytes(session.weekly_table()),
                         filename="placesim-weekly.parquet", label="Weekly tables (Parquet)")
+    Report(session)
+
+
+@solara.component
+def Report(session: Session):
+    """The policy-comparison report for the current settings (placesim compare)."""
+    found = session.report.value
+    solara.Button("Comparison report", icon_name="mdi-file-chart",
+                  on_click=session.open_report, classes=["placesim-report"],
+                  disabled=found is not None and found[1] is None and not found[0].startswith(
+                      "No report"))
+    if found is None:
+        return
+    message, path = found
+    if message:
+        solara.Text(message, classes=["placesim-label"])
+    if path is not None:
+        solara.FileDownload(lambda: path.read_bytes(), filename="placesim-report.html",
+                            label="Open the report (HTML)", mime_type="text/html")
 
 
 def _heading(text: str, tag: str = "h3") -> None:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from placesim.journeys import JourneyRecorder
 from placesim.model import LEVERS, PlaceModel, lever_problems
-from placesim.scenario import InputError, Problem, Scenario, load
+from placesim.scenario import InputError, Problem, Scenario, from_mapping, load
 from placesim.scenario.fields import SECTIONS, Field
 from placesim.scenario.scenario import CHANGE_WEEK, check_value
 from placesim.ui import journey
@@ -218,6 +218,27 @@ class Twin:
                                           for n, v in changed.items()]))
         self.marks.append(mark)
         return mark
+
+    def comparison_scenario(self) -> tuple[Scenario, str, str]:
+        """The two runs as one scenario whose two regimes carry each side's schedule (its
+        levers at the start and every dated or hand-made change), for the comparison
+        report of the current settings. Both sides must be of one scenario file."""
+        baseline, reform = self.setup.sides()
+        if baseline.scenario != reform.scenario:
+            raise InputError([Problem("UI", "report", (
+                f"compares two regimes of one scenario; these sides are "
+                f"{baseline.scenario.name} and {reform.scenario.name}"))])
+        names = ((baseline.regime, reform.regime) if baseline.regime != reform.regime
+                 else SIDES)
+        mapping = self.models[0].scenario.to_mapping()
+        for name, model in zip(names, self.models, strict=True):
+            weeks = sorted(model.schedule)
+            mapping["regimes"][name] = {
+                "based_on": "target", **model.schedule[0],
+                "changes": [{"week": w, **model.schedule[w]} for w in weeks if w > 0]}
+            if not mapping["regimes"][name]["changes"]:
+                del mapping["regimes"][name]["changes"]
+        return from_mapping(mapping, f"{baseline.scenario} (UI)"), names[0], names[1]
 
     def weekly(self) -> pd.DataFrame:
         """Both sides' weekly tables, stacked, with the side and scenario of each row."""
