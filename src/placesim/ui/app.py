@@ -229,7 +229,7 @@ def _citizen_figure(weeks: int) -> go.FigureWidget:
 
 CSS = """
 .placesim-week { font-size: 2.2rem; font-weight: 700; font-variant-numeric: tabular-nums; }
-.placesim-number { font-size: 1.9rem; font-weight: 700; }
+.placesim-number { font-size: 1.9rem; font-weight: 700; line-height: 1.2; }
 .placesim-label { font-size: 0.95rem; color: #222; }
 .placesim-side { font-size: 1.35rem; font-weight: 700; border-bottom: 4px solid #0072B2;
                  padding: 4px 0; }
