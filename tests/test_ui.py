@@ -166,3 +166,18 @@ def test_the_report_scenario_reruns_both_live_runs_exactly(tmp_path):
     pilot = Twin(preset_setup(PRESETS[1], path.parent))
     with pytest.raises(InputError, match="compares two regimes of one scenario"):
         pilot.comparison_scenario()
+
+
+def test_the_report_button_writes_the_comparison_report(ui_page, tmp_path, monkeypatch):
+    session, rc = ui_page
+    monkeypatch.chdir(tmp_path)
+    _, sidebar = solara.render(app.Report(session), handle_error=False)
+    _click(rc, "placesim-step")
+    _wait(lambda: _text(rc, "placesim-week-counter") == "Week 1 of 12")
+    _click(sidebar, "placesim-report")
+    _wait(lambda: session.report.value is not None and not session.report.value.running,
+          timeout=300)
+    state = session.report.value
+    assert state.message == "" and state.path.name == "report.html"
+    assert "<html" in state.path.read_text()[:500].lower()
+    sidebar.close()

@@ -55,6 +55,13 @@ def starting_setup(path: Path) -> Setup:
 
 
 @dataclass(frozen=True)
+class ReportState:
+    running: bool
+    message: str
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
 class Status:
     week: int = 0
     weeks: int = 0
@@ -75,7 +82,8 @@ class Session:
         self.followed = solara.reactive(None)
         self.presentation = solara.reactive(False)
         self.built = solara.reactive(setup)
-        self.report = solara.reactive(None)  # (message, path of report.html or None)
+        self.report = solara.reactive(None)  # ReportState once asked for
+        self.context = context
         self.twin = Twin(setup)
         self.panels = Panels(setup.weeks, presentation=False)
         self.citizen_figure = _citizen_figure(setup.weeks)
@@ -180,14 +188,13 @@ class Session:
                     f"ui-{scenario.digest()}-{baseline}-vs-{reform}")
                 comparison = compare(scenario, baseline, reform,
                                      replicates=REPORT_REPLICATES, out=out)
-                self.report.value = ("", comparison.write_report(out))
+                self.report.value = ReportState(False, "", comparison.write_report(out))
             except Exception as error:  # shown beside the button
-                self.report.value = (f"No report: {explain(error)}", None)
+                self.report.value = ReportState(False, f"No report: {explain(error)}")
 
-        self.report.value = (f"Running {REPORT_REPLICATES} paired replicates of both "
-                             "sides for the report…", None)
-        context = self.player._context
-        threading.Thread(target=lambda: _within(context, build), daemon=True).start()
+        self.report.value = ReportState(True, f"Running {REPORT_REPLICATES} paired "
+                                        "replicates of both sides for the report…")
+        threading.Thread(target=lambda: _within(self.context, build), daemon=True).start()
 
     def weekly_table(self):
         with ENGINE_LOCK:
@@ -420,18 +427,16 @@ def SetupPanel(session: Session):
 @solara.component
 def Report(session: Session):
     """The policy-comparison report for the current settings (placesim compare)."""
-    found = session.report.value
+    state: ReportState | None = session.report.value
     solara.Button("Comparison report", icon_name="mdi-file-chart",
                   on_click=session.open_report, classes=["placesim-report"],
-                  disabled=found is not None and found[1] is None and not found[0].startswith(
-                      "No report"))
-    if found is None:
+                  disabled=state is not None and state.running)
+    if state is None:
         return
-    message, path = found
-    if message:
-        solara.Text(message, classes=["placesim-label"])
-    if path is not None:
-        solara.FileDownload(lambda: path.read_bytes(), filename="placesim-report.html",
+    if state.message:
+        solara.Text(state.message, classes=["placesim-label"])
+    if state.path is not None:
+        solara.FileDownload(state.path.read_bytes, filename="placesim-report.html",
                             label="Open the report (HTML)", mime_type="text/html")
 
 
@@ -491,7 +496,7 @@ def _as_int(value: object) -> object:
 
 
 @solara.component
-def Panels_(session: Session):
+def TwinPanels(session: Session):
     with solara.Columns([1, 1]):
         for index, side in enumerate(session.built.value.sides()):
             with solara.Column():
@@ -524,7 +529,7 @@ def Main(session: Session):
     with solara.Column(classes=["placesim-present"] if presenting else []):
         Controls(session)
         DifferenceStrip(session)
-        Panels_(session)
+        TwinPanels(session)
         FollowCitizen(session)
 
 
