@@ -181,3 +181,20 @@ def test_the_report_button_writes_the_comparison_report(ui_page, tmp_path, monke
     assert state.message == "" and state.path.name == "report.html"
     assert "<html" in state.path.read_text()[:500].lower()
     sidebar.close()
+
+
+def test_placesim_ui_refuses_bad_input_with_exit_2(tmp_path, capsys):
+    import socket
+
+    from placesim.cli import main
+
+    assert main(["ui", str(tmp_path / "missing.toml")]) == 2
+    assert "no such scenario file" in capsys.readouterr().err
+    assert main(["ui", "--port", "70000"]) == 2
+    assert "--port: 70000 is not a port" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["ui", "--port", str(port)]) == 2
+        assert "placesim: error: command line: --port:" in capsys.readouterr().err

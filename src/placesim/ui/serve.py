@@ -9,6 +9,7 @@ makes no outside request either. A session whose page has gone is closed after
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import threading
 import time
@@ -29,8 +30,16 @@ def _warm_up(scenario: Path) -> None:
     twin.step()
 
 
+def check_address(host: str, port: int) -> None:
+    """Raise OSError (e.g. the port is taken) before anything slow is started."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def serve(scenario: Path, host: str, port: int) -> None:
     """Serve the page for ``scenario`` (its directory gives the picker and presets)."""
+    check_address(host, port)
     os.environ[SCENARIO_ENV] = str(scenario.resolve())
     os.environ["SOLARA_APP"] = "placesim.ui.app"
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
