@@ -54,6 +54,7 @@ def test_the_page_runs_both_panels_live_offline(address):
     with chromium() as browser:
         page, log = open_page(browser, address)
         assert week(page) == 0
+        assert "runs on Solara" not in page.inner_text("body")  # nothing over the charts
         page.click(".placesim-play")
         wait_until(lambda: week(page) >= 3)
         spend = page.evaluate(DRAWN, "Public spend")

@@ -98,8 +98,10 @@ def _style(figure: go.FigureWidget, presentation: bool, height: int) -> None:
     figure.update_layout(
         template="simple_white", height=int(height * (1.35 if presentation else 1.0)),
         font={"size": size, "color": "#000000"},
-        margin={"l": 70, "r": 20, "t": top, "b": 45},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "font": {"size": size - 2}},
+        margin={"l": 70, "r": 20, "t": top, "b": 100 if presentation else 70},
+        # below the x axis's title, however large the type
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3 if presentation else -0.22,
+                "font": {"size": size - 2}},
         title={"font": {"size": size + 3}}, hovermode="x unified")
     figure.update_traces(line={"width": 4 if presentation else 2})
 

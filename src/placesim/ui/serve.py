@@ -45,6 +45,10 @@ def serve(scenario: Path, host: str, port: int) -> None:
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     os.environ["SOLARA_KERNEL_CULL_TIMEOUT"] = CULL_AFTER
     os.environ["SOLARA_MODE"] = "production"
+    from solara.server import settings
+
+    settings.theme.show_banner = False  # no "runs on Solara" badge over the charts
+    settings.theme.title = "placesim"
     print(f"placesim ui: preparing {scenario} (the first start compiles the model, about a "
           "minute)…", file=sys.stderr, flush=True)
     _warm_up(scenario)
