@@ -13,7 +13,7 @@ from placesim import atomic
 def test_an_interrupted_table_leaves_no_file_and_no_temporary(tmp_path, monkeypatch):
     target = tmp_path / "weekly" / "regime=target.parquet"
 
-    def dies(table, where):
+    def dies(table, where, **options):
         where.write_bytes(b"half a file")
         raise KeyboardInterrupt
 

@@ -451,3 +451,17 @@ def test_ema_workbench_drives_a_comparison(tmp_path):
     assert stored == set(outcomes["spend_total"])
     with pytest.raises(InputError, match="out: is missing"):
         placesim_model(DEFAULT, "learning", {}, ["spend_total"], baseline="target")
+
+
+def test_journeys_can_be_kept_for_the_first_replicates_only(tmp_path):
+    text = experiment_text("[replicates]\ncount = 3\n", 'regimes = ["target"]\n'
+                           'outputs = ["summary", "journeys"]\njourney_replicates = 1')
+    experiment = load_experiment(write(tmp_path, text))
+    report = sweep(experiment, tmp_path / "out")
+    assert report.done == 3 and not report.failed
+    journeys = read_results(tmp_path / "out", "journeys")
+    assert set(journeys.replicate) == {0}
+    assert sweep(experiment, tmp_path / "out").skipped == 3  # finished without journeys
+    with pytest.raises(InputError, match="journey_replicates: applies only when outputs"):
+        load_experiment(write(tmp_path, experiment_text(
+            "", 'regimes = ["target"]\njourney_replicates = 1'), "bad.toml"))

@@ -38,9 +38,12 @@ def replaced(path: Path) -> Iterator[Path]:
 
 
 def write_table(table: pa.Table, path: Path) -> None:
-    """A Parquet file."""
+    """A Parquet file. Only text columns are dictionary-encoded: numbers rarely repeat
+    enough to gain from it, and trying costs most of the writing time of a large table."""
+    text = [f.name for f in table.schema if pa.types.is_string(f.type)
+            or pa.types.is_large_string(f.type)]
     with replaced(path) as temporary:
-        pq.write_table(table, temporary)
+        pq.write_table(table, temporary, use_dictionary=text)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -52,11 +52,10 @@ class JourneyRecorder:
             before = np.vstack([self.start[name][None, :], stacked[name][:-1]])
             frame[f"{name}_this_week"] = (stacked[name].astype(np.int64)
                                           - before.astype(np.int64)).ravel()
-        frame["stage_name"] = [Stage(s).name.lower() for s in frame["stage"]]
-        frame["case_name"] = [Case(c).name.lower() for c in frame["case"]]
+        frame["stage_name"] = STAGE_NAMES[frame["stage"].to_numpy()]
+        frame["case_name"] = CASE_NAMES[frame["case"].to_numpy()]
         previous = np.vstack([self.start[None, :], stacked[:-1]])
-        frame["events"] = [events(b, a) for b, a in zip(previous.ravel(), stacked.ravel(),
-                                                        strict=True)]
+        frame["events"] = events(previous.ravel(), stacked.ravel())
         return frame
 
 
@@ -64,38 +63,47 @@ def _names(bits: int, kind: type) -> str:
     return ", ".join(m.name.lower().replace("_", " ") for m in kind if bits & m)
 
 
-def events(before: np.void, after: np.void) -> str:
-    """What happened to a citizen in a week, in words, from two consecutive records."""
-    out = []
-    began = int(after["domains"]) & ~int(before["domains"])
-    ended = int(before["domains"]) & ~int(after["domains"])
-    if began:
-        out.append(f"trouble began: {_names(began, Domain)}")
-    if ended:
-        out.append(f"trouble ended: {_names(ended, Domain)}")
-    asked = int(after["asks"]) & ~int(before["asks"])
-    done = int(before["asks"]) & ~int(after["asks"])
-    for bits, what in ((asked, "asked"), (done, "request ended at")):
-        services = [Service(s).name.lower().replace("_", " ") for s in range(N_SERVICES)
-                    if bits & (1 << s)]
-        if services:
-            out.append(f"{what} {', '.join(services)}")
-    if after["turned_away"] > before["turned_away"]:
-        out.append("turned away or lost")
-    if after["stage"] != before["stage"]:
-        out.append(f"recovery: {Stage(int(after['stage'])).name.lower()}")
-    if after["case"] != before["case"]:
-        out.append(f"casework: {Case(int(after['case'])).name.lower()}")
-    if before["claim"] == Claim.PENDING and after["claim"] == Claim.NONE:
-        out.append(f"benefits decided: {after['award'] / 100:.2f} a week"
-                   + (" (wrong)" if int(after["status"]) & Status.WRONGED else ""))
-    plan = int(after["status"]) & Status.ON_PLAN, int(before["status"]) & Status.ON_PLAN
-    if plan[0] and not plan[1]:
-        out.append(f"plan agreed: {after['plan_instalment'] / 100:.2f} a week")
-    elif plan[1] and not plan[0]:
-        out.append("plan ended")
-    if after["homeless_weeks"] > 0 and before["homeless_weeks"] == 0:
-        out.append("evicted: temporary accommodation")
-    if after["care_weeks"] > 0 and before["care_weeks"] == 0:
-        out.append("a child taken into care")
-    return "; ".join(out)
+# Words for every value a field can take, looked up for whole arrays at once.
+STAGE_NAMES = np.array([Stage(s).name.lower() for s in range(len(Stage))], dtype=object)
+CASE_NAMES = np.array([Case(c).name.lower() for c in range(len(Case))], dtype=object)
+_DOMAINS = np.array([_names(bits, Domain) for bits in range(32)], dtype=object)
+_SERVICES = np.array([", ".join(Service(s).name.lower().replace("_", " ")
+                                for s in range(N_SERVICES) if bits & (1 << s))
+                      for bits in range(1 << N_SERVICES)], dtype=object)
+
+
+def _money(pence: np.ndarray) -> np.ndarray:
+    return np.array([f"{p / 100:.2f}" for p in pence.tolist()], dtype=object)
+
+
+def events(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """What happened to each citizen in a week, in words, from the records at the end of
+    the week before and of the week (equal-length arrays of records)."""
+    began = after["domains"] & ~before["domains"]
+    ended = before["domains"] & ~after["domains"]
+    asked = after["asks"] & ~before["asks"]
+    done = before["asks"] & ~after["asks"]
+    decided = (before["claim"] == Claim.PENDING) & (after["claim"] == Claim.NONE)
+    wrong = np.where((after["status"] & Status.WRONGED) != 0, " (wrong)", "")
+    plan_now = (after["status"] & Status.ON_PLAN) != 0
+    plan_before = (before["status"] & Status.ON_PLAN) != 0
+    parts = [
+        np.where(began != 0, "trouble began: " + _DOMAINS[began], ""),
+        np.where(ended != 0, "trouble ended: " + _DOMAINS[ended], ""),
+        np.where(asked != 0, "asked " + _SERVICES[asked], ""),
+        np.where(done != 0, "request ended at " + _SERVICES[done], ""),
+        np.where(after["turned_away"] > before["turned_away"], "turned away or lost", ""),
+        np.where(after["stage"] != before["stage"], "recovery: " + STAGE_NAMES[after["stage"]],
+                 ""),
+        np.where(after["case"] != before["case"], "casework: " + CASE_NAMES[after["case"]], ""),
+        np.where(decided, "benefits decided: " + _money(after["award"]) + " a week" + wrong, ""),
+        np.where(plan_now & ~plan_before,
+                 "plan agreed: " + _money(after["plan_instalment"]) + " a week",
+                 np.where(plan_before & ~plan_now, "plan ended", "")),
+        np.where((after["homeless_weeks"] > 0) & (before["homeless_weeks"] == 0),
+                 "evicted: temporary accommodation", ""),
+        np.where((after["care_weeks"] > 0) & (before["care_weeks"] == 0),
+                 "a child taken into care", ""),
+    ]
+    return np.array(["; ".join(filter(None, row)) for row in zip(*parts, strict=True)],
+                    dtype=object)

@@ -89,7 +89,8 @@ def experiment_text(settings: Settings) -> str:
                             f"on {settings.replicates} common seeds."),
             "scenario": "scenario.toml",
             "regimes": [settings.baseline, settings.reform],
-            "outputs": list(OUTPUTS)},
+            "outputs": list(OUTPUTS),
+            "journey_replicates": 1},  # the report tells the first replicate's stories
         "replicates": {"count": settings.replicates, "seeds": "common"}})
 
 

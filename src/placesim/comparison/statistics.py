@@ -9,6 +9,7 @@ independent means, because each replicate's luck cancels out of its own differen
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,11 @@ from scipy import stats
 CONFIDENCE = 0.95
 FEW_REPLICATES = 5  # below this many, the report warns that intervals are rough
 XMR_SCALE = 2.66  # natural process limits: mean +- 2.66 x mean moving range (Wheeler)
+
+
+@cache
+def _t_quantile(replicates: int) -> float:
+    return float(stats.t.ppf(0.5 + CONFIDENCE / 2, replicates - 1))
 
 
 def interval(values: np.ndarray, low: float = -math.inf, high: float = math.inf
@@ -31,8 +37,7 @@ def interval(values: np.ndarray, low: float = -math.inf, high: float = math.inf
     mean = float(values.mean())
     if len(values) < 2:
         return mean, math.nan, math.nan
-    half = (stats.t.ppf(0.5 + CONFIDENCE / 2, len(values) - 1) * values.std(ddof=1)
-            / math.sqrt(len(values)))
+    half = _t_quantile(len(values)) * values.std(ddof=1) / math.sqrt(len(values))
     return mean, max(low, mean - half), min(high, mean + half)
 
 

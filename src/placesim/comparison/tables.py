@@ -53,10 +53,11 @@ class Outcome:
 
 DEBT = Outcome("debt", "Debt at end", "GBP", True, 1.0)
 WELLBEING = Outcome("wellbeing", "Wellbeing at end", "score 0-10", False, 0.05)
+FEES = Outcome("fees_charged", "Court costs and agent fees charged", "GBP", True, 1.0)
 PERSONAL = (
     DEBT,
     WELLBEING,
-    Outcome("fees_charged", "Court costs and agent fees charged", "GBP", True, 1.0),
+    FEES,
     Outcome("public_cost", "Public cost of services to the person", "GBP", None, 1.0),
     Outcome("turned_around", "Life turned around (share of people)", "share", None, 0.0),
     Outcome("in_ct_arrears", "In council-tax arrears at end (share of people)", "share",
@@ -223,57 +224,86 @@ def differences(summaries: pd.DataFrame, baseline: str, reform: str) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def _paired_citizens(store: Path, runs: Mapping[str, str], replicate: int
-                     ) -> pd.DataFrame:
-    """One replicate's citizens under both regimes, side by side, with their differences;
-    deciles are cut on income at the start, the same for both regimes under common
-    random numbers."""
-    base = pd.read_parquet(run_file(store, "outcomes", runs["baseline"]))
-    other = pd.read_parquet(run_file(store, "outcomes", runs["reform"]))
-    frame = pd.DataFrame({"replicate": np.int16(replicate), "citizen": base["citizen"],
-                          "decile": decile_of(base["income_start"]),
-                          "income_start": base["income_start"]})
-    for outcome in PERSONAL:
-        b = base[outcome.column].to_numpy(dtype=float)
-        r = other[outcome.column].to_numpy(dtype=float)
-        frame[f"{outcome.column}_baseline"] = b
-        frame[f"{outcome.column}_reform"] = r
-        frame[f"{outcome.column}_difference"] = r - b
-        if outcome.lower_is_better is not None:
-            frame[f"{outcome.column}_direction"] = direction(
-                r - b, outcome.tolerance, outcome.lower_is_better)
-    return frame
+@dataclass(frozen=True)
+class Pairs:
+    """One replicate's citizens under both regimes: each outcome's levels and difference
+    (reform minus baseline), by citizen; deciles are cut on income at the start, the
+    same for both regimes under common random numbers."""
+
+    replicate: int
+    citizen: np.ndarray
+    decile: np.ndarray  # 1 (poorest) to 10
+    income_start: np.ndarray
+    baseline: dict[str, np.ndarray]
+    reform: dict[str, np.ndarray]
+
+    @classmethod
+    def read(cls, store: Path, runs: Mapping[str, str], replicate: int) -> Pairs:
+        columns = ["citizen", "income_start", *(o.column for o in PERSONAL)]
+        base = pq.read_table(run_file(store, "outcomes", runs["baseline"]), columns=columns)
+        other = pq.read_table(run_file(store, "outcomes", runs["reform"]), columns=columns)
+        income = base["income_start"].to_pandas()
+        return cls(replicate, base["citizen"].to_numpy(), decile_of(income).to_numpy(),
+                   income.to_numpy(),
+                   {o.column: base[o.column].to_numpy().astype(float) for o in PERSONAL},
+                   {o.column: other[o.column].to_numpy().astype(float) for o in PERSONAL})
+
+    def difference(self, column: str) -> np.ndarray:
+        return self.reform[column] - self.baseline[column]
+
+    def direction(self, outcome: Outcome) -> np.ndarray:
+        return direction(self.difference(outcome.column), outcome.tolerance,
+                         bool(outcome.lower_is_better))
+
+    def table(self) -> pa.Table:
+        """The per-citizen paired differences, as stored (levels are in the runs)."""
+        columns = {"replicate": np.full(len(self.citizen), self.replicate, dtype=np.int16),
+                   "citizen": self.citizen, "decile": self.decile,
+                   "income_start": self.income_start}
+        columns.update({f"{o.column}_difference": self.difference(o.column)
+                        for o in PERSONAL})
+        columns.update({f"{o.column}_direction": self.direction(o) for o in WINNERS})
+        return pa.table(columns)
+
+    def by_decile(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Decile means of each outcome (levels, difference, relative difference) and the
+        shares of people better off, the same and worse off."""
+        people = np.bincount(self.decile, minlength=11)[1:]
+
+        def mean(values: np.ndarray) -> np.ndarray:
+            return np.bincount(self.decile, weights=values, minlength=11)[1:] / people
+
+        deciles = np.arange(1, 11)
+        means = []
+        for o in PERSONAL:
+            base, reform = mean(self.baseline[o.column]), mean(self.reform[o.column])
+            difference = mean(self.difference(o.column))
+            relative = np.divide(difference, base, out=np.full(10, np.nan), where=base != 0)
+            means.append(pd.DataFrame({"decile": deciles, "outcome": o.column,
+                                       "baseline": base, "reform": reform,
+                                       "difference": difference, "relative": relative}))
+        shares = []
+        for o in WINNERS:
+            sign = self.direction(o)
+            shares.append(pd.DataFrame({"decile": deciles, "outcome": o.column,
+                                        "better": mean(sign > 0), "same": mean(sign == 0),
+                                        "worse": mean(sign < 0)}))
+        return (pd.concat(means, ignore_index=True).assign(replicate=self.replicate),
+                pd.concat(shares, ignore_index=True).assign(replicate=self.replicate))
 
 
-def _decile_rows(pairs: pd.DataFrame) -> tuple[list[dict], list[dict]]:
-    """One replicate's decile means and winners-and-losers shares."""
-    means, shares = [], []
-    for decile, group in pairs.groupby("decile", observed=True):
-        for outcome in PERSONAL:
-            c = outcome.column
-            base = float(group[f"{c}_baseline"].mean())
-            diff = float(group[f"{c}_difference"].mean())
-            means.append({"decile": int(decile), "outcome": c, "baseline": base,
-                          "reform": float(group[f"{c}_reform"].mean()), "difference": diff,
-                          "relative": diff / base if base else math.nan})
-        for outcome in WINNERS:
-            sign = group[f"{outcome.column}_direction"].to_numpy()
-            shares.append({"decile": int(decile), "outcome": outcome.column,
-                           "better": float((sign > 0).mean()),
-                           "same": float((sign == 0).mean()),
-                           "worse": float((sign < 0).mean())})
-    return means, shares
-
-
-def _choose_journeys(pairs: pd.DataFrame, sampled: np.ndarray) -> pd.DataFrame:
+def _choose_journeys(pairs: Pairs, sampled: np.ndarray) -> pd.DataFrame:
     """Three different citizens among those whose journeys were recorded: the one whose
     wellbeing the regimes change most, the one they change least, and a typical one of
     the people they change at all — nearest the median change of wellbeing among them
     (ties: the larger, or smaller, change of debt, then the lower id)."""
-    changed = ((pairs["wellbeing_difference"].abs() > WELLBEING.tolerance)
-               | (pairs["debt_difference"].abs() > DEBT.tolerance))
-    median = float(pairs.loc[changed, "wellbeing_difference"].median()) if changed.any() else 0.0
-    rows = pairs[pairs["citizen"].isin(sampled)]
+    frame = pd.DataFrame({"citizen": pairs.citizen, "decile": pairs.decile,
+                          **{f"{o.column}_difference": pairs.difference(o.column)
+                             for o in (DEBT, WELLBEING, FEES)}})
+    changed = ((frame["wellbeing_difference"].abs() > WELLBEING.tolerance)
+               | (frame["debt_difference"].abs() > DEBT.tolerance))
+    median = float(frame.loc[changed, "wellbeing_difference"].median()) if changed.any() else 0.0
+    rows = frame[frame["citizen"].isin(sampled)]
     size = rows["wellbeing_difference"].abs().to_numpy()
     debt_change = rows["debt_difference"].abs().to_numpy()
     untouched = ~changed[rows.index].to_numpy()
@@ -397,13 +427,14 @@ def build(out: Path, scenario: Scenario, baseline: str, reform: str,
     with replaced(path) as temporary:
         writer = None
         for replicate, pair in sorted(runs.items()):
-            pairs = _paired_citizens(store, pair, replicate)
-            table = pa.Table.from_pandas(pairs, preserve_index=False)
-            writer = writer or pq.ParquetWriter(temporary, table.schema)
+            pairs = Pairs.read(store, pair, replicate)
+            table = pairs.table()
+            writer = writer or pq.ParquetWriter(temporary, table.schema,
+                                                use_dictionary=False)
             writer.write_table(table)
-            m, s = _decile_rows(pairs)
-            means += [{"replicate": replicate, **row} for row in m]
-            shares += [{"replicate": replicate, **row} for row in s]
+            level, share = pairs.by_decile()
+            means.append(level)
+            shares.append(share)
             if chosen is None:
                 sampled = pd.read_parquet(run_file(store, "journeys", pair["baseline"]),
                                           columns=["citizen"])["citizen"].unique()
@@ -413,8 +444,8 @@ def build(out: Path, scenario: Scenario, baseline: str, reform: str,
         if writer is not None:
             writer.close()
     decile_columns = ["baseline", "reform", "difference", "relative"]
-    deciles = summarise(pd.DataFrame(means), ["decile", "outcome"], decile_columns)
-    winners = summarise(pd.DataFrame(shares), ["decile", "outcome"],
+    deciles = summarise(pd.concat(means), ["decile", "outcome"], decile_columns)
+    winners = summarise(pd.concat(shares), ["decile", "outcome"],
                         ["better", "same", "worse"], 0.0, 1.0)
     seeds = sorted(int(s) for s in plan["seed"].unique())
     metadata = {"scenario": scenario.name, "scenario_digest": scenario.digest(),

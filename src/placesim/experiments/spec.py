@@ -10,6 +10,8 @@ An experiment file looks like this (paths are relative to the file)::
                                           # outcomes (one row per citizen); or cohort:
                                           # each run is one arm of the scenario's
                                           # [cohort] experiment
+    journey_replicates = 1                # journeys of the first replicates only
+                                          # (stories, not statistics; default: all)
 
     [fixed]                               # dotted overrides applied to every run
     "place.citizens" = 20000
@@ -61,7 +63,8 @@ SEED_RULES = ("common", "independent")
 MAX_REPLICATES = 10_000
 MAX_SAMPLES = 1_000_000
 _TABLES = {
-    "experiment": ("name", "description", "scenario", "regimes", "outputs"),
+    "experiment": ("name", "description", "scenario", "regimes", "outputs",
+                   "journey_replicates"),
     "design": ("method", "samples", "levels", "seed"),
     "replicates": ("count", "seeds"),
 }
@@ -117,6 +120,13 @@ class Experiment:
     replicates: int
     seeds: str
     text: str = ""  # the file as written, kept beside the results
+    journey_replicates: int = MAX_REPLICATES  # replicates that keep journeys
+
+    def outputs_of(self, replicate: int) -> tuple[str, ...]:
+        """The tables one replicate keeps: journeys only in the first replicates."""
+        if replicate < self.journey_replicates:
+            return self.outputs
+        return tuple(o for o in self.outputs if o != "journeys")
 
     def describe(self) -> dict[str, Any]:
         """Plain content of the experiment, as stored with its results."""
@@ -125,7 +135,7 @@ class Experiment:
                 "regimes": list(self.regimes), "outputs": list(self.outputs),
                 "method": self.method, "samples": self.samples, "levels": self.levels,
                 "design_seed": self.design_seed, "replicates": self.replicates,
-                "seeds": self.seeds,
+                "seeds": self.seeds, "journey_replicates": self.journey_replicates,
                 "varied": [{"path": v.path, "whole": v.whole, "low": v.low, "high": v.high,
                             "steps": v.steps, "values": v.values} for v in self.varied]}
 
@@ -331,6 +341,13 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
                if "regimes" in meta else scenario.run)
     outputs = reader.names("experiment.outputs", meta.get("outputs", ["summary"]), OUTPUTS)
     outputs = ("summary", *(o for o in outputs if o != "summary"))
+    journey_replicates = MAX_REPLICATES
+    if "journey_replicates" in meta:
+        journey_replicates = reader.whole("experiment.journey_replicates",
+                                          meta["journey_replicates"], 1, MAX_REPLICATES) or 1
+        if "journeys" not in outputs:
+            reader.problem("experiment.journey_replicates", "applies only when outputs "
+                           "include journeys")
     if "cohort" in outputs:
         if scenario.cohort is None:
             reader.problem("experiment.outputs", "'cohort' needs a scenario with a [cohort] "
@@ -383,7 +400,8 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
                       description=meta.get("description", ""), origin=where,
                       scenario=fixed_scenario, regimes=tuple(regimes), outputs=outputs,
                       varied=tuple(varied), method=method, samples=samples, levels=levels,
-                      design_seed=seed, replicates=count, seeds=seeds, text=text)
+                      design_seed=seed, replicates=count, seeds=seeds, text=text,
+                      journey_replicates=journey_replicates)
 
 
 def _apply_fixed(scenario: Scenario, overrides: Mapping[str, float],

@@ -51,15 +51,11 @@ def run_file(out: Path, table: str, run_id: str) -> Path:
     return out / table / f"{run_id}.parquet"
 
 
-def finished(out: Path, tables: Iterable[str]) -> set[str]:
-    """Run ids with every one of ``tables`` on disk."""
-    done: set[str] | None = None
-    for table in tables:
-        folder = out / table
-        here = ({p.stem for p in folder.glob("*.parquet") if not p.name.startswith(".")}
-                if folder.is_dir() else set())
-        done = here if done is None else done & here
-    return done or set()
+def present(out: Path, tables: Iterable[str]) -> dict[str, set[str]]:
+    """For each table, the run ids with a file of it on disk."""
+    return {table: ({p.stem for p in (out / table).glob("*.parquet")
+                     if not p.name.startswith(".")} if (out / table).is_dir() else set())
+            for table in tables}
 
 
 def write_plan(out: Path, plan: pd.DataFrame) -> None:

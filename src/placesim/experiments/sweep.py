@@ -27,7 +27,7 @@ from tqdm import tqdm
 from placesim.atomic import write_json, write_text
 from placesim.experiments.designs import points
 from placesim.experiments.spec import Experiment, overrides_for, seed_of
-from placesim.experiments.store import finished, gather_manifest, write_plan
+from placesim.experiments.store import gather_manifest, present, write_plan
 from placesim.experiments.worker import RunTask, execute, set_threads
 from placesim.runner import run_id
 
@@ -63,7 +63,8 @@ def plan(experiment: Experiment) -> tuple[pd.DataFrame, dict[str, RunTask]]:
                 rows.append({"run_id": key, "point": int(point), "replicate": replicate,
                              "seed": seed, "regime": regime, **parameters})
                 tasks.setdefault(key, RunTask(key, experiment.scenario, changes, regime,
-                                              replicate, parameters, experiment.outputs))
+                                              replicate, parameters,
+                                              experiment.outputs_of(replicate)))
     return pd.DataFrame(rows), tasks
 
 
@@ -129,8 +130,9 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, dask: str | None 
     out.mkdir(parents=True, exist_ok=True)
     table, tasks = plan(experiment)
     _record_experiment(experiment, out, table)
-    done = finished(out, experiment.outputs)
-    todo = [replace(task, out=str(out)) for key, task in tasks.items() if key not in done]
+    stored = present(out, experiment.outputs)
+    todo = [replace(task, out=str(out)) for key, task in tasks.items()
+            if not all(key in stored[table] for table in task.outputs)]
     report = SweepReport(planned=len(tasks), skipped=len(tasks) - len(todo))
     clock = time.perf_counter()
     bar = tqdm(total=len(tasks), initial=report.skipped, desc=experiment.name, unit="run",

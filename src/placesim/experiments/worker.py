@@ -69,11 +69,14 @@ def versions() -> dict[str, str]:
 
 def _tagged(task: RunTask, frame: pd.DataFrame) -> pa.Table:
     """The frame with the run's identity in front, so each file stands on its own."""
-    frame = frame.drop(columns=["regime"], errors="ignore")
+    table = pa.Table.from_pandas(frame.drop(columns=["regime"], errors="ignore"),
+                                 preserve_index=False)
     keys = {"run_id": task.run_id, "regime": task.regime, "seed": task.seed,
             "replicate": task.replicate, **task.parameters}
-    front = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()}, index=frame.index)
-    return pa.Table.from_pandas(pd.concat([front, frame], axis=1), preserve_index=False)
+    for position, (name, value) in enumerate(keys.items()):
+        column = pa.array([value]).take(pa.array(np.zeros(len(table), dtype=np.int64)))
+        table = table.add_column(position, name, column)
+    return table
 
 
 def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
