@@ -443,7 +443,7 @@ def test_ema_workbench_drives_a_comparison(tmp_path):
         "levers.threat_tone": (0.0, 1.0), "place.citizens": (300, 301),
         "place.weeks": (6, 7)}, ["spend_total", "ct_paid"], baseline="target",
         replicates=2, out=tmp_path)
-    experiments, outcomes = ema.perform_experiments(model, 2)
+    _, outcomes = ema.perform_experiments(model, 2)
     folders = sorted(p for p in tmp_path.iterdir() if p.is_dir())
     assert len(folders) == 2
     stored = {Comparison.read(f).differences.set_index("indicator").loc[
