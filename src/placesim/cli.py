@@ -66,8 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("parameters", help="print every parameter (unit, default, range, "
                         "source) as Markdown")
 
-    validate = commands.add_parser("validate", help="check scenario files without running")
-    validate.add_argument("scenarios", type=Path, nargs="+", help="scenario files (TOML)")
+    validate = commands.add_parser(
+        "validate", help="check scenario and experiment files without running them")
+    validate.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                          help="scenario or experiment files (TOML)")
 
     case = commands.add_parser(
         "validate-case", help="run a validation case (a scenario's cohort experiment) and "
@@ -231,14 +233,24 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Check scenario and experiment files, each as the kind of file it is."""
+    from placesim.experiments import load_experiment
+    from placesim.experiments.spec import run_count
+    from placesim.scenario.files import kind_of, parse_toml, read_text
+
     problems: list[Problem] = []
-    for path in args.scenarios:
+    for path in args.files:
         try:
-            scenario = load(path)
+            if kind_of(parse_toml(read_text(path, "scenario"), str(path))) == "experiment":
+                experiment = load_experiment(path)
+                print(f"{path}: ok (experiment {experiment.name}: "
+                      f"{_plural(run_count(experiment), 'run')} of scenario "
+                      f"{experiment.scenario.name}; run it with placesim sweep)")
+            else:
+                scenario = load(path)
+                print(f"{path}: ok ({scenario.name}; regimes: {', '.join(scenario.regimes)})")
         except InputError as error:
             problems.extend(error.problems)
-        else:
-            print(f"{path}: ok ({scenario.name}; regimes: {', '.join(scenario.regimes)})")
     if problems:
         raise InputError(problems)
     return 0

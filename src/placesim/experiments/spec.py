@@ -44,8 +44,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -53,8 +53,10 @@ from typing import Any
 import numpy as np
 
 from placesim.scenario import InputError, Problem, Scenario, load
-from placesim.scenario.errors import unknown_key_message
+from placesim.scenario.errors import key_label, shown, unknown_key_message
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS, Field
+from placesim.scenario.files import check_kind, parse_toml, read_text
+from placesim.scenario.names import MAX_EXPERIMENT_NAME, name_problem, safe_name
 from placesim.scenario.scenario import check_value
 
 METHODS = ("grid", "random", "lhs", "sobol", "morris")
@@ -62,6 +64,7 @@ OUTPUTS = ("summary", "weekly", "deciles", "journeys", "outcomes", "cohort")
 SEED_RULES = ("common", "independent")
 MAX_REPLICATES = 10_000
 MAX_SAMPLES = 1_000_000
+MAX_RUNS = 1_000_000  # a plan's table and tasks are built in memory before any run
 _TABLES = {
     "experiment": ("name", "description", "scenario", "regimes", "outputs",
                    "journey_replicates"),
@@ -144,13 +147,14 @@ class Experiment:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def field_of(path: str, scenario: Scenario) -> Field | str:
-    """The field a dotted path names, or why it names none."""
+def field_of(path: str, scenario: Scenario | None) -> Field | str:
+    """The field a dotted path names, or why it names none (without a scenario, a
+    regime's name is not checked)."""
     parts = path.split(".")
     if len(parts) == 2 and parts[0] == "levers":
         return _LEVERS.get(parts[1]) or unknown_key_message(parts[1], _LEVERS, "lever")
     if len(parts) == 3 and parts[0] == "regimes":
-        if parts[1] not in scenario.regimes:
+        if scenario is not None and parts[1] not in scenario.regimes:
             return unknown_key_message(parts[1], scenario.regimes, "regime")
         return _LEVERS.get(parts[2]) or unknown_key_message(parts[2], _LEVERS, "lever")
     if len(parts) == 2 and parts[0] in SECTIONS:
@@ -187,29 +191,29 @@ class _Reader:
     def table(self, raw: Mapping[str, Any], name: str) -> dict[str, Any]:
         value = raw.get(name, {})
         if not isinstance(value, dict):
-            self.problem(name, f"must be a table, got {value!r}")
+            self.problem(name, f"must be a table, got {shown(value)}")
             return {}
         for key in value:
             if name in _TABLES and key not in _TABLES[name]:
-                self.problem(f"{name}.{key}", unknown_key_message(key, _TABLES[name]))
+                self.problem(f"{name}.{key_label(key)}", unknown_key_message(key, _TABLES[name]))
         return value
 
     def whole(self, path: str, value: Any, low: int, high: int) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(path, f"{value!r} is not allowed; allowed: a whole number from "
+            self.problem(path, f"{shown(value)} is not allowed; allowed: a whole number from "
                          f"{low:,} to {high:,}")
             return None
         return value
 
     def choice(self, path: str, value: Any, allowed: tuple[str, ...]) -> str | None:
         if value not in allowed:
-            self.problem(path, f"{value!r} is not allowed; allowed: {', '.join(allowed)}")
+            self.problem(path, f"{shown(value)} is not allowed; allowed: {', '.join(allowed)}")
             return None
         return value
 
     def names(self, path: str, value: Any, allowed: tuple[str, ...] | Mapping) -> tuple:
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
-            self.problem(path, f"{value!r} must be a non-empty list of names, e.g. "
+            self.problem(path, f"{shown(value)} must be a non-empty list of names, e.g. "
                          f"[\"{next(iter(allowed))}\"]")
             return ()
         for name in value:
@@ -231,15 +235,15 @@ def _varied(reader: _Reader, path: str, entry: Any, spec: Field, method: str | N
     here = f"vary.{path}"
     if not isinstance(entry, dict):
         reader.problem(here, f"must be a table with values = [...] or low and high, "
-                       f"got {entry!r}")
+                       f"got {shown(entry)}")
         return None
     for key in entry:
         if key not in _RANGE_KEYS:
-            reader.problem(f"{here}.{key}", unknown_key_message(key, _RANGE_KEYS))
+            reader.problem(f"{here}.{key_label(key)}", unknown_key_message(key, _RANGE_KEYS))
     if "values" in entry:
         values = entry["values"]
         if not isinstance(values, list) or not values:
-            reader.problem(f"{here}.values", f"{values!r} must be a non-empty list")
+            reader.problem(f"{here}.values", f"{shown(values)} must be a non-empty list")
             return None
         if method not in (None, "grid"):
             reader.problem(f"{here}.values", f"a list of values needs design.method = "
@@ -260,7 +264,7 @@ def _varied(reader: _Reader, path: str, entry: Any, spec: Field, method: str | N
             reader.problem(f"{here}.{key}", why)
             ok = False
     if ok and not low < high:
-        reader.problem(here, f"low ({low!r}) must be below high ({high!r})")
+        reader.problem(here, f"low ({shown(low)}) must be below high ({shown(high)})")
         ok = False
     steps = entry.get("steps")
     if method == "grid":
@@ -311,34 +315,71 @@ def _design(reader: _Reader, design: Mapping[str, Any], varied_count: int
     return method, samples, levels, seed
 
 
-def from_text(text: str, where: str, base: Path) -> Experiment:
-    """Validate an experiment file's text; ``base`` is the folder its paths start from."""
-    reader = _Reader(where)
+def _base_scenario(reader: _Reader, meta: Mapping[str, Any], base: Path) -> Scenario | None:
+    """The base scenario the file names, or None (with the reason among the problems);
+    the rest of the file is checked either way."""
+    relative = meta.get("scenario")
+    if not isinstance(relative, str):
+        reader.problem("experiment.scenario", "is missing: name the base scenario file "
+                       "(relative to this file)" if relative is None
+                       else f"{shown(relative)} must be text (quoted)")
+        return None
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError([Problem(where, "", f"is not valid TOML: {error}")]) from None
+        return load(base / relative)
+    except InputError as error:
+        reader.problem("experiment.scenario", f"{shown(relative)} cannot be used: "
+                       + "; ".join(str(p) for p in error.problems))
+        return None
+
+
+def _settings(reader: _Reader, table: str, settings: Mapping[str, Any],
+              scenario: Scenario | None, regimes: tuple[str, ...]) -> dict[str, Any]:
+    """The [fixed] or [vary] entries whose paths name a field, by path; a lever of a
+    regime the experiment does not run would do nothing, so it is refused."""
+    named = {}
+    for path, value in settings.items():
+        here = f"{table}.{key_label(path)}"
+        spec = field_of(path, scenario)
+        if isinstance(spec, str):
+            reader.problem(here, spec)
+            continue
+        parts = path.split(".")
+        if parts[0] == "regimes" and scenario is not None and parts[1] not in regimes:
+            reader.problem(here, f"regime '{parts[1]}' is not run by this experiment "
+                           f"(experiment.regimes: {', '.join(regimes)}), so this would do "
+                           "nothing; add the regime or remove the setting")
+            continue
+        named[path] = (spec, value)
+    return named
+
+
+def from_text(text: str, where: str, base: Path) -> Experiment:
+    """Validate an experiment file's text; ``base`` is the folder its paths start from.
+
+    Every problem is reported at once: a base scenario that cannot be used does not hide
+    the others (only checks that need its regimes are left out).
+    """
+    reader = _Reader(where)
+    raw = parse_toml(text, where)
+    check_kind(raw, "experiment", where)
     for key in raw:
         if key not in _SECTIONS:
-            reader.problem(key, unknown_key_message(key, _SECTIONS, "section"))
+            reader.problem(key_label(key), unknown_key_message(key, _SECTIONS, "section"))
     meta = reader.table(raw, "experiment")
-    for key in ("name", "description", "scenario"):
-        if key in meta and not isinstance(meta[key], str):
-            reader.problem(f"experiment.{key}", f"{meta[key]!r} must be text (quoted)")
-    if not isinstance(meta.get("scenario"), str):
-        if "scenario" not in meta:
-            reader.problem("experiment.scenario", "is missing: name the base scenario file "
-                           "(relative to this file)")
-        raise InputError(reader.problems)
-    scenario_path = (base / meta["scenario"]).resolve()
-    try:
-        scenario = load(scenario_path)
-    except InputError as error:
-        raise InputError([*reader.problems, Problem(where, "experiment.scenario", (
-            f"'{meta['scenario']}' cannot be used: "
-            + "; ".join(str(p) for p in error.problems)))]) from None
-    regimes = (reader.names("experiment.regimes", meta["regimes"], scenario.regimes)
-               if "regimes" in meta else scenario.run)
+    name = meta.get("name")
+    if name is not None and (why := name_problem(name, MAX_EXPERIMENT_NAME)):
+        reader.problem("experiment.name", why)
+    if not isinstance(meta.get("description", ""), str):
+        reader.problem("experiment.description",
+                       f"{shown(meta['description'])} must be text (quoted)")
+    scenario = _base_scenario(reader, meta, base)
+    known = scenario.regimes if scenario is not None else None
+    if scenario is None:
+        regimes: tuple[str, ...] = ()
+    elif "regimes" in meta:
+        regimes = reader.names("experiment.regimes", meta["regimes"], scenario.regimes)
+    else:
+        regimes = scenario.run
     outputs = reader.names("experiment.outputs", meta.get("outputs", ["summary"]), OUTPUTS)
     outputs = ("summary", *(o for o in outputs if o != "summary"))
     journey_replicates = MAX_REPLICATES
@@ -349,7 +390,7 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
             reader.problem("experiment.journey_replicates", "applies only when outputs "
                            "include journeys")
     if "cohort" in outputs:
-        if scenario.cohort is None:
+        if scenario is not None and scenario.cohort is None:
             reader.problem("experiment.outputs", "'cohort' needs a scenario with a [cohort] "
                            "table (see scenarios/gateshead_council_tax.toml)")
         for other in ("deciles", "journeys", "outcomes"):
@@ -359,11 +400,8 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
 
     fixed = reader.table(raw, "fixed")
     overrides = {}
-    for path, value in fixed.items():
-        spec = field_of(path, scenario)
-        if isinstance(spec, str):
-            reader.problem(f"fixed.{path}", spec)
-        elif why := check_value(spec, value):
+    for path, (spec, value) in _settings(reader, "fixed", fixed, scenario, regimes).items():
+        if why := check_value(spec, value):
             reader.problem(f"fixed.{path}", why)
         else:
             overrides[path] = value
@@ -371,11 +409,7 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
     vary = reader.table(raw, "vary")
     method, samples, levels, seed = _design(reader, design, len(vary))
     varied = []
-    for path, entry in vary.items():
-        spec = field_of(path, scenario)
-        if isinstance(spec, str):
-            reader.problem(f"vary.{path}", spec)
-            continue
+    for path, (spec, entry) in _settings(reader, "vary", vary, scenario, regimes).items():
         if path == "place.seed":
             reader.problem("vary.place.seed", "seeds come from [replicates]; vary "
                            "replicates.count instead")
@@ -389,19 +423,41 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
     replicates = reader.table(raw, "replicates")
     count = reader.whole("replicates.count", replicates.get("count", 1), 1, MAX_REPLICATES)
     seeds = reader.choice("replicates.seeds", replicates.get("seeds", "common"), SEED_RULES)
-    if reader.problems:
+    if not reader.problems and method is not None and count is not None:
+        runs = design_size(method, varied, samples) * count * len(regimes)
+        if runs > MAX_RUNS:
+            reader.problem("design", f"the plan has {runs:,} runs (design points x "
+                           f"replicates x regimes); at most {MAX_RUNS:,} are allowed in one "
+                           "sweep: fewer samples, steps, replicates or regimes")
+    if reader.problems or scenario is None or known is None:
         raise InputError(reader.problems)
     try:
         fixed_scenario = _apply_fixed(scenario, overrides, regimes)
     except InputError as error:
         raise InputError([Problem(where, "fixed", str(p)) for p in error.problems]) from None
     assert method is not None and count is not None and seeds is not None
-    return Experiment(name=meta.get("name", Path(where).stem),
+    return Experiment(name=name or safe_name(Path(where).stem, "experiment",
+                                             MAX_EXPERIMENT_NAME),
                       description=meta.get("description", ""), origin=where,
                       scenario=fixed_scenario, regimes=tuple(regimes), outputs=outputs,
                       varied=tuple(varied), method=method, samples=samples, levels=levels,
                       design_seed=seed, replicates=count, seeds=seeds, text=text,
                       journey_replicates=journey_replicates)
+
+
+def run_count(experiment: Experiment) -> int:
+    """Runs in the experiment's plan (design points x replicates x regimes), counted
+    without building it; equal runs are stored once, so a sweep may run fewer."""
+    return (design_size(experiment.method, experiment.varied, experiment.samples)
+            * experiment.replicates * len(experiment.regimes))
+
+
+def design_size(method: str, varied: Sequence[Varied], samples: int) -> int:
+    """Design points of a design, counted without drawing them (a grid is the product of
+    its parameters' values; Sobol's scheme takes N (D + 2) points and Morris's N (D + 1))."""
+    if method == "grid":
+        return math.prod(len(v.grid()) for v in varied)
+    return samples * {"sobol": len(varied) + 2, "morris": len(varied) + 1}.get(method, 1)
 
 
 def _apply_fixed(scenario: Scenario, overrides: Mapping[str, float],
@@ -415,13 +471,7 @@ def _apply_fixed(scenario: Scenario, overrides: Mapping[str, float],
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "", "no such experiment file")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError([Problem(str(path), "", "is not UTF-8 text")]) from None
-    return from_text(text, str(path), path.parent)
+    return from_text(read_text(path, "experiment"), str(path), path.parent)
 
 
 def seed_of(experiment: Experiment, point: int, replicate: int) -> int:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from placesim.scenario.errors import InputError, Problem, unknown_key_message
+from placesim.scenario.errors import (
+    InputError,
+    Problem,
+    key_label,
+    shown,
+    unknown_key_message,
+)
 from placesim.scenario.fields import (
     COHORT_ARMS,
     COHORT_FIELDS,
@@ -22,13 +27,15 @@ from placesim.scenario.fields import (
     Field,
     Number,
 )
+from placesim.scenario.files import read_toml
+from placesim.scenario.names import name_problem, safe_name
 
 _LEVERS = {f.name: f for f in REGIME_LEVERS}
 _REGIME_KEYS = frozenset({"based_on", "changes"})
 _CHANGE_KEYS = frozenset({"week", "to"})
 CHANGE_WEEK = Field("week", 1, "week", 1, 2_599,
                     "Week from which a dated change applies.", kind=int)
-_META_KEYS = {"name": str, "description": str, "run": list}
+_META_KEYS = ("name", "description", "run")
 DEFAULT_RUN = ("target", "learning")
 SHARE_TOLERANCE = 1e-6
 
@@ -36,11 +43,13 @@ SHARE_TOLERANCE = 1e-6
 def check_value(spec: Field, value: Any) -> str | None:
     """Why ``value`` is not allowed for ``spec``, or None when it is."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"{value!r} is a {type(value).__name__}; allowed: {spec.allowed()}"
+        return f"{shown(value)} is a {type(value).__name__}; allowed: {spec.allowed()}"
     if spec.kind is int and not isinstance(value, int):
-        return f"{value!r} is not a whole number; allowed: {spec.allowed()}"
-    if not math.isfinite(value) or not spec.low <= value <= spec.high:
-        return f"{value!r} is out of range; allowed: {spec.allowed()}"
+        return f"{shown(value)} is not a whole number; allowed: {spec.allowed()}"
+    # an int is compared exactly, however large; only a float can be NaN or infinite
+    if (isinstance(value, float) and not math.isfinite(value)) or not (
+            spec.low <= value <= spec.high):
+        return f"{shown(value)} is out of range; allowed: {spec.allowed()}"
     return None
 
 
@@ -114,11 +123,11 @@ def _read_section(section: str, table: Any, where: str, problems: list[Problem]
     specs = {f.name: f for f in SECTIONS[section]}
     values = {name: spec.default for name, spec in specs.items()}
     if not isinstance(table, dict):
-        problems.append(Problem(where, section, f"must be a table, got {table!r}"))
+        problems.append(Problem(where, section, f"must be a table, got {shown(table)}"))
         return values
     for key, value in table.items():
         if key not in specs:
-            problems.append(Problem(where, f"{section}.{key}",
+            problems.append(Problem(where, f"{section}.{key_label(key)}",
                                     unknown_key_message(key, specs)))
             continue
         why = check_value(specs[key], value)
@@ -138,7 +147,7 @@ def _read_levers(table: dict[str, Any], start: Mapping[str, float], path: str, w
             continue
         if key not in _LEVERS:
             allowed = set(_LEVERS) | reserved
-            problems.append(Problem(where, f"{path}.{key}",
+            problems.append(Problem(where, f"{path}.{key_label(key)}",
                                     unknown_key_message(key, allowed, "lever")))
             continue
         why = check_value(_LEVERS[key], value)
@@ -151,7 +160,8 @@ def _read_levers(table: dict[str, Any], start: Mapping[str, float], path: str, w
 
 def _read_changes(raw: Any, levers: Mapping[str, float], path: str, where: str,
                   problems: list[Problem]) -> tuple[tuple[int, dict[str, float]], ...]:
-    """Dated changes of a regime: each from its week on, all levers resolved."""
+    """Dated changes of a regime: each from its week on, all levers resolved (whether a
+    week falls inside the run is checked with the place, in :func:`_check_weeks`)."""
     if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
         problems.append(Problem(where, path, "must be an array of tables, written "
                                 f"[[{path}]] with a week and the levers that change"))
@@ -170,11 +180,11 @@ def _read_changes(raw: Any, levers: Mapping[str, float], path: str, where: str,
                                     f"{week} must come after week {last_week}"))
         target = change.get("to")
         if target is not None:
-            if target in REGIME_PRESETS:
+            if isinstance(target, str) and target in REGIME_PRESETS:
                 current = dict(REGIME_PRESETS[target])
             else:
                 problems.append(Problem(where, f"{here}.to", unknown_key_message(
-                    str(target), REGIME_PRESETS, "preset")))
+                    target, REGIME_PRESETS, "preset")))
         current = _read_levers(change, current, here, where, problems, _CHANGE_KEYS)
         changes.append((week, current))
         last_week = week
@@ -186,25 +196,30 @@ def _read_regimes(table: Any, where: str, problems: list[Problem]
     regimes = {name: dict(levers) for name, levers in REGIME_PRESETS.items()}
     changes: dict[str, tuple] = {}
     if not isinstance(table, dict):
-        problems.append(Problem(where, "regimes", f"must be a table, got {table!r}"))
+        problems.append(Problem(where, "regimes", f"must be a table, got {shown(table)}"))
         return regimes, changes
     for name, levers in table.items():
-        path = f"regimes.{name}"
+        path = f"regimes.{key_label(name)}"
+        if why := name_problem(name):
+            problems.append(Problem(where, path, f"the regime's name {why}"))
         if not isinstance(levers, dict):
-            problems.append(Problem(where, path, f"must be a table, got {levers!r}"))
+            problems.append(Problem(where, path, f"must be a table, got {shown(levers)}"))
             continue
         base = levers.get("based_on", name if name in REGIME_PRESETS else None)
         if not isinstance(base, str) or base not in REGIME_PRESETS:
             problems.append(Problem(
                 where, f"{path}.based_on",
-                f"{base!r} is not a preset; a new regime must say based_on = "
+                f"{shown(base)} is not a preset; a new regime must say based_on = "
                 f"one of {sorted(REGIME_PRESETS)}"))
-            continue
-        regimes[name] = _read_levers(levers, REGIME_PRESETS[base], path, where, problems,
-                                     _REGIME_KEYS)
-        if "changes" in levers:
-            changes[name] = _read_changes(levers["changes"], regimes[name],
-                                          f"{path}.changes", where, problems)
+            base = None  # its levers are still checked, so every problem is reported
+        resolved = _read_levers(levers, REGIME_PRESETS[base or "target"], path, where,
+                                problems, _REGIME_KEYS)
+        dated = (_read_changes(levers["changes"], resolved, f"{path}.changes", where,
+                               problems) if "changes" in levers else ())
+        if base is not None and not name_problem(name):
+            regimes[name] = resolved
+            if "changes" in levers:
+                changes[name] = dated
     return regimes, changes
 
 
@@ -246,7 +261,7 @@ def _read_cohort(table: Any, regimes: Mapping[str, Any], where: str,
     if table is None:
         return None
     if not isinstance(table, dict):
-        problems.append(Problem(where, "cohort", f"must be a table, got {table!r}"))
+        problems.append(Problem(where, "cohort", f"must be a table, got {shown(table)}"))
         return None
     specs = {f.name: f for f in COHORT_FIELDS}
     cohort: dict[str, Any] = {name: spec.default for name, spec in specs.items()}
@@ -254,7 +269,7 @@ def _read_cohort(table: Any, regimes: Mapping[str, Any], where: str,
         if key in COHORT_ARMS:
             if not isinstance(value, str) or value not in regimes:
                 problems.append(Problem(where, f"cohort.{key}", unknown_key_message(
-                    str(value), regimes, "regime")))
+                    value, regimes, "regime")))
             cohort[key] = value
         elif key in specs:
             why = check_value(specs[key], value)
@@ -263,70 +278,135 @@ def _read_cohort(table: Any, regimes: Mapping[str, Any], where: str,
             else:
                 cohort[key] = value
         else:
-            problems.append(Problem(where, f"cohort.{key}", unknown_key_message(
+            problems.append(Problem(where, f"cohort.{key_label(key)}", unknown_key_message(
                 key, [*specs, *COHORT_ARMS])))
     for arm in COHORT_ARMS:
         if arm not in table:
             problems.append(Problem(where, f"cohort.{arm}",
                                     "is missing: name the regime of this arm"))
+    if table.get("control") == table.get("treatment") and "control" in table:
+        problems.append(Problem(where, "cohort.treatment", (
+            f"{shown(table['treatment'])} is also the control arm; the two arms must be "
+            "different regimes")))
     return cohort
 
 
+def _read_meta(meta: Any, where: str, problems: list[Problem]
+               ) -> tuple[str | None, str, tuple[str, ...]]:
+    """The [scenario] table: name (None if not given), description and the run list."""
+    if not isinstance(meta, dict):
+        problems.append(Problem(where, "scenario", f"must be a table, got {shown(meta)}"))
+        return None, "", DEFAULT_RUN
+    for key in meta:
+        if key not in _META_KEYS:
+            problems.append(Problem(where, f"scenario.{key_label(key)}",
+                                    unknown_key_message(key, _META_KEYS)))
+    name, description, run = meta.get("name"), meta.get("description", ""), meta.get("run")
+    if name is not None and (why := name_problem(name)):
+        problems.append(Problem(where, "scenario.name", why))
+        name = None
+    if not isinstance(description, str):
+        problems.append(Problem(where, "scenario.description",
+                                f"{shown(description)} must be text (a quoted string)"))
+        description = ""
+    if run is None:
+        return name, description, DEFAULT_RUN
+    if not (isinstance(run, list) and run and all(isinstance(v, str) for v in run)):
+        problems.append(Problem(where, "scenario.run", f"{shown(run)} must be a list of "
+                                "regime names, e.g. [\"target\"]"))
+        return name, description, DEFAULT_RUN
+    for twice in sorted({r for r in run if run.count(r) > 1}):
+        problems.append(Problem(where, "scenario.run", f"{shown(twice)} is listed more than "
+                                "once; list each regime once"))
+    return name, description, tuple(run)
+
+
+def _check_change_weeks(weeks: int, changes: dict[str, tuple], where: str,
+                        problems: list[Problem]) -> None:
+    """Dated changes fall inside the run: a change after its last week would never apply."""
+    for name, dated in changes.items():
+        for k, (week, _) in enumerate(dated):
+            if week >= weeks:
+                problems.append(Problem(where, f"regimes.{name}.changes[{k}].week", (
+                    f"{week} is not inside the run (place.weeks = {weeks}: weeks 0 to "
+                    f"{weeks - 1}), so the change would never apply")))
+
+
+def _check_cohort_weeks(weeks: int, cohort: Mapping[str, Any], where: str,
+                        problems: list[Problem]) -> None:
+    """The cohort is flagged and followed inside the run."""
+    length = cohort["flag_week"] + 1 + cohort["follow_weeks"]
+    if length > weeks:
+        problems.append(Problem(where, "cohort.follow_weeks", (
+            f"the cohort is flagged in week {cohort['flag_week']} and followed for "
+            f"{cohort['follow_weeks']} weeks, {length} weeks in all: past the run's "
+            f"{weeks} weeks (place.weeks); shorten the follow-up or lengthen the run")))
+
+
+def _check_caseload(values: dict[str, dict[str, Number]],
+                    regimes: Mapping[str, Mapping[str, float]], changes: dict[str, tuple],
+                    where: str, problems: list[Problem]) -> None:
+    """The team experiments with its cap between cap_min and cap_max: the two must be in
+    order, and the cap it starts from inside them when any regime experiments."""
+    team = values["relational"]
+    low, high, cap = team["cap_min"], team["cap_max"], team["caseload_cap"]
+    if low > high:
+        problems.append(Problem(where, "relational.cap_min", (
+            f"{low} is above relational.cap_max ({high}); the team experiments between "
+            "the two")))
+        return
+    settings = [levers for levers in regimes.values()]
+    settings += [levers for dated in changes.values() for _, levers in dated]
+    if not low <= cap <= high and any(levers["experiments"] > 0 for levers in settings):
+        problems.append(Problem(where, "relational.caseload_cap", (
+            f"{cap} is outside relational.cap_min to cap_max ({low} to {high}), the caps "
+            "the team experiments with (a regime here has experiments above 0); allowed: "
+            f"a whole number from {low} to {high}, or widen cap_min and cap_max")))
+
+
 def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
-    """Validate a nested mapping (as read from TOML) into a :class:`Scenario`."""
+    """Validate a nested mapping (as read from TOML) into a :class:`Scenario`.
+
+    Every problem is reported at once; checks that relate fields run only on fields that
+    are valid themselves, so one mistake is reported once.
+    """
     problems: list[Problem] = []
     known = set(SECTIONS) | {"scenario", "regimes", "cohort"}
     for key in raw:
         if key not in known:
-            problems.append(Problem(where, key, unknown_key_message(key, known, "section")))
-    meta = raw.get("scenario", {})
-    if not isinstance(meta, dict):
-        problems.append(Problem(where, "scenario", f"must be a table, got {meta!r}"))
-        meta = {}
-    for key, value in meta.items():
-        if key not in _META_KEYS:
-            problems.append(Problem(where, f"scenario.{key}",
-                                    unknown_key_message(key, _META_KEYS)))
-        elif key == "run":
-            if not (isinstance(value, list) and value
-                    and all(isinstance(v, str) for v in value)):
-                problems.append(Problem(where, "scenario.run", f"{value!r} must be a list of "
-                                        "regime names, e.g. [\"target\"]"))
-        elif not isinstance(value, str):
-            problems.append(Problem(where, f"scenario.{key}",
-                                    f"{value!r} must be text (a quoted string)"))
+            problems.append(Problem(where, key_label(key),
+                                    unknown_key_message(key, known, "section")))
+    name, description, run = _read_meta(raw.get("scenario", {}), where, problems)
     values = {s: _read_section(s, raw.get(s, {}), where, problems) for s in SECTIONS}
     regimes, changes = _read_regimes(raw.get("regimes", {}), where, problems)
     cohort = _read_cohort(raw.get("cohort"), regimes, where, problems)
     _check_shares(values, where, problems)
-    run = tuple(meta.get("run", DEFAULT_RUN)) if isinstance(meta.get("run"), list) else (
-        DEFAULT_RUN)
-    for name in run:
-        if name not in regimes:
+    for regime in run:
+        if regime not in regimes:
             problems.append(Problem(where, "scenario.run",
-                                    unknown_key_message(name, regimes, "regime")))
+                                    unknown_key_message(regime, regimes, "regime")))
+    bad = {p.path for p in problems}
+    weeks = int(values["place"]["weeks"])
+    if "place.weeks" not in bad:
+        _check_change_weeks(weeks, changes, where, problems)
+        if cohort is not None and not any(b.startswith("cohort") for b in bad):
+            _check_cohort_weeks(weeks, cohort, where, problems)
+    if not bad & {f"relational.{k}" for k in ("caseload_cap", "cap_min", "cap_max")}:
+        _check_caseload(values, regimes, changes, where, problems)
     if not problems:
         _check_teams_exist(values, regimes, changes, where, problems)
     if problems:
         raise InputError(problems)
-    return Scenario(name=meta.get("name", Path(where).stem),
-                    description=meta.get("description", ""), origin=where,
+    return Scenario(name=name or safe_name(Path(where).stem, "scenario"),
+                    description=description, origin=where,
                     values=values, regimes=regimes, changes=changes, run=run, cohort=cohort)
 
 
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    where = str(path)
-    if not path.is_file():
-        raise InputError([Problem(where, "", "no such scenario file")])
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise InputError([Problem(where, "", f"is not valid TOML: {error}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(where, "", "is not UTF-8 text")]) from None
-    return from_mapping(raw, where)
+    raw = read_toml(path, "scenario")
+    return from_mapping(raw, str(path))
 
 
 def defaults() -> Scenario:
