@@ -131,7 +131,7 @@ low = 0.001
 high = 0.01
 [vary."relational.caseload_cap"]
 low = 5
-high = 40
+high = 30
 [vary."levers.threat_tone"]
 low = 0.0
 high = 1.0
@@ -146,7 +146,7 @@ def test_sampled_designs_have_the_documented_size_and_stay_in_range(
     design = points(experiment)
     assert len(design) == count
     assert design["life.job_loss"].between(0.001, 0.01).all()
-    assert design["relational.caseload_cap"].between(5, 40).all()
+    assert design["relational.caseload_cap"].between(5, 30).all()
     assert design["relational.caseload_cap"].dtype == "int64"  # whole-number field rounded
     again = points(load_experiment(write(tmp_path, ranged(method, samples), "again.toml")))
     pd.testing.assert_frame_equal(design, again)

@@ -97,7 +97,8 @@ def test_validate_case_refuses_bad_flags_and_a_scenario_without_a_cohort(capsys)
     assert main(["validate-case", str(ROOT / "scenarios" / "default.toml")]) == 2
     assert "cohort: is missing" in capsys.readouterr().err
     assert main(["validate-case", "gateshead", "--replicates", "1"]) == 2
-    assert "--replicates: 1 is too small; allowed: at least 2" in capsys.readouterr().err
+    assert ("--replicates: 1 is out of range; allowed: a whole number from 2 to 10,000"
+            in capsys.readouterr().err)
     assert main(["validate-case", "nowhere.toml"]) == 2
     assert "no such scenario file" in capsys.readouterr().err
 

@@ -13,11 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from placesim import __version__
+from placesim.atomic import ResultsNotWritten
+from placesim.experiments.spec import MAX_REPLICATES
 from placesim.scenario import InputError, Problem, Scenario, load
+from placesim.scenario.errors import shown
 from placesim.scenario.fields import SECTIONS
 from placesim.scenario.scenario import check_value
 
 EXIT_BAD_INPUT = 2
+EXIT_NOT_WRITTEN = 1
+CONFIRM_RUNS = 20_000  # a sweep planning more runs than this must be confirmed (--yes)
+MAX_TRAJECTORIES = 1_000  # a Morris screening of the validation case
 _PLACE = {f.name: f for f in SECTIONS["place"]}
 
 
@@ -54,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"{spec.doc} Overrides place.{flag}; {spec.allowed()}.")
     run.add_argument("--out", type=Path, metavar="DIR",
                      help="output directory (default: results/<scenario name>)")
+    run.add_argument("--replace", action="store_true",
+                     help="replace results of another scenario, size or code version in the "
+                     "output directory (kept until this run has finished); without it such "
+                     "a directory is refused")
     run.add_argument("--scheduler", choices=("fast", "reference"), default="fast",
                      help="fast (numba, the default) or reference (plain Mesa agents, slow; "
                           "same results)")
@@ -169,6 +179,16 @@ def _sweep_parsers(commands) -> None:
     _dask_flag(sweep)
     sweep.add_argument("--out", type=Path, metavar="DIR",
                        help="results directory (default: results/sweeps/<experiment name>)")
+    for flag in ("citizens", "weeks"):
+        spec = _PLACE[flag]
+        sweep.add_argument(f"--{flag}", type=_whole_number, metavar="N",
+                           help=f"{spec.doc} Sets place.{flag} in every run (recorded in "
+                           f"the plan and the run ids); {spec.allowed()}.")
+    sweep.add_argument("--replicates", type=_whole_number, metavar="N",
+                       help="replicates (seeds) per design point, instead of the file's "
+                       f"replicates.count; from 1 to {MAX_REPLICATES:,}")
+    sweep.add_argument("--yes", action="store_true",
+                       help=f"confirm a plan of more than {CONFIRM_RUNS:,} runs")
     sweep.add_argument("--no-progress", dest="progress", action="store_false",
                        help="no progress bar")
 
@@ -212,20 +232,27 @@ def _regimes(choice: str | None, scenario: Scenario) -> list[str]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from placesim import runner
+    from placesim.compilation import prepare_kernels
+    from placesim.folders import RunFolder, run_identity
+    from placesim.memory import check_fits
+    from placesim.provenance import code_version
     from placesim.results import TABLES
-    from placesim.runner import run_scenario
     from placesim.summary import compare, render, render_deciles
 
     scenario = _with_flags(load(args.scenario), args)
     regimes = _regimes(args.regime, scenario)
     out = args.out or Path("results") / scenario.name
     n, weeks = scenario.get("place.citizens"), scenario.get("place.weeks")
+    check_fits(int(n))
+    folder = RunFolder(out, run_identity(scenario, code_version()), TABLES, args.replace)
     print(f"placesim {__version__}: {scenario.name} ({args.scenario}), {n:,} citizens, "
-          f"{weeks} weeks, seed {scenario.get('place.seed')}, regimes: {', '.join(regimes)}",
-          file=sys.stderr)
-    runs = run_scenario(scenario, regimes, out, args.progress, args.scheduler)
+          f"{_plural(weeks, 'week')}, seed {scenario.get('place.seed')}, regimes: "
+          f"{', '.join(regimes)}", file=sys.stderr)
+    prepare_kernels()
+    runs = runner.run_scenario(scenario, regimes, folder, args.progress, args.scheduler)
     table = compare({run.regime: run.weekly for run in runs})
-    print(render(table, f"{scenario.name}: {n:,} citizens over {weeks} weeks"))
+    print(render(table, f"{scenario.name}: {n:,} citizens over {_plural(weeks, 'week')}"))
     print()
     print(render_deciles({run.regime: run.deciles for run in runs}))
     print(f"\nResults written to {out}/ ({', '.join(f'{t}/' for t in TABLES)})")
@@ -257,6 +284,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _validate_case(args: argparse.Namespace) -> int:
+    from placesim.compilation import prepare_kernels
+    from placesim.folders import check_writable
+    from placesim.memory import check_fits
     from placesim.validation.gateshead import resolve, validate_case
 
     path = resolve(args.case)
@@ -268,18 +298,27 @@ def _validate_case(args: argparse.Namespace) -> int:
     if scenario.cohort is None:
         problems.append(Problem(str(path), "cohort", "is missing: a validation case needs a "
                                 "[cohort] table (see scenarios/gateshead_council_tax.toml)"))
-    for flag, value, low in (("--replicates", args.replicates, 2), ("--workers", args.workers, 1),
-                             ("--trajectories", args.trajectories, 0),
-                             ("--sensitivity-citizens", args.sensitivity_citizens, 100)):
-        if value is not None and value < low:
-            problems.append(Problem("command line", flag,
-                                    f"{value} is too small; allowed: at least {low}"))
+    largest = _PLACE["citizens"].high
+    for flag, value, low, high in (
+            ("--replicates", args.replicates, 2, MAX_REPLICATES),
+            ("--trajectories", args.trajectories, 0, MAX_TRAJECTORIES),
+            ("--sensitivity-citizens", args.sensitivity_citizens, 100, largest)):
+        if value is not None and not low <= value <= high:
+            problems.append(Problem("command line", flag, f"{value:,} is out of range; "
+                                    f"allowed: a whole number from {low} to {high:,}"))
     if problems:
         raise InputError(problems)
+    workers = _workers(args.workers)
+    check_writable(args.out, "command line", "--out")
+    if args.screening is not None:
+        check_writable(args.screening, "command line", "--screening")
+    check_fits(max(int(scenario.get("place.citizens")), args.sensitivity_citizens or 0),
+               workers)
+    prepare_kernels()
     command = " ".join(["placesim", "validate-case", *sys.argv[2:]]) if sys.argv[1:2] == [
         "validate-case"] else f"placesim validate-case {args.case}"
     try:
-        page = validate_case(path, args.out, command, args.replicates, args.workers,
+        page = validate_case(path, args.out, command, args.replicates, workers,
                              args.trajectories, args.sensitivity_citizens, args.screening,
                              progress=True)
     except ValueError as error:  # e.g. a cohort that comes out empty in a small place
@@ -289,19 +328,34 @@ def _validate_case(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from placesim.compilation import prepare_kernels
     from placesim.experiments import load_experiment, sweep
+    from placesim.experiments.spec import run_count
+    from placesim.folders import check_writable
+    from placesim.memory import check_fits
 
     experiment = load_experiment(args.experiment)
-    if args.workers < 1:
-        raise InputError([Problem("command line", "--workers",
-                                  f"{args.workers} is too small; allowed: at least 1")])
+    experiment = _sweep_overrides(experiment, args)
+    workers = _workers(args.workers, args.dask)
+    runs = run_count(experiment)
+    if runs > CONFIRM_RUNS and not args.yes:
+        raise InputError([Problem("command line", "--yes", (
+            f"the plan has {runs:,} runs (design points x replicates x regimes); a sweep of "
+            f"more than {CONFIRM_RUNS:,} runs must be confirmed: add --yes to run it"))])
     out = args.out or Path("results") / "sweeps" / experiment.name
+    check_writable(out, "command line", "--out")
+    if not args.dask:
+        check_fits(int(experiment.largest_place()), min(workers, runs))
     where = f"Dask cluster at {args.dask}" if args.dask else (
-        f"{args.workers} local worker process{'es' if args.workers > 1 else ''}")
+        f"{workers} local worker process{'es' if workers > 1 else ''}")
     print(f"placesim {__version__}: sweep {experiment.name} ({args.experiment}), "
-          f"{experiment.method} design, on {where}", file=sys.stderr)
+          f"{experiment.method} design, {_plural(runs, 'run')}, on {where}", file=sys.stderr)
+    if not args.dask:
+        prepare_kernels()  # once here, so the workers load them from the cache
     try:
-        report = sweep(experiment, out, args.workers, args.dask, args.progress)
+        report = sweep(experiment, out, workers, args.dask, args.progress)
+    except ResultsNotWritten:
+        raise
     except OSError as error:  # e.g. no scheduler listening at the address
         raise InputError([Problem("command line", "--dask" if args.dask else
                                   "--out", str(error))]) from None
@@ -321,28 +375,77 @@ def _sweep(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _sweep_overrides(experiment, args: argparse.Namespace):
+    """The experiment with --citizens, --weeks and --replicates applied (all checked)."""
+    problems, overrides = [], {}
+    for flag in ("citizens", "weeks"):
+        value = getattr(args, flag)
+        if value is None:
+            continue
+        if why := check_value(_PLACE[flag], value):
+            problems.append(Problem("command line", f"--{flag}", why))
+        elif f"place.{flag}" in {v.path for v in experiment.varied}:
+            problems.append(Problem("command line", f"--{flag}", (
+                f"the experiment varies place.{flag}; it cannot also be set for every run")))
+        overrides[f"place.{flag}"] = value
+    if args.replicates is not None and not 1 <= args.replicates <= MAX_REPLICATES:
+        problems.append(Problem("command line", "--replicates", (
+            f"{args.replicates} is out of range; allowed: a whole number from 1 to "
+            f"{MAX_REPLICATES:,}")))
+    if problems:
+        raise InputError(problems)
+    return experiment.overridden(overrides, args.replicates, "command line")
+
+
+def _workers(requested: int, dask: str | None = None, flag: str = "--workers") -> int:
+    """Local worker processes: at least 1, and no more than the machine's cores (each
+    worker already runs the kernels on its share of the cores, so more only queue)."""
+    if requested < 1:
+        raise InputError([Problem("command line", flag,
+                                  f"{requested} is too small; allowed: at least 1")])
+    cores = os.cpu_count() or 1
+    if requested > cores and not dask:
+        print(f"placesim: warning: {flag} {requested} is more than this machine's "
+              f"{_plural(cores, 'core')}; using {cores}: more processes than cores only "
+              "take turns on them, each with its own copy of the place, so a sweep runs "
+              "no faster and needs more memory", file=sys.stderr)
+        return cores
+    return requested
+
+
 def _compare(args: argparse.Namespace) -> int:
     from placesim.comparison import compare, default_out
     from placesim.comparison.report import headline_text
+
+    from placesim.compilation import prepare_kernels
+    from placesim.memory import check_fits
 
     scenario = _with_flags(load(args.scenario), args)
     screening = None
     if args.sensitivity is not None:
         screening = _read_screening(args.sensitivity)
+    workers = _workers(args.workers, args.dask)
+    if not args.dask:
+        check_fits(int(scenario.get("place.citizens")),
+                   min(workers, 2 * max(1, args.replicates)))
     out = args.out or default_out(scenario, args.baseline, args.reform)
     print(f"placesim {__version__}: compare {args.reform} with {args.baseline} on "
           f"{scenario.name} ({args.scenario}), {scenario.get('place.citizens'):,} citizens, "
           f"{_plural(scenario.get('place.weeks'), 'week')}, {args.replicates} paired "
           f"replicates from seed {scenario.get('place.seed')}", file=sys.stderr)
     command = " ".join(["placesim", *sys.argv[1:]]) if sys.argv[1:2] == ["compare"] else ""
+    if not args.dask:
+        prepare_kernels()
     try:
         comparison = compare(scenario, args.baseline, args.reform,
-                             replicates=args.replicates, workers=args.workers,
+                             replicates=args.replicates, workers=workers,
                              dask=args.dask, out=out, screening=screening,
                              progress=args.progress, command=command)
     except InputError as error:  # name the flags, not the function's arguments
         raise InputError([Problem("command line", f"--{p.path}", p.message)
                           if p.where == "arguments" else p for p in error.problems]) from None
+    except ResultsNotWritten:
+        raise
     except OSError as error:  # e.g. no scheduler listening at the address
         raise InputError([Problem("command line", "--dask", str(error))]) from None
     page = comparison.write_report(out)
@@ -372,19 +475,22 @@ def _read_screening(path: Path):
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from placesim.experiments import sensitivity
+    from placesim.folders import check_folder, check_writable
 
+    check_folder(args.results, "command line", "results")
+    out = args.out or args.results / "sensitivity"
+    check_writable(out, "command line", "--out")
     difference = None
     if args.difference is not None:
-        parts = args.difference.split("-")
-        if len(parts) != 2 or not all(parts) or args.regime:
+        difference = sensitivity.split_difference(args.difference,
+                                                  sensitivity.regimes_run(args.results))
+        if difference is None or args.regime:
             raise InputError([Problem("command line", "--difference", (
-                f"{args.difference!r} must be two regimes of the sweep joined by '-', "
+                f"{shown(args.difference)} must be two regimes of the sweep joined by '-', "
                 "e.g. relational-target, and replaces --regime"))])
-        difference = (parts[0], parts[1])
     found = sensitivity.indices(args.results, args.output, args.regime,
                                 difference=difference)
-    paths = sensitivity.write(found, args.out or args.results / "sensitivity",
-                              f"Sensitivity of {args.results.name}")
+    paths = sensitivity.write(found, out, f"Sensitivity of {args.results.name}")
     print(sensitivity.table(found))
     print("Written: " + ", ".join(str(p) for p in paths))
     return 0
@@ -421,6 +527,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"placesim: error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ResultsNotWritten as error:  # e.g. the disk filled up: say so, nothing is half
+        print(f"placesim: error: {error.strerror}", file=sys.stderr)
+        return EXIT_NOT_WRITTEN
     except KeyboardInterrupt as interrupt:
         why = str(interrupt) or "interrupted"
         print(f"placesim: {why}; finished runs are on disk: run the same command to "

@@ -51,3 +51,25 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
 
 
 INDICATOR_NAMES = tuple(weekly_indicators(np.zeros(len(M), dtype=np.int64), 1))
+
+# The indicators that are not a raw aggregate: (unit, what it is), for the tables' docs.
+DERIVED: dict[str, tuple[str, str]] = {
+    "spend_total": ("GBP, this week", "public spend of every agency: the cost_* columns "
+                    "plus cost_recruitment"),
+    "fees_charged": ("GBP, this week", "court costs and enforcement fees charged to "
+                     "citizens: court_costs_added + ea_fees_charged"),
+    "crisis_cost_total": ("GBP, this week", "public cost of crises of every type: the "
+                          "crisis_cost_* columns (each also in its agency's spend)"),
+    "failure_demand_share": ("share (0-1), this week", "failure_contacts / contacts (0 "
+                             "when there were no contacts)"),
+    "reported_on_time_share": ("share (0-1), this week", "benefit decisions the service "
+                               "reports as on time / decisions"),
+    "real_on_time_share": ("share (0-1), this week", "benefit decisions really made within "
+                           "the target / decisions"),
+    "decided_mean_wait_weeks": ("weeks, this week", "mean weeks the claims decided this "
+                                "week had waited"),
+    "mean_stress": ("score (0-1), at the end of the week", "mean stress of citizens"),
+    "mean_wellbeing": ("score (0-10), at the end of the week", "mean wellbeing of citizens"),
+    "mean_trust": ("score (0-1), at the end of the week", "mean trust of citizens in "
+                   "public services"),
+}

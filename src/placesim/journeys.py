@@ -1,8 +1,8 @@
 """Journeys: a sample of citizens followed week by week, so a person's story can be told.
 
-Each recorded row is a citizen's whole state at the end of a week, plus what that week
-changed: public cost incurred, court costs and fees charged, council tax paid; the
-recovery stage and casework state by name; and the week's events in words (troubles
+Each recorded row is a citizen's whole state at the end of a week (money in GBP), plus
+what that week changed: public cost incurred, court costs and fees charged, council tax paid; the
+recovery stage, casework state and bit fields by name; and the week's events in words (troubles
 begun and ended, requests to services made and ended, turned away or lost, recovery
 steps, casework, benefit decisions, plans, eviction, a child taken into care). The sample
 is evenly spaced over citizen ids (ids are independent of the citizens' draws), so the
@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from placesim.columns import PENCE, bit_names, in_pounds
 from placesim.engine.state import N_SERVICES, Case, Claim, Domain, Service, Stage, Status
 
 WEEKLY_CHANGES = ("public_cost", "fees_charged", "ct_paid")
@@ -43,7 +44,8 @@ class JourneyRecorder:
         if not self.weeks or not len(self.ids):
             return pd.DataFrame()
         stacked = np.stack(self.weeks)  # weeks x citizens
-        frame = pd.DataFrame({name: stacked[name].ravel() for name in stacked.dtype.names})
+        frame = pd.DataFrame({name: in_pounds(stacked, name).ravel()
+                              for name in stacked.dtype.names})
         weeks, people = stacked.shape
         frame.insert(0, "citizen", np.tile(self.ids, weeks))
         frame.insert(0, "week", np.repeat(np.arange(weeks), people))
@@ -51,9 +53,12 @@ class JourneyRecorder:
         for name in WEEKLY_CHANGES:
             before = np.vstack([self.start[name][None, :], stacked[name][:-1]])
             frame[f"{name}_this_week"] = (stacked[name].astype(np.int64)
-                                          - before.astype(np.int64)).ravel()
+                                          - before.astype(np.int64)).ravel() / PENCE
         frame["stage_name"] = STAGE_NAMES[frame["stage"].to_numpy()]
         frame["case_name"] = CASE_NAMES[frame["case"].to_numpy()]
+        frame["domains_names"] = bit_names(frame["domains"].to_numpy(), Domain)
+        frame["status_names"] = bit_names(frame["status"].to_numpy(), Status)
+        frame["asks_names"] = bit_names(frame["asks"].to_numpy(), None)
         previous = np.vstack([self.start[None, :], stacked[:-1]])
         frame["events"] = events(previous.ravel(), stacked.ravel())
         return frame

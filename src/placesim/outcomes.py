@@ -24,11 +24,14 @@ def weekly_income(records: np.ndarray) -> np.ndarray:
             + records["award"])
 
 
+DEBT_FIELDS = ("ct_arrears", "ea_compliance_due", "ea_fees_due", "rent_arrears",
+               "other_debt")
+
+
 def debt(records: np.ndarray) -> np.ndarray:
     """Everything a citizen owes, in pence: council tax with court costs, enforcement
-    fees, rent arrears and other debt."""
-    return (records["ct_arrears"].astype(np.int64) + records["ea_compliance_due"]
-            + records["ea_fees_due"] + records["rent_arrears"] + records["other_debt"])
+    fees, rent arrears and other debt (summed in int64: int32 fields could overflow)."""
+    return sum(records[name].astype(np.int64) for name in DEBT_FIELDS)
 
 
 def citizen_outcomes(start_income: np.ndarray, final: np.ndarray,

@@ -1,16 +1,21 @@
-"""Results on disk: Parquet files written atomically, with run metadata in the schema.
+"""Results on disk: Parquet files written atomically, each column's unit and meaning and
+the run's metadata in the schema.
 
 Layout of an output directory::
 
+    manifest.json                   what the folder holds (placesim.folders.RunFolder)
     weekly/regime=<name>.parquet    one row per week: every indicator
-    citizens/regime=<name>.parquet  one row per citizen: final state (money in pence)
+    citizens/regime=<name>.parquet  one row per citizen: final state
     journeys/regime=<name>.parquet  sampled citizens, one row per citizen and week
     deciles/regime=<name>.parquet   end-of-run debt, fees, cost and wellbeing by income decile
     runs/regime=<name>.parquet      one row: what was run, how, with which code
 
-Each file is written under a temporary name in the same directory and renamed into
-place, so a file either exists whole or not at all; an interrupted run keeps every
-regime that had finished. ``pandas.read_parquet(out / "weekly")`` reads all regimes.
+Money is in GBP in every table (placesim.columns; docs/outputs.md). Each file is
+written under a temporary name in the same directory and renamed into place, so a file
+either exists whole or not at all; an interrupted run keeps every regime that had
+finished. Tables are built and written one at a time, so writing a large place holds one
+table beside the population, not all of them. ``pandas.read_parquet(out / "weekly")``
+reads all regimes.
 """
 
 from __future__ import annotations
@@ -18,40 +23,77 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from placesim.atomic import write_table
+from placesim.atomic import replaced, write_table
+from placesim.columns import documented, in_pounds
 from placesim.engine.state import CITIZEN_FIELDS
 
+if TYPE_CHECKING:
+    from placesim.runner import RegimeRun
+
 RUN_TABLES = ("weekly", "citizens", "journeys", "deciles")
+CITIZEN_CHUNK = 1 << 17  # rows per row group: about 60 MB to encode, whatever the place
 TABLES = (*RUN_TABLES, "runs")
-_DOCS = {name: doc for name, _, doc in CITIZEN_FIELDS}
 
 
-def _with_metadata(frame: pd.DataFrame, metadata: Mapping[str, object],
-                   column_docs: Mapping[str, str]) -> pa.Table:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    fields = [f.with_metadata({"doc": column_docs[f.name]}) if f.name in column_docs else f
-              for f in table.schema]
-    schema = pa.schema(fields, metadata={**(table.schema.metadata or {}),
-                                         b"placesim": json.dumps(metadata).encode()})
-    return table.cast(schema)
+def _with_metadata(table: pa.Table, kind: str, metadata: Mapping[str, object]) -> pa.Table:
+    table = documented(table, kind)
+    return table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                          b"placesim": json.dumps(metadata).encode()})
 
 
-def write_run(out: Path, regime: str, metadata: Mapping[str, object],
-              tables: Mapping[str, pd.DataFrame]) -> None:
-    """Write one regime's tables (``RUN_TABLES``), then the run row, which marks
-    completion."""
-    name = f"regime={regime}.parquet"
+def citizens_table(records: np.ndarray, regime: str, first: int = 0) -> pa.Table:
+    """Final records as a table, one row per citizen (ids from ``first``), money in
+    GBP; built column by column from the records, without an intermediate frame."""
+    columns = {"regime": pa.repeat(pa.scalar(regime), len(records)),
+               "citizen": pa.array(np.arange(first, first + len(records), dtype=np.int32))}
+    columns.update({name: pa.array(np.ascontiguousarray(in_pounds(records, name)))
+                    for name, _, _ in CITIZEN_FIELDS})
+    return pa.table(columns)
+
+
+def write_citizens(path: Path, records: np.ndarray, regime: str,
+                   metadata: Mapping[str, object]) -> None:
+    """The citizens table, written ``CITIZEN_CHUNK`` rows at a time (one row group each),
+    so a large place never has a second copy of itself in memory."""
+    with replaced(path) as temporary:
+        writer = None
+        try:
+            for first in range(0, max(len(records), 1), CITIZEN_CHUNK):
+                chunk = _with_metadata(citizens_table(
+                    records[first:first + CITIZEN_CHUNK], regime, first), "citizens", metadata)
+                writer = writer or pq.ParquetWriter(temporary, chunk.schema,
+                                                    use_dictionary=["regime"])
+                writer.write_table(chunk)
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def _frame(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def write_run(out: Path, run: RegimeRun) -> None:
+    """Write one regime's tables (``RUN_TABLES``) one at a time, then the run row, which
+    marks completion."""
+    name = f"regime={run.regime}.parquet"
     for table in RUN_TABLES:
-        docs = _DOCS if table in ("citizens", "journeys") else {}
-        write_table(_with_metadata(tables[table], metadata, docs), out / table / name)
+        if table == "citizens":
+            write_citizens(out / table / name, run.final, run.regime, run.metadata)
+        else:
+            frame = {"weekly": run.weekly, "journeys": run.journeys,
+                     "deciles": run.deciles}[table]
+            write_table(_with_metadata(_frame(frame), table, run.metadata), out / table / name)
     row = pd.DataFrame([{k: v if isinstance(v, str | int | float) else json.dumps(v)
-                         for k, v in metadata.items()}])
-    write_table(_with_metadata(row, metadata, {}), out / "runs" / name)
+                         for k, v in run.metadata.items()}])
+    write_table(_with_metadata(_frame(row), "runs", run.metadata), out / "runs" / name)
 
 
 def read(out: str | Path, table: str = "weekly") -> pd.DataFrame:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import platform
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property, partial
@@ -19,22 +21,24 @@ import pandas as pd
 from tqdm import tqdm
 
 from placesim.deciles import by_income_decile
-from placesim.model import PlaceModel, citizen_table
+from placesim.folders import RunFolder, run_identity
+from placesim.model import PlaceModel
 from placesim.outcomes import citizen_outcomes, weekly_income
 from placesim.provenance import code_version
-from placesim.results import RUN_TABLES, write_run
+from placesim.results import TABLES, write_run
 from placesim.scenario import Scenario
 
 PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
 
 
-@dataclass(frozen=True)
+@dataclass
 class RegimeRun:
     """A finished run: what it produced, without the model that produced it.
 
     Holds the weekly indicators, every citizen's final record, each citizen's starting
-    income and the sampled journeys; the other tables are built from these when first
-    read, so a caller that keeps only some of them (a sweep) does not pay for the rest.
+    income and the sampled journeys; the other tables are built from these when read, so
+    a caller that keeps only some of them (a sweep) does not pay for the rest, and
+    :meth:`release` drops the per-citizen arrays once they are written.
     """
 
     regime: str
@@ -50,20 +54,17 @@ class RegimeRun:
            metadata: dict[str, object]) -> RegimeRun:
         weeks = int(model.scenario.get("outcomes.turned_around_weeks"))
         journeys = partial(model.journey_recorder.frame, list(model.regimes_by_week))
-        return cls(regime, metadata, model.weekly(), model.engine.citizens.copy(),
-                   start_income, journeys, weeks)
-
-    @cached_property
-    def citizens(self) -> pd.DataFrame:
-        """Each citizen's final state, one row per citizen (money in pence)."""
-        return citizen_table(self.final, self.regime)
+        # the model is not stepped again: its population becomes the run's, uncopied
+        return cls(regime, metadata, model.weekly(), model.engine.citizens, start_income,
+                   journeys, weeks)
 
     @cached_property
     def journeys(self) -> pd.DataFrame:
         return self.journey_frame()
 
-    @cached_property
+    @property
     def outcomes(self) -> pd.DataFrame:
+        """One row per citizen (built when read, not kept: it is as long as the place)."""
         return citizen_outcomes(self.start_income, self.final, self.turned_around_weeks)
 
     @cached_property
@@ -74,6 +75,14 @@ class RegimeRun:
 
     def tables(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in names}
+
+    def release(self) -> None:
+        """Keep the weekly table, the deciles and the journeys; drop the per-citizen
+        arrays (a run of several regimes then holds one place at a time)."""
+        self.deciles  # noqa: B018 - computed, and kept, before its inputs go
+        self.final = np.empty(0, self.final.dtype)  # not a view, which would keep it all
+        self.start_income = np.empty(0, self.start_income.dtype)
+        gc.collect()  # the finished model and its agents refer to each other: free it now
 
 
 def run_id(scenario: Scenario, regime: str) -> str:
@@ -122,18 +131,41 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    return RegimeRun.of(regime, model, start_income, metadata)
+    run = RegimeRun.of(regime, model, start_income, metadata)
+    forget(model)
+    return run
 
 
-def run_scenario(scenario: Scenario, regimes: list[str], out: Path | None,
-                 progress: bool | None = None, scheduler: str = "fast") -> list[RegimeRun]:
-    """Run each regime in turn, writing each to ``out`` as soon as it finishes."""
+def forget(model: PlaceModel) -> None:
+    """Let the model go when its run is done. mesa 3.3 numbers agents per model in a
+    class-level dict (``mesa.Agent._ids``) that keeps every model that made agents, and so
+    its population, alive for the life of the process (mesa issue 3179, fixed after 3.3):
+    a sweep worker running run after run would hold every place it ever ran."""
+    mesa.Agent._ids.pop(model, None)
+
+
+def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder | None,
+                 progress: bool | None = None, scheduler: str = "fast",
+                 replace: bool = False) -> list[RegimeRun]:
+    """Run each regime in turn, writing each to ``out`` as soon as it finishes.
+
+    ``out`` (a folder, or one already claimed) is claimed before any work
+    (``folders.RunFolder``): a folder holding another scenario's, size's or code's
+    results is refused unless ``replace``, and a folder another placesim is writing is
+    refused. The runs returned keep their weekly tables, deciles and journeys, not their
+    populations.
+    """
     for regime in regimes:
         scenario.regime(regime)  # fail on an unknown regime before any work is done
+    folder = out if isinstance(out, RunFolder) or out is None else RunFolder(
+        Path(out), run_identity(scenario, code_version()), TABLES, replace)
     runs = []
-    for regime in regimes:
-        run = run_regime(scenario, regime, progress, scheduler)
-        if out is not None:
-            write_run(out, run.regime, run.metadata, run.tables(RUN_TABLES))
-        runs.append(run)
+    with folder.open() if folder is not None else nullcontext() as target:
+        for regime in regimes:
+            run = run_regime(scenario, regime, progress, scheduler)
+            if folder is not None:
+                write_run(target, run)
+                folder.finished(run.regime, str(run.metadata["run_id"]))
+            run.release()
+            runs.append(run)
     return runs

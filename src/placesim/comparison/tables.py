@@ -31,7 +31,7 @@ from placesim.comparison.statistics import (
 )
 from placesim.deciles import decile_of
 from placesim.experiments.store import read_plan, read_results, run_file
-from placesim.outcomes import PENCE, debt
+from placesim.outcomes import DEBT_FIELDS
 from placesim.provenance import code_version
 from placesim.scenario import Scenario
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
@@ -335,10 +335,7 @@ def _journeys(store: Path, runs: Mapping[str, str], chosen: pd.DataFrame,
     for side, run_id in runs.items():
         journeys = pd.read_parquet(run_file(store, "journeys", run_id))
         journeys = journeys[journeys["citizen"].isin(chosen["citizen"])].copy()
-        journeys["debt"] = debt(journeys) / PENCE
-        for column in ("award", "fees_charged_this_week", "public_cost_this_week",
-                       "ct_paid_this_week"):
-            journeys[column] = journeys[column] / PENCE
+        journeys["debt"] = journeys[list(DEBT_FIELDS)].sum(axis=1)
         journeys["regime"] = regimes[side]
         frames.append(journeys[["regime", "week", "citizen", *JOURNEY_COLUMNS]])
     frame = pd.concat(frames, ignore_index=True)

@@ -35,6 +35,20 @@ def _described(out: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def regimes_run(out: str | Path) -> list[str]:
+    """The regimes a finished sweep ran."""
+    return list(_described(Path(out))["regimes"])
+
+
+def split_difference(text: str, regimes: Sequence[str]) -> tuple[str, str] | None:
+    """``A-B`` as (A, B), two regimes of the sweep; names may hold '-' themselves, so
+    every split is tried. None if no split names two regimes."""
+    for at in range(1, len(text) - 1):
+        if text[at] == "-" and text[:at] in regimes and text[at + 1:] in regimes:
+            return text[:at], text[at + 1:]
+    return None
+
+
 def _check(out: Path, described: dict, outputs: Sequence[str], regimes: Sequence[str],
            available: Sequence[str]) -> None:
     problems = []

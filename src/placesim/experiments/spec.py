@@ -130,6 +130,8 @@ class Experiment:
         if replicate < self.journey_replicates:
             return self.outputs
         return tuple(o for o in self.outputs if o != "journeys")
+    # settings given beside the file (the command line's --citizens, --weeks, --replicates)
+    overrides: tuple[tuple[str, int], ...] = ()
 
     def describe(self) -> dict[str, Any]:
         """Plain content of the experiment, as stored with its results."""
@@ -139,8 +141,30 @@ class Experiment:
                 "method": self.method, "samples": self.samples, "levels": self.levels,
                 "design_seed": self.design_seed, "replicates": self.replicates,
                 "seeds": self.seeds, "journey_replicates": self.journey_replicates,
+                "overrides": dict(self.overrides),
                 "varied": [{"path": v.path, "whole": v.whole, "low": v.low, "high": v.high,
                             "steps": v.steps, "values": v.values} for v in self.varied]}
+
+    def overridden(self, values: Mapping[str, int], replicates: int | None = None,
+                   where: str = "command line") -> Experiment:
+        """The experiment with scenario fields set in every run (e.g. ``place.citizens``)
+        and another replicate count; both recorded (``overrides``), so they reach the
+        stored description, the plan and, through the scenario, every run id."""
+        if not values and replicates is None:
+            return self
+        scenario = self.scenario.with_overrides(values, where) if values else self.scenario
+        given = {**dict(self.overrides), **values}
+        if replicates is not None:
+            given["replicates.count"] = replicates
+        return replace(self, scenario=scenario, replicates=replicates or self.replicates,
+                       overrides=tuple(sorted(given.items())))
+
+    def largest_place(self) -> int:
+        """The most citizens any run of the experiment simulates."""
+        for v in self.varied:
+            if v.path == "place.citizens":
+                return int(max(v.grid() if v.values is not None or v.steps else (v.high,)))
+        return int(self.scenario.get("place.citizens"))
 
     def digest(self) -> str:
         text = json.dumps(self.describe(), sort_keys=True, default=float)
@@ -435,6 +459,7 @@ def from_text(text: str, where: str, base: Path) -> Experiment:
         fixed_scenario = _apply_fixed(scenario, overrides, regimes)
     except InputError as error:
         raise InputError([Problem(where, "fixed", str(p)) for p in error.problems]) from None
+    _check_ends(reader, fixed_scenario, varied, regimes)
     assert method is not None and count is not None and seeds is not None
     return Experiment(name=name or safe_name(Path(where).stem, "experiment",
                                              MAX_EXPERIMENT_NAME),
@@ -458,6 +483,23 @@ def design_size(method: str, varied: Sequence[Varied], samples: int) -> int:
     if method == "grid":
         return math.prod(len(v.grid()) for v in varied)
     return samples * {"sobol": len(varied) + 2, "morris": len(varied) + 1}.get(method, 1)
+
+
+def _check_ends(reader: _Reader, scenario: Scenario, varied: Sequence[Varied],
+                regimes: tuple[str, ...]) -> None:
+    """Each varied parameter at the ends of its range makes a valid scenario (a value can
+    be allowed on its own yet not with the rest, e.g. a caseload cap outside the caps the
+    team experiments with), so the plan does not fail half-way through."""
+    for v in varied:
+        ends = v.grid() if v.values is not None else (v.cast(v.low), v.cast(v.high))
+        for value in sorted({min(ends), max(ends)}):
+            try:
+                _apply_fixed(scenario, {v.path: value}, regimes)
+            except InputError as error:
+                reader.problem(f"vary.{v.path}", f"at {value:g}: " + "; ".join(
+                    f"{p.path}: {p.message}" for p in error.problems))
+    if reader.problems:
+        raise InputError(reader.problems)
 
 
 def _apply_fixed(scenario: Scenario, overrides: Mapping[str, float],

@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from placesim.atomic import write_table
+from placesim.columns import documented
 from placesim.scenario import InputError, Problem
 
 PLAN = "plan.parquet"
@@ -59,7 +60,8 @@ def present(out: Path, tables: Iterable[str]) -> dict[str, set[str]]:
 
 
 def write_plan(out: Path, plan: pd.DataFrame) -> None:
-    write_table(pa.Table.from_pandas(plan, preserve_index=False), out / PLAN)
+    write_table(documented(pa.Table.from_pandas(plan, preserve_index=False), "plan"),
+                out / PLAN)
 
 
 def read_plan(out: str | Path) -> pd.DataFrame:
@@ -106,4 +108,5 @@ def gather_manifest(out: Path) -> None:
     """Rewrite manifest.parquet from the per-run records."""
     frame = read_manifest(out)
     if len(frame):
-        write_table(pa.Table.from_pandas(frame, preserve_index=False), out / "manifest.parquet")
+        write_table(documented(pa.Table.from_pandas(frame, preserve_index=False), "manifest"),
+                    out / "manifest.parquet")

@@ -29,6 +29,7 @@ from placesim.experiments.designs import points
 from placesim.experiments.spec import Experiment, overrides_for, seed_of
 from placesim.experiments.store import gather_manifest, present, write_plan
 from placesim.experiments.worker import RunTask, execute, set_threads
+from placesim.folders import writing
 from placesim.runner import run_id
 
 IN_FLIGHT_PER_WORKER = 2
@@ -51,6 +52,8 @@ def plan(experiment: Experiment) -> tuple[pd.DataFrame, dict[str, RunTask]]:
     """Every run of the experiment: the plan table and one task per distinct run."""
     design = points(experiment)
     whole = {v.path for v in experiment.varied if v.whole}
+    given = {path: value for path, value in experiment.overrides if "." in path
+             and not path.startswith("replicates.")}  # set in every run: kept in the plan
     rows, tasks = [], {}
     for point, values in design.iterrows():  # iterrows gives floats: cast back
         parameters = {k: int(v) if k in whole else float(v) for k, v in values.items()}
@@ -61,7 +64,7 @@ def plan(experiment: Experiment) -> tuple[pd.DataFrame, dict[str, RunTask]]:
                 scenario = experiment.scenario.with_overrides(changes, f"design point {point}")
                 key = run_id(scenario, regime)  # the scenario itself is not kept
                 rows.append({"run_id": key, "point": int(point), "replicate": replicate,
-                             "seed": seed, "regime": regime, **parameters})
+                             "seed": seed, "regime": regime, **parameters, **given})
                 tasks.setdefault(key, RunTask(key, experiment.scenario, changes, regime,
                                               replicate, parameters,
                                               experiment.outputs_of(replicate)))
@@ -69,7 +72,10 @@ def plan(experiment: Experiment) -> tuple[pd.DataFrame, dict[str, RunTask]]:
 
 
 def _record_experiment(experiment: Experiment, out: Path, table: pd.DataFrame) -> None:
-    write_text(out / "experiment.toml", experiment.text)
+    given = ", ".join(f"{k} = {v}" for k, v in experiment.overrides)
+    header = (f"# Swept with, beside this file: {given} (see experiment.json)\n"
+              if given else "")
+    write_text(out / "experiment.toml", header + experiment.text)
     write_json(out / "experiment.json", {**experiment.describe(),
                                          "digest": experiment.digest()})
     write_plan(out, table)
@@ -126,41 +132,41 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, dask: str | None 
           progress: bool = False) -> SweepReport:
     """Run what is missing in ``out``, on ``workers`` local processes or on the Dask
     cluster whose scheduler listens at the address ``dask``; return what was done
-    (failed runs included)."""
-    out.mkdir(parents=True, exist_ok=True)
-    table, tasks = plan(experiment)
-    _record_experiment(experiment, out, table)
-    stored = present(out, experiment.outputs)
-    todo = [replace(task, out=str(out)) for key, task in tasks.items()
-            if not all(key in stored[table] for table in task.outputs)]
-    report = SweepReport(planned=len(tasks), skipped=len(tasks) - len(todo))
-    clock = time.perf_counter()
-    bar = tqdm(total=len(tasks), initial=report.skipped, desc=experiment.name, unit="run",
-               disable=not progress, smoothing=0.1)
-    try:
-        if todo and dask:
-            _dask(dask, todo, report, bar)
-        elif todo and workers <= 1:
-            for task in todo:
-                _count(execute(task), report, bar)
-        elif todo:
-            with _local_pool(workers) as pool:
-                try:
-                    _collect(_bounded(lambda t: pool.submit(execute, t), todo,
-                                      IN_FLIGHT_PER_WORKER * workers), report, bar)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
-    except KeyboardInterrupt:
-        report.interrupted = True
-    except BrokenProcessPool:  # a worker process died (killed, out of memory)
-        report.interrupted = True
-        report.lost_worker = True
-    finally:
-        bar.close()
-        report.seconds = time.perf_counter() - clock
-        gather_manifest(out)
-    return report
+    (failed runs included). The folder is locked while the sweep writes it."""
+    with writing(out):  # a second sweep into the same folder is refused
+        table, tasks = plan(experiment)
+        _record_experiment(experiment, out, table)
+        stored = present(out, experiment.outputs)
+        todo = [replace(task, out=str(out)) for key, task in tasks.items()
+                if not all(key in stored[table] for table in task.outputs)]
+        report = SweepReport(planned=len(tasks), skipped=len(tasks) - len(todo))
+        clock = time.perf_counter()
+        bar = tqdm(total=len(tasks), initial=report.skipped, desc=experiment.name, unit="run",
+                   disable=not progress, smoothing=0.1)
+        try:
+            if todo and dask:
+                _dask(dask, todo, report, bar)
+            elif todo and workers <= 1:
+                for task in todo:
+                    _count(execute(task), report, bar)
+            elif todo:
+                with _local_pool(workers) as pool:
+                    try:
+                        _collect(_bounded(lambda t: pool.submit(execute, t), todo,
+                                          IN_FLIGHT_PER_WORKER * workers), report, bar)
+                    except BaseException:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        raise
+        except KeyboardInterrupt:
+            report.interrupted = True
+        except BrokenProcessPool:  # a worker process died (killed, out of memory)
+            report.interrupted = True
+            report.lost_worker = True
+        finally:
+            bar.close()
+            report.seconds = time.perf_counter() - clock
+            gather_manifest(out)
+        return report
 
 
 def _collect(futures: Iterator[Future], report: SweepReport, bar: tqdm) -> None:

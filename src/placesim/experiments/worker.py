@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from placesim.atomic import write_json, write_table
+from placesim.columns import documented
 from placesim.experiments.store import MANIFEST, run_file
 from placesim.provenance import code_version
 from placesim.runner import run_regime
@@ -67,8 +68,9 @@ def versions() -> dict[str, str]:
             "python": platform.python_version()}
 
 
-def _tagged(task: RunTask, frame: pd.DataFrame) -> pa.Table:
-    """The frame with the run's identity in front, so each file stands on its own."""
+def _tagged(task: RunTask, frame: pd.DataFrame, kind: str) -> pa.Table:
+    """The frame with the run's identity in front, so each file stands on its own, and
+    each column's unit and meaning in the schema."""
     table = pa.Table.from_pandas(frame.drop(columns=["regime"], errors="ignore"),
                                  preserve_index=False)
     keys = {"run_id": task.run_id, "regime": task.regime, "seed": task.seed,
@@ -76,7 +78,7 @@ def _tagged(task: RunTask, frame: pd.DataFrame) -> pa.Table:
     for position, (name, value) in enumerate(keys.items()):
         column = pa.array([value]).take(pa.array(np.zeros(len(table), dtype=np.int64)))
         table = table.add_column(position, name, column)
-    return table
+    return documented(table, kind)
 
 
 def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
@@ -101,9 +103,9 @@ def _write_tables(task: RunTask) -> None:
     out = Path(task.out)
     for name in task.outputs:
         if name != "summary":
-            write_table(_tagged(task, tables[name]), run_file(out, name, task.run_id))
+            write_table(_tagged(task, tables[name], name), run_file(out, name, task.run_id))
     row = pd.DataFrame([summary])
-    write_table(_tagged(task, row), run_file(out, "summary", task.run_id))  # last
+    write_table(_tagged(task, row, "summary"), run_file(out, "summary", task.run_id))  # last
 
 
 def execute(task: RunTask) -> dict[str, Any]:
