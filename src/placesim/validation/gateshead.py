@@ -107,9 +107,8 @@ def resolve(case: str) -> Path:
 def ctr_share(scenario: Scenario) -> float:
     """Share of the place's households receiving council-tax support at the flag week."""
     cohort = scenario.cohort or {}
-    model = PlaceModel(scenario, regime=cohort.get("control", "target"),
-                       weeks=int(cohort.get("flag_week", 52)))
-    while model.running:
+    model = PlaceModel(scenario, regime=cohort.get("control", "target"))
+    while model.week < int(cohort.get("flag_week", 52)):  # the run's first weeks only
         model.step()
     return float((model.engine.citizens["cts_award"] > 0).mean())
 
