@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -43,3 +45,19 @@ def test_text_json_and_figures_are_written_whole(tmp_path):
         ).index('"z"')
     assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.json", "c.png"]
+
+
+def test_a_full_disk_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
+    target = tmp_path / "t.parquet"
+    atomic.write_table(pa.table({"x": [1, 2, 3]}), target)
+
+    def fills_the_disk(table, where):
+        where.write_bytes(b"PAR1 half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.pq, "write_table", fills_the_disk)
+    with pytest.raises(atomic.ResultsNotWritten, match="the disk is full; nothing "
+                       "half-written was left"):
+        atomic.write_table(pa.table({"x": [4]}), target)
+    assert pd.read_parquet(target)["x"].tolist() == [1, 2, 3]
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]

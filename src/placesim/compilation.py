@@ -33,13 +33,14 @@ def kernels_cached() -> bool:
     return True
 
 
-def prepare_kernels(stream: TextIO = sys.stderr) -> float:
+def prepare_kernels(stream: TextIO | None = None) -> float:
     """Compile (or load) the kernels with a tiny run; announce a compilation and its
-    time. Returns the seconds it took."""
+    time (on ``stream``, default standard error). Returns the seconds it took."""
     from placesim.model import PlaceModel
     from placesim.runner import forget
     from placesim.scenario import defaults
 
+    stream = stream or sys.stderr
     cold = not kernels_cached()
     if cold:
         print(f"placesim: compiling the simulation kernels for this machine, once "
