@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import itertools
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
@@ -211,6 +213,45 @@ def test_mutated_scenarios_load_or_fail_cleanly(tmp_path, case):
 @given(case=mutated(SCENARIOS))
 def test_thousands_of_mutated_scenarios_load_or_fail_cleanly(tmp_path, case):
     check_scenario_mutant(tmp_path, *case)
+
+
+def run_accepted(tmp_path: Path, tree: dict) -> None:
+    """An accepted mutant runs (small) and writes tables whose every column is
+    documented."""
+    try:
+        scenario = from_mapping(tree, "mutant.toml")
+    except InputError:
+        return
+    small = {"place.citizens": 200, "place.journeys": 5}
+    weeks = int(scenario.get("place.weeks"))
+    scenario = scenario.with_overrides(small, "fuzz")
+    try:  # shorter where the regimes' dated changes allow it
+        scenario = scenario.with_overrides({"place.weeks": min(weeks, 12)}, "fuzz")
+    except InputError:
+        pass
+    out = tmp_path / f"run-{next(RUNS)}"
+    placesim.runner.run_scenario(scenario, list(scenario.run)[:2], out, progress=False)
+    for path in out.rglob("*.parquet"):
+        schema = pq.read_schema(path)
+        assert all(f.metadata and b"unit" in f.metadata for f in schema), path
+
+
+RUNS = itertools.count()
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=mutated(SCENARIOS))
+def test_accepted_mutants_run_and_write_documented_tables(tmp_path, case):
+    run_accepted(tmp_path, case[0])
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=mutated(SCENARIOS))
+def test_hundreds_of_accepted_mutants_run_and_write_documented_tables(tmp_path, case):
+    run_accepted(tmp_path, case[0])
 
 
 @st.composite

@@ -7,7 +7,7 @@ import pytest
 
 from placesim import results
 from placesim.runner import run_scenario
-from placesim.scenario import defaults
+from placesim.scenario import defaults, from_mapping
 from placesim.summary import ROWS, compare, render
 
 
@@ -54,3 +54,23 @@ def test_the_code_version_leaves_out_only_modules_that_exist_and_present_results
     assert all(root.joinpath(name).is_file() for name in PRESENTATION)
     assert not any(name.startswith(("engine/", "scenario/")) for name in PRESENTATION)
     assert code_version() == code_version() and "+" in code_version()
+
+
+def test_the_summary_marks_parts_and_sets_every_regime_against_the_first():
+    scenario = defaults().with_overrides({"place.citizens": 500, "place.weeks": 8})
+    runs = run_scenario(from_mapping({**scenario.to_mapping(), "regimes": {
+        **scenario.to_mapping()["regimes"], "gentle": {"based_on": "target",
+                                                       "threat_tone": 0.2}}}),
+        ["target", "learning", "gentle"], None, progress=False)
+    table = compare({run.regime: run.weekly for run in runs})
+    assert list(table.columns) == ["unit", "target", "learning", "gentle",
+                                   "learning - target", "gentle - target"]
+    text = render(table, "three regimes")
+    assert "  of which council revenues" in text and "  of which evictions" in text
+    assert "Crises: public cost, all types (within agency spend above)" in text
+    weekly = runs[1].weekly
+    stress = table.loc["  caseworker stress, mean over the run", "learning"]
+    assert stress == pytest.approx(weekly["caseworker_stress"].mean())
+    assert table.loc["  caseworker stress, highest week", "learning"] == pytest.approx(
+        weekly["caseworker_stress"].max())
+    assert " -0.00 " not in text and " -0 " not in text

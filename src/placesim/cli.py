@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("parameters", help="print every parameter (unit, default, range, "
                         "source) as Markdown")
+    commands.add_parser("outputs", help="print every results table and column (unit and "
+                        "meaning) as Markdown")
 
     validate = commands.add_parser(
         "validate", help="check scenario and experiment files without running them")
@@ -255,7 +257,8 @@ def _run(args: argparse.Namespace) -> int:
     print(render(table, f"{scenario.name}: {n:,} citizens over {_plural(weeks, 'week')}"))
     print()
     print(render_deciles({run.regime: run.deciles for run in runs}))
-    print(f"\nResults written to {out}/ ({', '.join(f'{t}/' for t in TABLES)})")
+    print(f"\nResults written to {out}/ ({', '.join(f'{t}/' for t in TABLES)}, "
+          "manifest.json); each column's unit and meaning: placesim outputs")
     return 0
 
 
@@ -461,13 +464,17 @@ def _plural(count: int, word: str) -> str:
 def _read_screening(path: Path):
     import pandas as pd
 
-    columns = {"output", "parameter", "index", "value"}
+    from placesim.scenario.files import path_label
+
+    columns, label = {"output", "parameter", "index", "value"}, path_label(path)
     try:
         screening = pd.read_csv(path)
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise InputError([Problem(str(path), "", f"cannot be read as CSV: {error}")]) from None
+        why = (error.strerror if isinstance(error, OSError) and error.strerror
+               else str(error).splitlines()[0][:200])
+        raise InputError([Problem(label, "", f"cannot be read as CSV: {why}")]) from None
     if not columns <= set(screening.columns):
-        raise InputError([Problem(str(path), "", "is not a sensitivity table: it needs the "
+        raise InputError([Problem(label, "", "is not a sensitivity table: it needs the "
                                   f"columns {', '.join(sorted(columns))} (as written by "
                                   "'placesim sensitivity')")])
     return screening
@@ -517,12 +524,19 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outputs(args: argparse.Namespace) -> int:
+    from placesim.columns import markdown
+
+    print(markdown(), end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "validate": _validate, "validate-case": _validate_case,
                 "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
-                "parameters": _parameters, "ui": _ui}[args.command](args)
+                "parameters": _parameters, "outputs": _outputs, "ui": _ui}[args.command](args)
     except InputError as error:
         for problem in error.problems:
             print(f"placesim: error: {problem}", file=sys.stderr)

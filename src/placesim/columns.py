@@ -34,7 +34,7 @@ from placesim.engine.metrics import (
 from placesim.engine.state import CITIZEN_FIELDS, Case, Claim, Domain, Service, Stage, Status
 from placesim.indicators import DERIVED, INDICATOR_NAMES
 from placesim.scenario.fields import COHORT_FIELDS, REGIME_LEVERS, SECTIONS
-from placesim.summary import ROWS
+from placesim.summary import ROWS, SUMMARY_LABELS, SUMMARY_WHEN
 
 PENCE = 100.0
 
@@ -276,7 +276,8 @@ RUN_COLUMNS = {
 
 def summary_columns() -> dict[str, Column]:
     """A sweep's summary table: a run in one row, by the comparison table's keys."""
-    return {key: Column(unit, label.strip()) for key, label, unit, _ in ROWS}
+    return {key: Column(f"{unit}, {SUMMARY_WHEN[key]}", SUMMARY_LABELS[key])
+            for key, _, unit, _ in ROWS}
 
 
 SWEEP_KEYS = {
