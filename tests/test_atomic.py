@@ -51,7 +51,7 @@ def test_a_full_disk_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
     target = tmp_path / "t.parquet"
     atomic.write_table(pa.table({"x": [1, 2, 3]}), target)
 
-    def fills_the_disk(table, where):
+    def fills_the_disk(table, where, **kwargs):
         where.write_bytes(b"PAR1 half")
         raise OSError(errno.ENOSPC, "No space left on device")
 

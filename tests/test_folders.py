@@ -168,6 +168,15 @@ def test_the_header_counts_weeks_in_words(capsys, tmp_path):
     assert code == 0 and "1 week, seed" in err and "1 weeks" not in err + out
 
 
+def test_a_run_shortened_past_a_dated_change_says_it_will_not_apply(capsys, tmp_path):
+    code = main(["run", str(ROOT / "scenarios" / "switch.toml"), "--regime", "switch",
+                 "--out", str(tmp_path / "o"), *TINY])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert ("warning: --weeks 3: regime switch's change at week 104 is past the run's last "
+            "week (2): it will not apply") in err
+
+
 def test_the_first_run_says_it_is_compiling(capsys, monkeypatch):
     monkeypatch.setattr(compilation, "kernels_cached", lambda: False)
     seconds = compilation.prepare_kernels()

@@ -82,10 +82,15 @@ def test_a_dated_change_after_the_last_week_would_never_apply():
     assert from_mapping(raw).schedule("late")[51]["relational_share"] == 1.0
 
 
-def test_a_run_shortened_from_the_command_line_past_a_switch_is_refused():
+def test_a_run_shortened_past_a_switch_runs_its_first_weeks_and_says_so():
     switch = load(ROOT / "scenarios" / "switch.toml")
-    with pytest.raises(InputError, match=r"104 is not inside the run \(place.weeks = 50"):
-        switch.with_overrides({"place.weeks": 50}, "command line")
+    shorter = switch.with_overrides({"place.weeks": 50}, "command line")
+    assert shorter.schedule("switch") == switch.schedule("switch")
+    assert shorter.beyond_run() == [
+        "regime switch's change at week 104 is past the run's last week (49): it will not "
+        "apply", "regime drop_gates's change at week 104 is past the run's last week (49): "
+        "it will not apply"]
+    assert switch.beyond_run() == []
 
 
 def test_caseload_caps_in_order_and_the_cap_between_them():

@@ -221,7 +221,13 @@ def _with_flags(scenario: Scenario, args: argparse.Namespace) -> Scenario:
         overrides[f"place.{flag}"] = value
     if problems:
         raise InputError(problems)
-    return scenario.with_overrides(overrides, "command line") if overrides else scenario
+    if not overrides:
+        return scenario
+    scenario = scenario.with_overrides(overrides, "command line")
+    for note in scenario.beyond_run():
+        print(f"placesim: warning: --weeks {scenario.get('place.weeks')}: {note}",
+              file=sys.stderr)
+    return scenario
 
 
 def _regimes(choice: str | None, scenario: Scenario) -> list[str]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from placesim.engine.metrics import (
@@ -33,7 +34,7 @@ from placesim.engine.metrics import (
 )
 from placesim.engine.state import CITIZEN_FIELDS, Case, Claim, Domain, Service, Stage, Status
 from placesim.indicators import DERIVED, INDICATOR_NAMES
-from placesim.scenario.fields import COHORT_FIELDS, REGIME_LEVERS, SECTIONS
+from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import ROWS, SUMMARY_LABELS, SUMMARY_WHEN
 
 PENCE = 100.0
@@ -204,6 +205,13 @@ def bit_names(values: np.ndarray, kind: type[IntEnum] | None) -> np.ndarray:
                                 if value & bit)
                       for value in range(2 * max(bit for bit, _ in bits))], dtype=object)
     return table[np.asarray(values, dtype=np.int64)]
+
+
+def journeys_in_pounds(frame: pd.DataFrame) -> pd.DataFrame:
+    """A journeys frame (``JourneyRecorder.frame``, pence) with its money in GBP."""
+    money = [c for c in frame.columns if c in _MONEY_FIELDS or (
+        c.endswith("_this_week") and c.removesuffix("_this_week") in _MONEY_FIELDS)]
+    return frame.assign(**{c: frame[c] / PENCE for c in money})
 
 
 def in_pounds(records: np.ndarray | Mapping[str, np.ndarray], name: str) -> np.ndarray:

@@ -1,10 +1,11 @@
 """Journeys: a sample of citizens followed week by week, so a person's story can be told.
 
-Each recorded row is a citizen's whole state at the end of a week (money in GBP), plus
-what that week changed: public cost incurred, court costs and fees charged, council tax paid; the
-recovery stage, casework state and bit fields by name; and the week's events in words (troubles
-begun and ended, requests to services made and ended, turned away or lost, recovery
-steps, casework, benefit decisions, plans, eviction, a child taken into care). The sample
+Each recorded row is a citizen's whole state at the end of a week (money in pence, as the
+engine holds it; the written table is in GBP: ``columns.journeys_in_pounds``), plus what
+that week changed: public cost incurred, court costs and fees charged, council tax paid;
+the recovery stage, casework state and bit fields by name; and the week's events in words
+(troubles begun and ended, requests to services made and ended, turned away or lost,
+recovery steps, casework, benefit decisions, plans, eviction, a child taken into care). The sample
 is evenly spaced over citizen ids (ids are independent of the citizens' draws), so the
 same people are followed under every regime of a scenario and their journeys can be set
 side by side.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placesim.columns import PENCE, bit_names, in_pounds
+from placesim.columns import bit_names
 from placesim.engine.state import N_SERVICES, Case, Claim, Domain, Service, Stage, Status
 
 WEEKLY_CHANGES = ("public_cost", "fees_charged", "ct_paid")
@@ -44,8 +45,7 @@ class JourneyRecorder:
         if not self.weeks or not len(self.ids):
             return pd.DataFrame()
         stacked = np.stack(self.weeks)  # weeks x citizens
-        frame = pd.DataFrame({name: in_pounds(stacked, name).ravel()
-                              for name in stacked.dtype.names})
+        frame = pd.DataFrame({name: stacked[name].ravel() for name in stacked.dtype.names})
         weeks, people = stacked.shape
         frame.insert(0, "citizen", np.tile(self.ids, weeks))
         frame.insert(0, "week", np.repeat(np.arange(weeks), people))
@@ -53,7 +53,7 @@ class JourneyRecorder:
         for name in WEEKLY_CHANGES:
             before = np.vstack([self.start[name][None, :], stacked[name][:-1]])
             frame[f"{name}_this_week"] = (stacked[name].astype(np.int64)
-                                          - before.astype(np.int64)).ravel() / PENCE
+                                          - before.astype(np.int64)).ravel()
         frame["stage_name"] = STAGE_NAMES[frame["stage"].to_numpy()]
         frame["case_name"] = CASE_NAMES[frame["case"].to_numpy()]
         frame["domains_names"] = bit_names(frame["domains"].to_numpy(), Domain)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from placesim.columns import journeys_in_pounds
 from placesim.deciles import by_income_decile
 from placesim.folders import RunFolder, run_identity
 from placesim.model import PlaceModel
@@ -60,7 +61,8 @@ class RegimeRun:
 
     @cached_property
     def journeys(self) -> pd.DataFrame:
-        return self.journey_frame()
+        """The sampled citizens week by week, money in GBP (as written)."""
+        return journeys_in_pounds(self.journey_frame())
 
     @property
     def outcomes(self) -> pd.DataFrame:

@@ -83,7 +83,11 @@ class Scenario:
 
     def with_overrides(self, overrides: Mapping[str, Any], where: str = "override"
                        ) -> Scenario:
-        """A copy with dotted-path overrides (``life.job_loss``, ``regimes.learning.x``)."""
+        """A copy with dotted-path overrides (``life.job_loss``, ``regimes.learning.x``).
+
+        A run shortened by an override (``place.weeks``) runs the scenario's first weeks:
+        its later dated changes are kept, and do not apply (see :meth:`beyond_run`).
+        """
         raw = self.to_mapping()
         for path, value in overrides.items():
             node = raw
@@ -93,7 +97,20 @@ class Scenario:
                 if not isinstance(node, dict):
                     raise InputError([Problem(where, path, "is not a table")])
             node[leaf] = value
-        return from_mapping(raw, f"{self.origin} + {where}")
+        return from_mapping(raw, f"{self.origin} + {where}",
+                            within_run="place.weeks" not in overrides)
+
+    def beyond_run(self) -> list[str]:
+        """Dated changes (and a cohort) that fall after the last week of the run, in words:
+        possible only in a run shortened by an override, where they do not apply."""
+        weeks = int(self.get("place.weeks"))
+        notes = [f"regime {name}'s change at week {week} is past the run's last week "
+                 f"({weeks - 1}): it will not apply"
+                 for name, dated in self.changes.items() for week, _ in dated if week >= weeks]
+        if self.cohort is not None and (
+                self.cohort["flag_week"] + 1 + self.cohort["follow_weeks"] > weeks):
+            notes.append("the cohort's follow-up runs past the run's last week")
+        return notes
 
     def to_mapping(self) -> dict[str, Any]:
         """Plain nested dict, the inverse of :func:`from_mapping`."""
@@ -364,8 +381,12 @@ def _check_caseload(values: dict[str, dict[str, Number]],
             f"a whole number from {low} to {high}, or widen cap_min and cap_max")))
 
 
-def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
+def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>", *,
+                 within_run: bool = True) -> Scenario:
     """Validate a nested mapping (as read from TOML) into a :class:`Scenario`.
+
+    ``within_run``: dated changes and the cohort must fall inside the run (a file's own
+    place.weeks); a run shortened afterwards by an override runs the first weeks only.
 
     Every problem is reported at once; checks that relate fields run only on fields that
     are valid themselves, so one mistake is reported once.
@@ -387,7 +408,7 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>") -> Scenario:
                                     unknown_key_message(regime, regimes, "regime")))
     bad = {p.path for p in problems}
     weeks = int(values["place"]["weeks"])
-    if "place.weeks" not in bad:
+    if "place.weeks" not in bad and within_run:
         _check_change_weeks(weeks, changes, where, problems)
         if cohort is not None and not any(b.startswith("cohort") for b in bad):
             _check_cohort_weeks(weeks, cohort, where, problems)
