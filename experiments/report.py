@@ -5,9 +5,10 @@
     placesim sweep experiments/what_drives_learning_cost.toml --workers 2
     python experiments/report.py            # writes docs/experiments/*.md and *.png
 
-Each cell is the mean over replicates with the half-width of its 95% t-interval; the
-replicates share their seeds across design points (common random numbers), so
-differences between cells come from the parameters, not from different luck.
+Each cell, and each point of a figure, is the mean over replicates with (the half-width
+of) its 95% t-interval; the replicates share their seeds across design points (common
+random numbers), so differences between cells come from the parameters, not from
+different luck.
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ from placesim.atomic import save_figure, write_text
 from placesim.experiments import read_results, sensitivity
 from placesim.summary import SUMMARY_LABELS
 
-OUTPUTS = {"spend_total": ("public spend, 3 years", "£{:,.0f}k", 1e-3),
-           "crisis_cost": ("crisis cost", "£{:,.0f}k", 1e-3),
-           "ct_paid": ("council tax collected", "£{:,.0f}k", 1e-3),
-           "fees_charged": ("fees charged to citizens", "£{:,.0f}k", 1e-3),
-           "ea_referrals": ("cases sent to bailiffs", "{:,.0f}", 1.0),
-           "turned_around_end": ("lives turned around", "{:,.0f}", 1.0),
-           "wellbeing_end": ("mean wellbeing (0-10)", "{:.3f}", 1.0),
-           "evictions": ("evictions", "{:,.0f}", 1.0)}
+# output: (name, cell format, scale, axis unit)
+OUTPUTS = {"spend_total": ("public spend, 3 years", "£{:,.0f}k", 1e-3, "£ thousand"),
+           "crisis_cost": ("crisis cost", "£{:,.0f}k", 1e-3, "£ thousand"),
+           "ct_paid": ("council tax collected", "£{:,.0f}k", 1e-3, "£ thousand"),
+           "fees_charged": ("fees charged to citizens", "£{:,.0f}k", 1e-3, "£ thousand"),
+           "ea_referrals": ("cases sent to bailiffs", "{:,.0f}", 1.0, "cases"),
+           "turned_around_end": ("lives turned around", "{:,.0f}", 1.0, "people"),
+           "wellbeing_end": ("mean wellbeing (0-10)", "{:.3f}", 1.0, "score, 0 to 10"),
+           "evictions": ("evictions", "{:,.0f}", 1.0, "households")}
 
 
 def mean_and_halfwidth(values: pd.Series) -> tuple[float, float]:
@@ -43,15 +45,30 @@ def mean_and_halfwidth(values: pd.Series) -> tuple[float, float]:
 
 
 def axis_label(output: str) -> str:
-    name, _, scale = OUTPUTS[output]
-    return f"{name} (£ thousand)" if scale == 1e-3 else name
+    name, _, _, unit = OUTPUTS[output]
+    return f"{name} ({unit})"
 
 
 def cell(values: pd.Series, output: str) -> str:
-    _, fmt, scale = OUTPUTS[output]
+    _, fmt, scale, _ = OUTPUTS[output]
     mean, half = mean_and_halfwidth(values * scale)
     text = fmt.format(mean)
     return text if np.isnan(half) else f"{text} ± {fmt.format(half).lstrip('£')}"
+
+
+def points(ax, frame: pd.DataFrame, by: str, output: str, series: int = 0, **style) -> None:
+    """Each value of ``by``: the mean over replicates with its 95% interval, as in the
+    tables beside the figures; no interval below zero (every output here is a total, a
+    count or a score from 0 to 10). Series are set a little apart so their bars show."""
+    scale = OUTPUTS[output][2]
+    summary = frame.groupby(by)[output].apply(lambda v: mean_and_halfwidth(v * scale))
+    means = np.array([m for m, _ in summary])
+    halves = np.array([0.0 if np.isnan(h) else h for _, h in summary])
+    top = 10.0 if output == "wellbeing_end" else np.inf
+    x = summary.index.to_numpy(dtype=float)
+    x = x + series * 0.012 * (np.ptp(x) or 1.0)
+    ax.errorbar(x, means, yerr=[np.minimum(halves, means), np.minimum(halves, top - means)],
+                marker="o", capsize=3, **style)
 
 
 def table(frame: pd.DataFrame, by: list[str], outputs: list[str]) -> str:
@@ -74,9 +91,8 @@ def caseload_and_gate(results: Path, out: Path) -> None:
     axes = figure.subplots(1, 3)
     for ax, output in zip(axes, ["spend_total", "crisis_cost", "turned_around_end"],
                           strict=True):
-        for level, group in frame.groupby(gate):
-            means = group.groupby(cap)[output].mean() * OUTPUTS[output][2]
-            ax.plot(means.index, means.values, marker="o", label=f"gate strength {level:g}")
+        for series, (level, group) in enumerate(frame.groupby(gate)):
+            points(ax, group, cap, output, series, label=f"gate strength {level:g}")
         ax.set_xlabel("caseload cap (cases per caseworker)", fontsize=8)
         ax.set_ylabel(axis_label(output), fontsize=8)
         ax.set_title(OUTPUTS[output][0], fontsize=9)
@@ -97,11 +113,11 @@ def enforcement(results: Path, out: Path) -> None:
     axes = figure.subplots(1, 3)
     harsh = frame[frame[tone] == 1.0]
     for ax, output in zip(axes, ["ct_paid", "fees_charged", "wellbeing_end"], strict=True):
-        for (regime, level), group in harsh.groupby(["regime", accelerate]):
-            means = group.groupby(pause)[output].mean() * OUTPUTS[output][2]
-            ax.plot(means.index, means.values, marker="o",
-                    linestyle="-" if regime == "learning" else "--",
-                    label=f"{regime}, {'year due at once' if level else 'arrears only'}")
+        for series, ((regime, level), group) in enumerate(
+                harsh.groupby(["regime", accelerate])):
+            points(ax, group, pause, output, series,
+                   linestyle="-" if regime == "learning" else "--",
+                   label=f"{regime}, {'year due at once' if level else 'arrears only'}")
         ax.set_xlabel("recovery paused (share of engaged cases)", fontsize=8)
         ax.set_ylabel(axis_label(output), fontsize=8)
         ax.set_title(OUTPUTS[output][0], fontsize=9)

@@ -125,3 +125,17 @@ def test_validate_case_writes_the_page_and_its_figures(tmp_path, monkeypatch):
     assert main(["sensitivity", str(tmp_path / "sweep"), "--output", "cohort_public_cost",
                  "--difference", "relational-target", "--out", str(tmp_path / "s")]) == 0
     assert (tmp_path / "s" / "sensitivity.png").is_file()
+
+
+def test_bands_are_judged_on_the_interval_not_the_mean_alone():
+    from placesim.validation.targets import verdict
+    assert verdict(0.6, 0.9, 0.75, 0.5, 1.0) == "in"
+    assert verdict(0.4, 0.9, 0.75, 0.5, 1.0) == "unclear"  # the mean alone would say in
+    assert verdict(0.1, 0.3, 0.2, 0.5, 1.0) == "out"
+    assert verdict(float("nan"), float("nan"), 0.2, 0.5, 1.0) == "out"  # one replicate
+
+
+def test_the_evidence_cites_only_what_is_in_the_repository():
+    for path in (ROOT / "src" / "placesim" / "validation" / "gateshead.py",
+                 ROOT / "docs" / "validation" / "gateshead.md"):
+        assert "MODEL.md" not in path.read_text(encoding="utf-8")

@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
 from placesim.atomic import save_figure, write_text
+from placesim.columns import TABLES, Column
 from placesim.experiments.store import read_plan, read_results
 from placesim.scenario import InputError, Problem
 from placesim.summary import SUMMARY_LABELS
@@ -135,15 +137,33 @@ def _analyse(described: dict, problem: dict, x: np.ndarray, y: np.ndarray, seed:
             for k, name in enumerate(problem["names"]) for kind, conf in pairs]
 
 
+INDEX_NAMES = {"mu_star": "mu* (mean absolute elementary effect)",
+               "sigma": "sigma (spread of the elementary effects)",
+               "S1": "S1 (first-order share of variance)",
+               "ST": "ST (total-order share of variance)"}
+SHORT_NAMES = {"mu_star": "mu*", "sigma": "sigma", "S1": "S1", "ST": "ST"}
+
+
 def _number(value: float) -> str:
     """Three significant figures, without exponents for the sums of money indices take."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+def output_label(output: str) -> str:
+    """An output in words: the summary row's label, else its key."""
+    return SUMMARY_LABELS.get(output) or TABLES["summary"][1].get(
+        output, Column("", output)).doc
+
+
+def output_unit(output: str) -> str:
+    """The unit an output is measured in (a share for the mean of a yes/no outcome)."""
+    column = TABLES["summary"][1].get(output)
+    unit = column.unit.split(",")[0] if column else ""
+    return "share" if unit in ("true/false", "fraction") else unit
+
+
 def _label(output: str) -> str:
-    if output in SUMMARY_LABELS:
-        return f"{SUMMARY_LABELS[output]} (`{output}`)"
-    return f"`{output}`"
+    return f"{output_label(output)} (`{output}`)"
 
 
 def table(found: pd.DataFrame) -> str:
@@ -154,7 +174,8 @@ def table(found: pd.DataFrame) -> str:
     kinds = list(dict.fromkeys(found["index"]))
     with_interval = {k for k in kinds if found.loc[found["index"] == k, "conf"].notna().any()}
     lines = ["| regime | output | parameter | " + " | ".join(
-        f"{k} (95% interval)" if k in with_interval else k for k in kinds) + " |",
+        f"{SHORT_NAMES.get(k, k)} (95% interval)" if k in with_interval
+        else SHORT_NAMES.get(k, k) for k in kinds) + " |",
              "|---|---|---|" + "---:|" * len(kinds)]
     order = wide.sort_values([("value", lead)], ascending=False).sort_index(
         level=[0, 1], sort_remaining=False)
@@ -169,26 +190,50 @@ def table(found: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _scale(largest: float, unit: str) -> tuple[float, str]:
+    """A divisor and the axis unit for numbers up to ``largest`` (no bare '1e6')."""
+    for divisor, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+        if largest >= 10 * divisor:
+            return divisor, f"{unit}, {word}" if unit else word
+    return 1.0, unit
+
+
 def plot(found: pd.DataFrame, path: Path) -> None:
-    """One panel per regime and output: each parameter's indices with their intervals."""
+    """One panel per regime and output: each parameter's indices with their 95%
+    intervals, largest first. Indices cannot be negative (mu* is a mean of absolute
+    effects, Sobol indices are shares of variance), so neither can their intervals."""
     panels = list(found.groupby(["regime", "output"], sort=False))
     kinds = [k for k in dict.fromkeys(found["index"]) if k != "sigma"]
-    figure = Figure(figsize=(7, 2.2 + 1.6 * len(panels) * max(
+    lead = "ST" if "ST" in kinds else kinds[0]
+    figure = Figure(figsize=(8, 2.2 + 1.7 * len(panels) * max(
         1, found["parameter"].nunique() / 4)))
     axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
     for ax, ((regime, output), group) in zip(axes, panels, strict=True):
-        parameters = list(dict.fromkeys(group["parameter"]))
+        ranked = group[group["index"] == lead].sort_values("value", ascending=False)
+        parameters = list(ranked["parameter"])
         y = np.arange(len(parameters))
         height = 0.8 / len(kinds)
+        sobol = lead == "ST"
+        divisor, axis_unit = (1.0, "") if sobol else _scale(
+            float((group["value"] + group["conf"].fillna(0)).max()), output_unit(output))
         for j, kind in enumerate(kinds):
             rows = group[group["index"] == kind].set_index("parameter").loc[parameters]
-            ax.barh(y + j * height, rows["value"], height, xerr=rows["conf"].fillna(0),
-                    label=kind, capsize=2)
+            value = rows["value"].clip(lower=0, upper=1 if sobol else None) / divisor
+            conf = rows["conf"].fillna(0) / divisor
+            below = np.minimum(conf, value)  # an interval ends at zero, not below it
+            above = np.minimum(conf, 1 - value) if sobol else conf  # a share, at one
+            ax.barh(y + j * height, value, height, xerr=[below, above], capsize=2,
+                    label=INDEX_NAMES.get(kind, kind))
         ax.set_yticks(y + height * (len(kinds) - 1) / 2, parameters, fontsize=8)
         ax.invert_yaxis()
-        ax.set_title(f"{regime}: {_label(output).replace('`', '')}", fontsize=9)
-        ax.axvline(0, color="grey", linewidth=0.5)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.set_xlim(left=0)
+        ax.set_title(f"{regime}: {output_label(output)}", fontsize=9)
+        ax.set_xlabel("Sobol index (share of the output's variance, 0 to 1)" if sobol else
+                      f"mu* ({axis_unit})" if axis_unit else "mu*", fontsize=8)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.3g}"))
+        if len(kinds) > 1:
+            ax.legend(fontsize=7, loc="lower right")
+    figure.suptitle("Sensitivity: 95% bootstrap intervals; largest first", fontsize=10)
     figure.tight_layout()
     save_figure(figure, path)
 

@@ -139,7 +139,7 @@ def _misses(evidence: CaseEvidence) -> list[str]:
              "share": treatment["wrong_benefits_at_flag"].mean()}
     lines = []
     for row in evidence.evaluation.itertuples():
-        if not row.in_band and row.target in MISS_REASONS:
+        if row.verdict == "out" and row.target in MISS_REASONS:
             lines.append(f"- **{row.pattern}** — {MISS_REASONS[row.target].format(**facts)}")
     return lines or ["Every target falls within its band."]
 
@@ -187,11 +187,12 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
     arms = {cohort.control: "targets", cohort.treatment: "relational team"}
     replicates = results.outcomes["seed"].nunique()
     households = int(results.outcomes.groupby(["seed", "arm"]).size().min())
-    met = int(evaluation["in_band"].sum())
+    verdicts = evaluation["verdict"].value_counts()
     text = [
         "# Validation: the Gateshead council-tax case", "",
         report.version_line(replicates, households, command), "",
-        ("The story (Toby Lowe and Diana Hekerem, 2021; see MODEL.md) tells of households in "
+        ("The story (Toby Lowe and Diana Hekerem, 2021: a practitioner's account in a "
+        "podcast, with no primary document; see calibration.csv) tells of households in "
         "council-tax arrears in Gateshead, first through the council's recovery process and "
         "then with a relational team that had a benefits specialist in it. This page asks "
         "whether placesim, from its documented rules and parameters, reproduces what was "
@@ -211,7 +212,10 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         f"receive council-tax support at the flag week; Gateshead's 21,112 eligible people "
         f"over its households are {CTR_SHARE:.1%}."), "",
         "## The story's patterns against the model", "",
-        (f"{met} of {len(evaluation)} patterns fall within their bands. Bands come from "
+        (f"Of {len(evaluation)} patterns, {verdicts.get('in', 0)} fall within their bands "
+        f"with their whole 95% interval, {verdicts.get('unclear', 0)} have an interval that "
+        f"crosses a band's edge (the replicates cannot tell) and {verdicts.get('out', 0)} "
+        "miss their bands. Bands come from "
         "calibration.csv (confidence H/M/L as given there) or, where no figure was "
         "published, from the story itself: those are labelled *story value* and carry low "
         "confidence."), "",

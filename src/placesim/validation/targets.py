@@ -144,19 +144,44 @@ def confidence_of(source: str) -> str:
     return _CALIBRATION.get(key, {}).get("confidence", "?")
 
 
+def _bounds(target: Target) -> tuple[float, float]:
+    """Where the model's value can lie: a share in [0, 1]; a ratio, weeks or money of one
+    arm at least zero; a paired difference anywhere."""
+    if target.unit == "share":
+        return 0.0, 1.0
+    return (-math.inf, math.inf) if target.arm == "paired" else (0.0, math.inf)
+
+
+def verdict(low: float, high: float, mean: float, band_low: float, band_high: float
+            ) -> str:
+    """The band judged on the interval, not the mean alone: "in" when the whole 95%
+    interval lies in the band, "out" when none of it does, "unclear" when it crosses an
+    edge (the replicates cannot tell). Without an interval (one replicate) the mean is
+    judged, and an "in" or "out" there is marked by the table as such."""
+    if math.isnan(low) or math.isnan(high):
+        low = high = mean
+    if band_low <= low and high <= band_high:
+        return "in"
+    if high < band_low or low > band_high:
+        return "out"
+    return "unclear"
+
+
 def evaluate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFrame:
-    """One row per target: band, source, confidence, model mean and 95% interval, verdict."""
+    """One row per target: band, source, confidence, model mean and 95% interval (kept
+    inside what the value can be), and the verdict on the interval; ``in_band`` is
+    whether the interval reaches the band at all (in or unclear)."""
     values = per_replicate(outcomes, control, treatment)
     rows = []
     for target in TARGETS:
-        bounds = (0.0, 1.0) if target.unit == "share" else (-math.inf, math.inf)
-        mean, low, high = interval(values[target.key].to_numpy(dtype=float), *bounds)
+        mean, low, high = interval(values[target.key].to_numpy(dtype=float), *_bounds(target))
+        judged = verdict(low, high, mean, target.low, target.high)
         rows.append({"target": target.key, "pattern": target.pattern, "arm": target.arm,
                      "unit": target.unit, "band_low": target.low, "band_high": target.high,
                      "source": target.source, "confidence": confidence_of(target.source),
                      "model": mean, "ci_low": low, "ci_high": high,
                      "replicates": int(values[target.key].notna().sum()),
-                     "in_band": bool(target.low <= mean <= target.high)})
+                     "verdict": judged, "in_band": judged != "out"})
     return pd.DataFrame(rows)
 
 
