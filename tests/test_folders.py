@@ -267,3 +267,17 @@ def test_each_command_recognises_the_other_kind_of_file(capsys):
     assert "ok (experiment caseload_and_gate: 45 runs" in out and "ok (default;" in out
     assert main(["run", str(ROOT / "scenarios")]) == 2
     assert "is a folder, not a scenario file" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_memory_estimate_bounds_a_measured_run():
+    """A whole run (both regimes, written) in a fresh process stays below the estimate
+    the command line refuses too large a place with, and not far below it."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from memory import peak_bytes  # the benchmark's measurement, in its own process
+
+    for citizens in (1_000_000, 2_000_000):
+        peak = peak_bytes(citizens, 3)
+        assert peak <= memory.bytes_needed(citizens) <= 1.6 * peak, (citizens, peak)

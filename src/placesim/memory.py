@@ -9,13 +9,16 @@ A run holds one place at a time (``runner``). Its peak is the larger of two phas
 * writing: the final records, the starting income, and the per-citizen outcomes table
   (its row size, read from the table itself) twice over while deciles are cut from it.
 
-Beyond that a process needs a fixed amount (Python, numpy, pandas, pyarrow, the compiled
-kernels, a row group being encoded). Measured peaks (`benchmarks/memory.py`) stay
-below this estimate.
+Pandas and the Parquet writer make short-lived copies on top (sums in int64, ranks for the
+deciles), counted as a tenth more. Beyond that a process needs a fixed amount (Python,
+numpy, pandas, pyarrow, the compiled kernels, a row group being encoded). Measured peaks
+(`benchmarks/memory.py`: 262 bytes a citizen and 316 MiB fixed, both regimes of the
+default place at 1 to 4 million citizens) stay below this estimate.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from functools import cache
 from pathlib import Path
@@ -28,6 +31,7 @@ from placesim.scenario import InputError, Problem
 
 ENGINE_WORKING_BYTES = 4 + 8 + 8 + 8  # listed (int32), entries, keys, chosen (int64)
 START_INCOME_BYTES = 8
+TEMPORARIES = 1.1  # short-lived copies made by pandas and the Parquet writer
 PROCESS_BYTES = 400 * 2**20  # interpreter, libraries, kernels, a row group in flight
 GIB = 2**30
 
@@ -43,7 +47,7 @@ def bytes_per_citizen() -> int:
     """Peak bytes a citizen costs in a run (the larger of simulating and writing)."""
     simulating = CITIZEN_DTYPE.itemsize + START_INCOME_BYTES + ENGINE_WORKING_BYTES
     writing = CITIZEN_DTYPE.itemsize + START_INCOME_BYTES + 2 * outcome_row_bytes()
-    return max(simulating, writing)
+    return math.ceil(TEMPORARIES * max(simulating, writing))
 
 
 def bytes_needed(citizens: int, processes: int = 1) -> int:
