@@ -46,7 +46,7 @@ def mean_and_halfwidth(values: pd.Series) -> tuple[float, float]:
 
 def axis_label(output: str) -> str:
     name, _, _, unit = OUTPUTS[output]
-    return f"{name} ({unit})"
+    return name if "(" in name else f"{name} ({unit})"
 
 
 def cell(values: pd.Series, output: str) -> str:

@@ -193,7 +193,7 @@ def table(found: pd.DataFrame) -> str:
 def _scale(largest: float, unit: str) -> tuple[float, str]:
     """A divisor and the axis unit for numbers up to ``largest`` (no bare '1e6')."""
     for divisor, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-        if largest >= 10 * divisor:
+        if largest >= divisor:
             return divisor, f"{unit}, {word}" if unit else word
     return 1.0, unit
 
@@ -228,12 +228,12 @@ def plot(found: pd.DataFrame, path: Path) -> None:
         ax.invert_yaxis()
         ax.set_xlim(left=0)
         ax.set_title(f"{regime}: {output_label(output)}", fontsize=9)
-        ax.set_xlabel("Sobol index (share of the output's variance, 0 to 1)" if sobol else
-                      f"mu* ({axis_unit})" if axis_unit else "mu*", fontsize=8)
+        ax.set_xlabel(("Sobol index (share of the output's variance, 0 to 1)" if sobol else
+                       f"mu* ({axis_unit})" if axis_unit else "mu*")
+                      + "; lines: 95% bootstrap intervals", fontsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.3g}"))
         if len(kinds) > 1:
             ax.legend(fontsize=7, loc="lower right")
-    figure.suptitle("Sensitivity: 95% bootstrap intervals; largest first", fontsize=10)
     figure.tight_layout()
     save_figure(figure, path)
 
