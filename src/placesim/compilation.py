@@ -16,7 +16,7 @@ ENTRY_POINTS = (("placesim.engine.kernels", "initialise"),
                 ("placesim.engine.kernels", "services_pass"),
                 ("placesim.engine.allocation", "allocate"),
                 ("placesim.engine.workforce", "_review"))
-EXPECTED = "about 80 s on 2 cores"  # measured: see the README
+EXPECTED = "about 70 s on 2 cores"  # measured: see the README
 
 
 def kernels_cached() -> bool:
