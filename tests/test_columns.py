@@ -88,3 +88,15 @@ values = [0.002, 0.004]
     summary = pd.read_parquet(tmp_path / "out" / "summary")
     assert set(SUMMARY_KEYS) <= set(summary.columns)
     assert "`spend_total`" in markdown() and "'placesim sensitivity --output'" in markdown()
+
+
+def test_every_column_of_a_comparison_s_tables_says_its_unit_and_meaning(tmp_path):
+    from placesim.comparison import compare
+
+    compare(defaults().with_overrides({"place.citizens": 400, "place.weeks": 5}),
+            replicates=2, out=tmp_path / "c")
+    paths = sorted((tmp_path / "c" / "tables").glob("*.parquet"))
+    assert len(paths) >= 10
+    for path in paths:
+        for field in pq.read_schema(path):
+            assert field.metadata and field.metadata[b"unit"] is not None, (path, field.name)

@@ -348,6 +348,66 @@ MANIFEST_COLUMNS = {
 }
 
 
+COMPARISON_COLUMNS = {
+    "indicator": Column("key", "summary indicator (its key, see the summary table)"),
+    "label": Column("text", "the indicator or series in words"),
+    "unit": Column("text", "the unit of the indicator, series or parameter"),
+    "baseline": Column("the indicator's unit", "the baseline regime: mean over replicates "
+                       "(or the parameter's value under it)"),
+    "reform": Column("the indicator's unit", "the reform regime: mean over replicates (or "
+                     "the parameter's value under it)"),
+    "difference": Column("the indicator's unit", "reform minus baseline, paired replicate "
+                         "by replicate (common seeds): mean"),
+    "relative": Column("share", "the difference over the baseline's mean"),
+    "clear": Column("true/false", "the difference's 95% interval excludes zero"),
+    "replicates": Column("count", "replicates behind the means and intervals"),
+    "decile": Column("decile", "decile of weekly income at the start (1 poorest)"),
+    "outcome": Column("key", "a per-citizen outcome"),
+    "better": Column("share (0-1)", "share of people better off under the reform"),
+    "same": Column("share (0-1)", "share of people the same (within the outcome's "
+                   "tolerance)"),
+    "worse": Column("share (0-1)", "share of people worse off under the reform"),
+    "role": Column("name", "why the citizen was chosen: most changed, least changed or "
+                   "typical"),
+    "debt": OUTCOME_COLUMNS["debt"],
+    "series": Column("key", "weekly series (a column of the weekly table)"),
+    "value": Column("the series' unit", "the series' value that week"),
+    "centre": Column("the series' unit", "XmR centre line: the series' mean"),
+    "lower": Column("the series' unit", "XmR lower natural process limit: centre - 2.66 x "
+                    "mean moving range"),
+    "upper": Column("the series' unit", "XmR upper natural process limit: centre + 2.66 x "
+                    "mean moving range"),
+    "beyond": Column("true/false", "the week lies outside the natural process limits"),
+    "kind": Column("text", "a lever that differs between the regimes, or a parameter "
+                   "ranked by a sensitivity index"),
+    "parameter": Column("path", "the lever or parameter (dotted path)"),
+    "output": Column("key", "the summary output a sensitivity index ranks the parameter "
+                     "for (empty for a lever)"),
+    "week": Column("week", "week of the run, from 0"),
+    "rank": Column("rank", "the parameter's rank for the output (1 largest)"),
+    "importance": Column("the index's unit", "the sensitivity index's value"),
+    "meaning": Column("text", "what the lever or parameter is"),
+    "source": Column("text", "where its value comes from"),
+}
+
+
+def _derived(name: str, known: Mapping[str, Column]) -> Column | None:
+    """Columns named after another: an interval's ends, a per-citizen difference or
+    direction."""
+    for suffix, words in (("_low", "lower end of the 95% interval of"),
+                          ("_high", "upper end of the 95% interval of")):
+        if name.endswith(suffix) and (base := name.removesuffix(suffix)) in known:
+            return Column(known[base].unit, f"{words} {base}")
+    if name.endswith("_difference"):
+        base = known.get(name.removesuffix("_difference"))
+        return Column(base.unit if base else "", "reform minus baseline for the same "
+                      f"citizen and seed: {base.doc if base else name}")
+    if name.endswith("_direction"):
+        return Column("code", "1 better off, 0 the same (within tolerance), -1 worse off "
+                      "under the reform")
+    return None
+
+
 def parameter_column(path: str) -> Column:
     """A varied or overridden parameter's column, from the scenario's field table."""
     section, _, name = path.partition(".")
@@ -378,6 +438,11 @@ TABLES: dict[str, tuple[str, dict[str, Column]]] = {
                COHORT_COLUMNS),
     "plan": ("sweeps: one row per design point, replicate and regime", PLAN_COLUMNS),
     "manifest": ("sweeps: one row per run, how it went", MANIFEST_COLUMNS),
+    "comparison": ("placesim compare's tables (tables/*.parquet): summaries, weekly and "
+                   "journeys have the columns of the tables above; the rest are listed "
+                   "here. A column ending _low or _high is the end of the 95% interval of "
+                   "the column it names; _difference is reform minus baseline for the same "
+                   "citizen and seed", {**COMPARISON_COLUMNS, **OUTCOME_COLUMNS}),
 }
 
 
@@ -388,11 +453,22 @@ def documented(table: pa.Table, kind: str,
     fields = []
     for field in table.schema:
         column = columns.get(field.name) or (parameter_column(field.name)
-                                             if "." in field.name else None)
+                                             if "." in field.name else
+                                             _derived(field.name, columns))
         fields.append(field if column is None else field.with_metadata(
             {"unit": column.unit, "doc": column.doc}))
     return pa.Table.from_arrays(table.columns, schema=pa.schema(
         fields, metadata=table.schema.metadata))
+
+
+def comparison_columns(table: str) -> dict[str, Column]:
+    """The columns of one of a comparison's tables: those of the run and sweep tables it
+    carries (summaries, weekly, journeys), then the comparison's own."""
+    carried = {"summaries": TABLES["summary"][1],
+               "weekly": {**weekly_columns(), "crises": Column(
+                   "count, this week", "crises of every type this week")},
+               "journeys": journey_columns()}.get(table, {})
+    return {**OUTCOME_COLUMNS, **COMPARISON_COLUMNS, **carried}
 
 
 def markdown() -> str:

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from placesim.atomic import replaced, write_json, write_table, write_text
+from placesim.columns import comparison_columns, documented
 from placesim.comparison.statistics import (
     FEW_REPLICATES,
     direction,
@@ -171,7 +172,8 @@ class Comparison:
         paths = []
         for name in self.FRAMES:
             frame = getattr(self, name)
-            write_table(pa.Table.from_pandas(frame, preserve_index=False),
+            write_table(documented(pa.Table.from_pandas(frame, preserve_index=False),
+                                   "comparison", comparison_columns(name)),
                         folder / f"{name}.parquet")
             write_text(folder / f"{name}.csv", frame.to_csv(index=False))
             paths += [folder / f"{name}.parquet", folder / f"{name}.csv"]
@@ -425,7 +427,7 @@ def build(out: Path, scenario: Scenario, baseline: str, reform: str,
         writer = None
         for replicate, pair in sorted(runs.items()):
             pairs = Pairs.read(store, pair, replicate)
-            table = pairs.table()
+            table = documented(pairs.table(), "comparison", comparison_columns("citizens"))
             writer = writer or pq.ParquetWriter(temporary, table.schema,
                                                 use_dictionary=False)
             writer.write_table(table)
