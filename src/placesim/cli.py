@@ -253,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / scenario.name
     n, weeks = scenario.get("place.citizens"), scenario.get("place.weeks")
     check_fits(int(n))
-    folder = RunFolder(out, run_identity(scenario, code_version()), TABLES, args.replace)
+    folder = RunFolder(out, run_identity(scenario, code_version()), TABLES, args.replace,
+                       "command line", "--out")
     print(f"placesim {__version__}: {scenario.name} ({args.scenario}), {n:,} citizens, "
           f"{_plural(weeks, 'week')}, seed {scenario.get('place.seed')}, regimes: "
           f"{', '.join(regimes)}", file=sys.stderr)

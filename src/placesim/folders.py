@@ -53,7 +53,7 @@ def check_writable(out: Path, where: str = "arguments", flag: str = "out") -> No
                 problem = f"'{label}' is a file, not a folder; give a folder for the results"
             else:
                 out.mkdir(parents=True, exist_ok=True)
-                probe = out / f".write-test-{os.getpid()}"
+                probe = out / f".write-test{TEMPORARY_MARK}{os.getpid()}"
                 probe.write_bytes(b"")
                 probe.unlink()
         except OSError as error:
@@ -168,10 +168,12 @@ class RunFolder:
     """Where a ``placesim run`` writes, claimed before any work (see the module doc)."""
 
     def __init__(self, out: Path, identity: Mapping[str, Any], tables: tuple[str, ...],
-                 replace: bool = False):
+                 replace: bool = False, where: str = "arguments", flag: str = "out"):
         self.out, self.identity, self.tables = out, dict(identity), tables
-        check_writable(out)
+        check_writable(out, where, flag)
         self.replacing = self._claim(replace)
+        if self.replacing:  # the replacement is written beside the old results
+            check_writable(out.parent, where, f"{flag} (its parent folder, for --replace)")
         self.target = (out.parent / f".{out.name}{TEMPORARY_MARK}new-{os.getpid()}"
                        if self.replacing else out)
         held = read_manifest(out) if not self.replacing else None
