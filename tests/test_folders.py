@@ -281,3 +281,11 @@ def test_the_memory_estimate_bounds_a_measured_run():
     for citizens in (1_000_000, 2_000_000):
         peak = peak_bytes(citizens, 3)
         assert peak <= memory.bytes_needed(citizens) <= 1.6 * peak, (citizens, peak)
+
+
+def test_a_flag_error_quoting_a_huge_argument_is_cut(capsys):
+    with pytest.raises(SystemExit) as leaving:
+        main(["compare", "--", DEFAULT, "--out", "x" * 5_000])
+    assert leaving.value.code == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments" in err and max(map(len, err.splitlines())) < 400

@@ -40,7 +40,7 @@ EXPERIMENT_FILES = sorted((ROOT / "experiments").glob("*.toml"))
 SCENARIOS = {p.name: tomllib.loads(p.read_text()) for p in SCENARIO_FILES}
 EXPERIMENTS = {p.name: tomllib.loads(p.read_text()) for p in EXPERIMENT_FILES}
 
-QUICK = settings(max_examples=60, deadline=None,
+QUICK = settings(max_examples=150, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow])
 THOROUGH = settings(max_examples=3_000, deadline=None,

@@ -24,6 +24,7 @@ EXIT_BAD_INPUT = 2
 EXIT_NOT_WRITTEN = 1
 CONFIRM_RUNS = 20_000  # a sweep planning more runs than this must be confirmed (--yes)
 MAX_TRAJECTORIES = 1_000  # a Morris screening of the validation case
+LONGEST_MESSAGE = 300
 _PLACE = {f.name: f for f in SECTIONS["place"]}
 
 
@@ -32,6 +33,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
+        if len(message) > LONGEST_MESSAGE:  # it may quote a 5,000-character argument
+            message = f"{message[:LONGEST_MESSAGE]}..."
         self.exit(EXIT_BAD_INPUT, f"placesim: error: {message}\n")
 
 
