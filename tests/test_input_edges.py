@@ -137,7 +137,7 @@ def test_what_a_name_may_be():
 def test_a_file_named_unsafely_gets_a_safe_default_name(tmp_path):
     path = tmp_path / "my place (v2).toml"
     path.write_text("[place]\ncitizens = 500\n")
-    assert load(path).name == "my_place_v2_"
+    assert load(path).name == "my_place_v2"
 
 
 # -- every problem at once ---------------------------------------------------------------

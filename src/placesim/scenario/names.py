@@ -44,5 +44,5 @@ def name_problem(value: Any, longest: int = MAX_NAME) -> str | None:
 def safe_name(text: str, fallback: str, longest: int = MAX_NAME) -> str:
     """``text`` made into a name (disallowed characters to '_', cut to length), or
     ``fallback`` if nothing is left: the default name of a file whose stem is not one."""
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).lstrip("._-")[:longest]
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._-")[:longest]
     return cleaned if _NAME.fullmatch(cleaned) else fallback
