@@ -8,7 +8,8 @@ best round of each is kept), on the same runs:
 - bare runs: ``run_regime`` for both regimes on every replicate's seed, keeping nothing;
 - ``placesim.compare`` into a fresh folder (the store, the tables, per-citizen pairs)
   and ``write_report`` (every figure and both report files).
-Kernels are compiled (or loaded from the cache) before anything is timed. Then the peak
+Kernels are compiled (or loaded from the cache), and a tiny comparison and its report
+are made once (imports, fonts), before anything is timed. Then the peak
 memory of a whole ``placesim compare`` command, each in its own process, for a few and
 for many replicates: it should not grow with the replicate count. Writes
 ``compare.json`` and ``compare.md`` to ``--out``.
@@ -60,7 +61,9 @@ def main() -> None:
     args = parser.parse_args()
     size = {"place.citizens": args.citizens, "place.weeks": args.weeks}
     scenario = load(DEFAULT).with_overrides(size)
-    run_regime(scenario.with_overrides({"place.weeks": 2}), "learning")  # compile or load
+    with tempfile.TemporaryDirectory() as folder:  # compile or load; import; load fonts
+        placesim.compare(scenario.with_overrides({"place.citizens": 500, "place.weeks": 4}),
+                         replicates=2, out=folder).write_report()
     seed = int(scenario.get("place.seed"))
 
     def bare() -> None:

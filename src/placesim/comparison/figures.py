@@ -194,7 +194,7 @@ def xmr(comparison: Comparison, series: str) -> Figure:
         axes.set_ylabel(unit)
         if unit.startswith("GBP"):
             axes.yaxis.set_major_formatter(MONEY)
-        axes.legend(loc="best", fontsize=7)
+        axes.legend(loc="upper left", fontsize=7)
     return figure
 
 
