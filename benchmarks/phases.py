@@ -34,12 +34,14 @@ def timed_week(engine: Engine) -> tuple[list[float], int]:
     week, seed, c, p = engine.week, engine.seed, engine.citizens, engine.params
     totals = np.zeros(N_METRICS, dtype=np.int64)
     t0 = time.perf_counter()
-    kernels.life_money_demand_pass(c, p, seed, week, engine.partials, engine.listed,
-                                   engine.entries, engine.listed_n)
+    kernels.life_money_demand_pass(c, p, engine.learned.partnership, seed, week,
+                                   engine.partials, engine.listed, engine.entries,
+                                   engine.listed_n)
     totals += engine.partials.sum(axis=0)
     t1 = time.perf_counter()
     allocation.allocate(c, engine.listed, engine.entries, engine.listed_n,
-                        engine.assessors.performance, engine.caseload, p, seed, week,
+                        engine.assessors.performance, engine.caseload,
+                        engine.learned.caseload_cap, engine.learned.partnership, p, seed, week,
                         engine.decision_capacity(), engine.place.fix_capacity,
                         engine.service_capacity(), engine.partials, totals)
     t2 = time.perf_counter()

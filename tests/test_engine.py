@@ -75,8 +75,7 @@ def check_people_and_ranges(engine: Engine) -> None:
         values = c[name]
         assert not np.isnan(values).any(), name
         assert values.min() >= low and values.max() <= high, name
-    assert engine.caseload.sum() <= len(engine.caseload) * engine.scenario.get(
-        "relational.caseload_cap")
+    assert engine.caseload.sum() <= len(engine.caseload) * engine.learned.caseload_cap
 
 
 @pytest.mark.parametrize("regime", ["target", "learning"])
@@ -115,7 +114,8 @@ def test_regimes_share_the_population_and_first_shocks():
         assert np.array_equal(target.citizens[name],
                               learning.citizens[name]), name
     for engine in (target, learning):  # phases 1-3 of week 0: life events before services
-        kernels.life_money_demand_pass(engine.citizens, engine.params, engine.seed, 0,
+        kernels.life_money_demand_pass(engine.citizens, engine.params,
+                                       engine.learned.partnership, engine.seed, 0,
                                        engine.partials, engine.listed, engine.entries,
                                        engine.listed_n)
     assert np.array_equal(target.citizens["domains"], learning.citizens["domains"])

@@ -867,7 +867,8 @@ def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0, *
     r = SimpleNamespace(**fields)
     acc = np.zeros(len(M), dtype=np.int64)
     p = record({"regimes.target.effort_bending": 0.0, **(overrides or {})})
-    python_rulebook().service_assessment(r, service, agent_key(1, 1, 7), p, acc)
+    python_rulebook().service_assessment(r, service, agent_key(1, 1, 7), p,
+                                         p.system_partnership, acc)
     return r, acc
 
 

@@ -178,10 +178,11 @@ def kin_onsets(pop, i: int, week: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def life_money_demand(r, key, p, week: int, acc, kin: int) -> None:
+def life_money_demand(r, key, p, week: int, acc, kin: int, partnership: float) -> None:
     """Phases 1-3: life events and crises, the week's money, and demand for services.
 
-    ``kin``: domains that fell into trouble for family members last week (kin_onsets).
+    ``kin``: domains that fell into trouble for family members last week (kin_onsets);
+    ``partnership``: the strength of relationships between agencies this week.
     """
     # -- phase 1: life events
     before = int(r.domains)
@@ -231,7 +232,7 @@ def life_money_demand(r, key, p, week: int, acc, kin: int) -> None:
         acc[M.POLICE_CALLOUTS] += 1
         cost += crisis(acc, M.COST_POLICE, M.CRISIS_COST_POLICE, p.costs_police_callout)
         if (draw(key, Purpose.POLICE_REFER) < p.police_refer
-                and draw(key, Purpose.POLICE_CONNECT) < connect_chance(p)):
+                and draw(key, Purpose.POLICE_CONNECT) < connect_chance(partnership, p)):
             refer(r, 1 << Service.SOCIAL_CARE, week)
             acc[M.POLICE_REFERRALS] += 1
     r.domains = domains
@@ -751,18 +752,18 @@ def refer(r, services: int, week: int) -> None:
 
 
 @njit(cache=True, inline="always")
-def hand_off(r, service: int, elsewhere: int, key, p, acc) -> None:
+def hand_off(r, service: int, elsewhere: int, key, p, partnership: float, acc) -> None:
     """Pass on a citizen who came to a wrong door, by signpost or by holding them.
 
     A signpost (chance 1 - regime.no_wrong_door) leaves the citizen to find the right
     service: they get there with demand.signpost_connect, or are lost until they ask
     again. A service that holds the person refers them: the referral connects with the
-    strength of relationships between agencies (system.partnership); if it does not, the
+    strength of relationships between agencies (``partnership``); if it does not, the
     service keeps the person in its own queue and tries again next week.
     """
     u = draw(key, Purpose.SERVICE_CONNECT + service)
     held = draw(key, Purpose.SERVICE_HOLD + service) < p.regime_no_wrong_door
-    if u < (p.system_partnership if held else p.demand_signpost_connect):
+    if u < (partnership if held else p.demand_signpost_connect):
         right = service_of(elsewhere)
         r.asks |= 1 << right
         acc[service_metric(right, REFERRED_ON)] += 1
@@ -775,7 +776,7 @@ def hand_off(r, service: int, elsewhere: int, key, p, acc) -> None:
 
 
 @njit(cache=True, inline="always")
-def service_assessment(r, service: int, key, p, acc) -> None:
+def service_assessment(r, service: int, key, p, partnership: float, acc) -> None:
     """A service takes a request from its queue: hand off, turn away or help.
 
     At a wrong door (the request is about a domain the service does not own) the citizen
@@ -802,7 +803,7 @@ def service_assessment(r, service: int, key, p, acc) -> None:
             acc[M.FAILURE_COST] += cost
             r.public_cost += cost
             acc[service_metric(service, WRONG_DOOR)] += 1
-            hand_off(r, service, elsewhere, key, p, acc)
+            hand_off(r, service, elsewhere, key, p, partnership, acc)
         return
     cost = charge(acc, agency, bent_hours(hours, p) * hourly)
     warm = ((r.status & Status.CAUSES_FOUND) != 0 and case_is_open(int(r.case))

@@ -46,8 +46,8 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 
 
 @njit(cache=True, _nrt=False)
-def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, listed,
-                             entries) -> int:
+def _life_money_demand_block(pop, b: int, p, partnership: float, seed: int, week: int, acc,
+                             listed, entries) -> int:
     """Phases 1-3 for block ``b``; lists in ``listed`` who joins a phase-4 queue, with
     their queue entries in ``entries``, and returns how many.
 
@@ -58,7 +58,8 @@ def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, listed,
     block = listed.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
-        life_money_demand(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week))
+        life_money_demand(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week),
+                          partnership)
         entry = queue_entry(r, week, p)
         if entry != 0:
             listed[n_listed] = i
@@ -75,12 +76,12 @@ def _services_block(pop, skill, b: int, block: int, p, seed: int, week: int, acc
 
 
 @njit(parallel=True, cache=True)
-def life_money_demand_pass(pop, params, seed: int, week: int, partials, listed, entries,
-                           listed_n) -> None:
+def life_money_demand_pass(pop, params, partnership: float, seed: int, week: int, partials,
+                           listed, entries, listed_n) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        listed_n[b] = _life_money_demand_block(pop, b, params[0], seed, week, partials[b],
-                                               listed[b], entries[b])
+        listed_n[b] = _life_money_demand_block(pop, b, params[0], partnership, seed, week,
+                                               partials[b], listed[b], entries[b])
 
 
 @njit(parallel=True, cache=True)

@@ -417,15 +417,15 @@ def wrong_door(right: int, u: float) -> int:
 
 
 @njit(cache=True)
-def connect_chance(p) -> float:
+def connect_chance(partnership: float, p) -> float:
     """Chance a hand-off reaches the right service.
 
     A signpost leaves the citizen to find their own way (demand.signpost_connect); with
     no wrong door the service refers them on, and a referral connects as strongly as
-    the agencies' relationships (system.partnership, which grows with working together).
+    the agencies' relationships (``partnership``, which grows with working together).
     """
     held = p.regime_no_wrong_door
-    return (1.0 - held) * p.demand_signpost_connect + held * p.system_partnership
+    return (1.0 - held) * p.demand_signpost_connect + held * partnership
 
 
 @njit(cache=True)

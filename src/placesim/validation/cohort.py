@@ -81,7 +81,7 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
     while model.running:
         model.step()
         weekly.append(model.engine.records(ids))
-    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.params[0],
+    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.parameters,
                   model.weekly())
 
 
