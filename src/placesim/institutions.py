@@ -24,8 +24,8 @@ from placesim.engine.metrics import (
     WAITING,
     WRONG_DOOR,
     M,
+    service_metric,
 )
-from placesim.engine.rules import service_metric
 from placesim.engine.state import Service
 
 PENCE = 100.0

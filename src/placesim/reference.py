@@ -81,14 +81,13 @@ class CitizenAgent(mesa.Agent):
     def live_week(self, scheduler: ReferenceScheduler) -> None:
         """Phases 1-3: life events, money and demand (with last week's shocks to kin)."""
         kin = RULES.kin_onsets(scheduler.by_index, self.index, scheduler.week)
-        RULES.life_money_demand(self, self.key(scheduler), scheduler.p, scheduler.week,
-                                scheduler.totals, kin, scheduler.learned.partnership)
+        RULES.live_week(self, self.key(scheduler), scheduler.p, scheduler.week,
+                        scheduler.totals, kin, scheduler.learned.partnership)
 
     def meet_services(self, scheduler: ReferenceScheduler) -> None:
         """Phases 5-6: service effects, wellbeing and this citizen's part of the tallies."""
-        RULES.services_and_wellbeing(self, scheduler.caseworker_performance,
-                                     self.key(scheduler),
-                                     scheduler.p, scheduler.week, scheduler.totals)
+        RULES.meet_services(self, scheduler.caseworker_performance, self.key(scheduler),
+                            scheduler.p, scheduler.week, scheduler.totals)
 
 
 class WorkerAgent(mesa.Agent):
@@ -108,7 +107,7 @@ class WorkerAgent(mesa.Agent):
         self.caseload = 0
 
     def review(self, load: float, scheduler: ReferenceScheduler, spotlight: bool) -> bool:
-        """Phase 7: this worker's week (see rules.worker_week); True if they left."""
+        """Phase 7: this worker's week (see rules.workers.worker_week); True if they left."""
         key = RULES.agent_key(scheduler.seed, scheduler.week - 1,
                               self.team * TEAM_STRIDE + self.index)
         self.skill, self.motivation, self.stress, left = RULES.worker_week(

@@ -19,14 +19,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from placesim.engine.citizen_week import (
-    intake,
-    service_assessment,
-    specialist_fix,
-    standard_decision,
-)
 from placesim.engine.rng import agent_key
-from placesim.engine.rules import kept_for_target, lead_weeks
+from placesim.engine.rules.benefits import kept_for_target, standard_decision
+from placesim.engine.rules.casework import intake, specialist_fix
+from placesim.engine.rules.services import lead_weeks, service_assessment
 from placesim.engine.state import N_SERVICES, Case, Claim
 
 # A listed citizen's queue entry: the queues it joins (flag bits) and the weeks that key

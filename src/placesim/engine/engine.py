@@ -67,22 +67,34 @@ class Engine:
 
     def step(self) -> np.ndarray:
         """Run one week, phase by phase; return the week's aggregates (int64, by ``M``)."""
-        week, seed, c, p, place = self.week, self.seed, self.citizens, self.params, self.place
-        partnership = self.learned.partnership
         totals = np.zeros(N_METRICS, dtype=np.int64)
-        kernels.life_money_demand_pass(c, p, partnership, seed, week, self.partials,
-                                       self.listed, self.entries, self.listed_n)
-        totals += self.partials.sum(axis=0)
-        allocation.allocate(c, self.listed, self.entries, self.listed_n,
-                            self.assessors.performance, self.caseload,
-                            self.learned.caseload_cap, partnership, p, seed, week,
-                            self.decision_capacity(), place.fix_capacity,
-                            self.service_capacity(), self.partials, totals)
-        kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,
-                              self.block)
-        totals += self.partials.sum(axis=0)
+        self.live_week(totals)
+        self.allocate(totals)
+        self.meet_services(totals)
         self.week += 1
         return totals
+
+    def live_week(self, totals: np.ndarray) -> None:
+        """Phases 1-3 for every citizen, in parallel; lists who joins a phase-4 queue."""
+        kernels.live_week_pass(self.citizens, self.params, self.learned.partnership,
+                               self.seed, self.week, self.partials, self.listed,
+                               self.entries, self.listed_n)
+        totals += self.partials.sum(axis=0)
+
+    def allocate(self, totals: np.ndarray) -> None:
+        """Phase 4: who is served this week, within each capacity (``allocation``)."""
+        allocation.allocate(self.citizens, self.listed, self.entries, self.listed_n,
+                            self.assessors.performance, self.caseload,
+                            self.learned.caseload_cap, self.learned.partnership, self.params,
+                            self.seed, self.week, self.decision_capacity(),
+                            self.place.fix_capacity, self.service_capacity(), self.partials,
+                            totals)
+
+    def meet_services(self, totals: np.ndarray) -> None:
+        """Phases 5-6 for every citizen, in parallel."""
+        kernels.meet_services_pass(self.citizens, self.caseworkers.performance, self.params,
+                                   self.seed, self.week, self.partials, self.block)
+        totals += self.partials.sum(axis=0)
 
     def review_workforce(self, totals: np.ndarray) -> None:
         """Phase 7 for the teams: stress, turnover, learning; adds leavers and their cost."""

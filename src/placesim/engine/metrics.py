@@ -7,12 +7,16 @@ Flows (``*_PAID``, ``EARNINGS`` ...) are this week's; stocks (``*_TOTAL``, count
 in a state) are end of week. ``METRIC_DOCS`` says what each one counts.
 
 Each service of :class:`~placesim.engine.state.Service` has the same block of metrics
-(``HOUSING_ASKS``, ``HEALTH_ASKS`` ...); rules reach them with ``rules.service_metric``.
+(``HOUSING_ASKS``, ``HEALTH_ASKS`` ...); rules reach them with :func:`service_metric`.
+Rules never index the aggregates themselves: they report what happened to the ledger
+(``rules.ledger``), which counts it here.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+
+from numba import njit
 
 from placesim.engine.state import Service
 
@@ -184,3 +188,9 @@ CRISIS_COST_METRICS = tuple(M[name] for name, _ in _CRISES[:-1])
 
 def metric_name(m: M) -> str:
     return m.name.lower()
+
+
+@njit(cache=True)
+def service_metric(service: int, kind: int) -> int:
+    """Index in the weekly aggregates of one of a service's metrics (``SERVICE_KINDS``)."""
+    return SERVICE_BASE + service * N_SERVICE_KINDS + kind

@@ -8,6 +8,9 @@ Money is held in whole pence (int32: up to 21 million pounds a citizen) so that 
 sum is exact, money is conserved to the penny and totals do not depend on the order in
 which citizens are added up. Bit flags and small codes are uint8/uint16. The same field
 list defines the per-citizen Parquet output.
+
+Beside the codes are what they mean in the rules (``count_domains``, ``is_enforcement``,
+``case_is_open``): small compiled functions every rule module shares.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
+
+PENCE = 100  # pence in a pound: money is held in whole pence, shown in pounds
+COUNT_CAP = 255  # the largest count a uint8 field holds: the stage clock, turned_away
+STABLE_WEEKS_CAP = 65_535  # the largest count of stable weeks (uint16)
 
 
 class Domain(IntEnum):
@@ -43,8 +51,8 @@ class Status(IntEnum):
 class Service(IntEnum):
     """The services a citizen can ask for help; bit ``1 << s`` of ``Citizens.asks``.
 
-    Each owns life domains (``SERVICE_DOMAINS``); a request for help with a domain the
-    service does not own has come to a wrong door.
+    Each owns life domains (``rules.demand.service_domains``); a request for help with a
+    domain the service does not own has come to a wrong door.
     """
 
     HOUSING = 0  # housing options and homelessness prevention
@@ -54,13 +62,11 @@ class Service(IntEnum):
 
 
 N_SERVICES = len(Service)
-# The domains each service owns (bit masks of Domain), indexed by Service.
-SERVICE_DOMAINS = (int(Domain.HOUSING), int(Domain.HEALTH),
-                   int(Domain.CARING | Domain.FAMILY), int(Domain.WORK))
 
 
 class Stage(IntEnum):
-    """The statutory council-tax recovery ladder, as ``Citizens.stage``."""
+    """The statutory council-tax recovery ladder, as ``Citizens.stage``: letters, court,
+    then the enforcement agent (bailiff) at COMPLIANCE and ENFORCEMENT."""
 
     NONE = 0
     REMINDER = 1
@@ -80,7 +86,11 @@ class Claim(IntEnum):
 
 
 class Case(IntEnum):
-    """Relational casework state, as ``Citizens.case``."""
+    """A citizen's relational case (the relational team's casework), as ``Citizens.case``.
+
+    Not a service's case (a request a service accepts) nor an enforcement agent's
+    referral. A case is open from OUTREACH to WORKING.
+    """
 
     NONE = 0
     WAITING = 1
@@ -147,3 +157,22 @@ BYTES_PER_CITIZEN = CITIZEN_DTYPE.itemsize
 def empty_citizens(n: int) -> np.ndarray:
     """A zeroed population of ``n`` packed citizen records."""
     return np.zeros(n, dtype=CITIZEN_DTYPE)
+
+
+@njit(cache=True)
+def count_domains(domains: int) -> int:
+    """How many life domains are in trouble (set bits of ``Domain``)."""
+    return ((domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
+            + ((domains >> 4) & 1))
+
+
+@njit(cache=True)
+def is_enforcement(stage: int) -> bool:
+    """Whether the debt is with the enforcement agent (bailiff): COMPLIANCE or ENFORCEMENT."""
+    return stage == Stage.COMPLIANCE or stage == Stage.ENFORCEMENT
+
+
+@njit(cache=True)
+def case_is_open(case: int) -> bool:
+    """Whether a relational case is open (OUTREACH to WORKING)."""
+    return case >= Case.OUTREACH and case <= Case.WORKING

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placesim.engine.citizen_week import benefits_wrong, entitlements
-from placesim.engine.rules import ct_gross, earnings
+from placesim.engine.rules.benefits import benefits_wrong, entitlements
+from placesim.engine.rules.money import ct_gross, earnings
 from placesim.engine.state import Case, Claim, Stage, Status
 from placesim.model import PlaceModel
 from placesim.scenario import Scenario
@@ -90,7 +90,7 @@ def _benefits_right(records: np.ndarray, p) -> np.ndarray:
     right = np.zeros(records.shape, dtype=bool)
     for index in np.ndindex(records.shape):
         r = records[index]
-        _, entitled, cts_entitled = entitlements(r, int(r["domains"]), p)
+        _, entitled, cts_entitled = entitlements(r, p)
         right[index] = not benefits_wrong(int(r["award"]), entitled, int(r["cts_award"]),
                                           cts_entitled, p)
     return right
