@@ -20,6 +20,7 @@ import placesim.scenario
 from placesim.engine import metrics, state
 from placesim.engine.metrics import M
 from placesim.engine.params import pack
+from placesim.engine.pure import python_function
 from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.rules import (
     benefits,
@@ -127,7 +128,7 @@ def test_hand_worked_cases_assume_these_defaults():
 ])
 def test_pence_rounds_half_up(x, expected):
     assert ledger.pence(x) == expected
-    assert ledger.pence.py_func(x) == expected
+    assert python_function(ledger.pence)(x) == expected
     assert isinstance(ledger.pence(x), int)
 
 
@@ -173,7 +174,7 @@ def test_ct_gross_per_band_in_pence_per_week(band, ninths, expected):
     band_d_annual_gbp = 2300
     assert half_up(band_d_annual_gbp * 100 * ninths / 9 / 52) == expected
     assert money.ct_gross(band, P) == expected
-    assert money.ct_gross.py_func(band, P) == expected
+    assert python_function(money.ct_gross)(band, P) == expected
 
 
 def test_ct_gross_rises_with_band():
@@ -212,7 +213,7 @@ RENT = 10000  # 100 GBP a week
 def test_cash_entitlement(household, earned, expected):
     expected = max(0, half_up(expected))
     assert benefits.cash_entitlement(household, earned, RENT, P) == expected
-    assert benefits.cash_entitlement.py_func(household, earned, RENT, P) == expected
+    assert python_function(benefits.cash_entitlement)(household, earned, RENT, P) == expected
 
 
 def test_cash_entitlement_hand_values():
@@ -264,7 +265,7 @@ CTS_TAPER = 0.2
 def test_cts_entitlement(household, earned, band, expected):
     expected = max(0, half_up(expected))
     assert benefits.cts_entitlement(household, earned, band, P) == expected
-    assert benefits.cts_entitlement.py_func(household, earned, band, P) == expected
+    assert python_function(benefits.cts_entitlement)(household, earned, band, P) == expected
 
 
 def test_cts_entitlement_hand_values():
@@ -293,7 +294,7 @@ def test_decided_award_right_and_wrong():
     assert benefits.decided_award(18601, True, shortfall) == 13021     # 13020.7 -> 13021
     assert benefits.decided_award(entitled, True, 0.0) == entitled
     assert benefits.decided_award(entitled, True, 1.0) == 0
-    assert benefits.decided_award.py_func(entitled, True, shortfall) == 13020
+    assert python_function(benefits.decided_award)(entitled, True, shortfall) == 13020
 
 
 # ---------------------------------------------------------------- enforcement agents
@@ -316,7 +317,7 @@ def test_decided_award_right_and_wrong():
 ])
 def test_enforcement_split(amount, compliance, fees, debt, expected):
     assert tuple(money.enforcement_split(amount, compliance, fees, debt)) == expected
-    assert tuple(money.enforcement_split.py_func(amount, compliance, fees, debt)) == expected
+    assert tuple(python_function(money.enforcement_split)(amount, compliance, fees, debt)) == expected
 
 
 @given(amount=st.integers(0, 3_000_000), compliance=st.integers(0, 100_000),
@@ -336,7 +337,7 @@ def test_enforcement_split_parts_sum_to_what_can_be_paid(amount, compliance, fee
     if fees + debt > 0:
         assert abs(to_fees - rest * fees / (fees + debt)) < 1
     assert (to_compliance, to_fees, to_debt) == tuple(
-        money.enforcement_split.py_func(amount, compliance, fees, debt))
+        python_function(money.enforcement_split)(amount, compliance, fees, debt))
 
 
 # Statutory: enforcement stage 235 GBP + 7.5% of the sum placed above 1500 GBP.
@@ -357,7 +358,7 @@ PERCENT = 0.075
 def test_percent_fee_enforcement(placed, expected):
     expected = half_up(expected)
     assert recovery_ladder.percent_fee(placed, P.recovery_fee_enforcement, P) == expected
-    assert recovery_ladder.percent_fee.py_func(placed, P.recovery_fee_enforcement, P) == expected
+    assert python_function(recovery_ladder.percent_fee)(placed, P.recovery_fee_enforcement, P) == expected
 
 
 def test_percent_fee_hand_values():
@@ -392,7 +393,7 @@ def test_other_debt_repayment():
 def test_plan_instalment_demand_led(owed, expected):
     for surplus in (-5000, 0, 4000, 1_000_000):  # what the household can afford is ignored
         assert recovery_ladder.plan_instalment(owed, surplus, 0.0, P) == expected
-        assert recovery_ladder.plan_instalment.py_func(owed, surplus, 0.0, P) == expected
+        assert python_function(recovery_ladder.plan_instalment)(owed, surplus, 0.0, P) == expected
 
 
 @pytest.mark.parametrize("owed, surplus, expected", [
@@ -406,7 +407,7 @@ def test_plan_instalment_demand_led(owed, expected):
 ])
 def test_plan_instalment_affordable(owed, surplus, expected):
     assert recovery_ladder.plan_instalment(owed, surplus, 1.0, P) == expected
-    assert recovery_ladder.plan_instalment.py_func(owed, surplus, 1.0, P) == expected
+    assert python_function(recovery_ladder.plan_instalment)(owed, surplus, 1.0, P) == expected
 
 
 def test_plan_instalment_blends_between_demand_and_affordability():
@@ -439,7 +440,7 @@ def test_letter_response_chance_per_stage(stage, salience):
     # engagement 0.6, trust 0.5, stress 0.4: salience * 0.6 * (0.5 + 0.25) * (1 - 0.2)
     expected = salience * 0.6 * 0.75 * 0.8
     assert recovery_ladder.letter_response_chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
-    assert recovery_ladder.letter_response_chance.py_func(stage, 0.6, 0.5, 0.4, P) == pytest.approx(
+    assert python_function(recovery_ladder.letter_response_chance)(stage, 0.6, 0.5, 0.4, P) == pytest.approx(
         expected)
 
 
@@ -494,7 +495,7 @@ CAPACITY = 43000  # 430 GBP a week at full hours
 def test_earnings_by_domain(domains, expected):
     expected = half_up(expected)
     assert money.earnings(CAPACITY, domains, P) == expected
-    assert money.earnings.py_func(CAPACITY, domains, P) == expected
+    assert python_function(money.earnings)(CAPACITY, domains, P) == expected
 
 
 def test_earnings_rounds_to_pence():
@@ -507,14 +508,14 @@ def test_earnings_rounds_to_pence():
 
 def test_domain_step_onset_at_u_zero_with_positive_hazard():
     assert life.domain_step(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
-    assert life.domain_step.py_func(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
+    assert python_function(life.domain_step)(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
 
 
 def test_domain_step_no_onset_when_u_just_below_one():
     # even with three other domains in trouble, full stress and an extra hazard:
     # 0.003 * (1 + 3*0.8) * (1 + 1.5) * (1 + 2) = 0.0765 < 1
     assert not life.domain_step(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0, P)
-    assert not life.domain_step.py_func(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0,
+    assert not python_function(life.domain_step)(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0,
                                          P)
 
 
@@ -544,7 +545,7 @@ def test_domain_step_recovery_and_boost():
     assert recovery < u < boosted
     assert life.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)      # stays
     assert not life.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)  # recovers
-    assert not life.domain_step.py_func(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
+    assert not python_function(life.domain_step)(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
 
 
 def test_life_events_certain_onset_and_certain_recovery():
@@ -565,7 +566,7 @@ def test_life_events_certain_onset_and_certain_recovery():
         assert life.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 0, key, cured) == 0
         assert life.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 0, key, stuck) == ALL_DOMAINS
     key = agent_key(7, 3, 0)
-    assert life.life_events.py_func(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
+    assert python_function(life.life_events)(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
 
 
 def test_life_events_uses_one_draw_per_domain_with_its_purpose():
@@ -673,7 +674,7 @@ def test_stress_step_hand_worked():
     # no income: scale floor of 50 GBP -> 40000 / (8 * 5000) = 1; pressure 0.74
     assert wellbeing.stress_step(stress, debt, 0, two, False, 0.0, P) == pytest.approx(
         0.2 + 0.2 * (0.74 - 0.2))                                         # 0.308
-    assert wellbeing.stress_step.py_func(stress, debt, income, two, False, 0.0, P) == (
+    assert python_function(wellbeing.stress_step)(stress, debt, income, two, False, 0.0, P) == (
         wellbeing.stress_step(stress, debt, income, two, False, 0.0, P))
 
 
@@ -709,7 +710,7 @@ def test_trust_step_hand_worked():
     # a gentler tone (learning regime: 0.3) loses less trust to the same threat
     learning = record(regime="learning")
     assert wellbeing.trust_step(0.3, True, False, learning) == pytest.approx(0.302 - 0.05 * 0.3)
-    assert wellbeing.trust_step.py_func(0.3, True, False, P) == wellbeing.trust_step(0.3, True, False, P)
+    assert python_function(wellbeing.trust_step)(0.3, True, False, P) == wellbeing.trust_step(0.3, True, False, P)
 
 
 @given(trust=st.floats(0.0, 1.0), threatened=st.booleans(), engaged=st.booleans())
@@ -744,7 +745,7 @@ def test_wellbeing_step_stays_in_range_and_moves_toward_target(level, stress, do
     assert 0.0 <= new <= 10.0
     target = max(0.0, 10.0 * (1.0 - stress) - bin(domains).count("1"))
     assert min(level, target) - 1e-9 <= new <= max(level, target) + 1e-9
-    assert new == wellbeing.wellbeing_step.py_func(level, stress, domains, P)
+    assert new == python_function(wellbeing.wellbeing_step)(level, stress, domains, P)
 
 
 def test_is_stable():
@@ -754,7 +755,7 @@ def test_is_stable():
     assert wellbeing.is_stable(0, 0.4499, 0, False, P)
     assert not wellbeing.is_stable(0, 0.3, 100, False, P)             # unmanaged debt
     assert wellbeing.is_stable(0, 0.3, 100, True, P)                  # debt on a plan is managed
-    assert wellbeing.is_stable.py_func(0, 0.3, 100, True, P)
+    assert python_function(wellbeing.is_stable)(0, 0.3, 100, True, P)
 
 
 # ---------------------------------------------------------------- compiled == reference
@@ -790,7 +791,7 @@ PARITY_CASES = [
 @pytest.mark.parametrize("rule, args", PARITY_CASES, ids=[r.__name__ for r, _ in PARITY_CASES])
 def test_compiled_rule_matches_py_func(rule, args):
     compiled = rule(*args)
-    reference = rule.py_func(*args)
+    reference = python_function(rule)(*args)
     if isinstance(compiled, tuple):
         compiled, reference = tuple(compiled), tuple(reference)
     assert compiled == reference
@@ -1021,7 +1022,7 @@ def test_kin_onsets_reads_last_week_of_the_other_members_only():
               for e, o in ((1, 16), (2, 0), (4, 8))]
     alone = SimpleNamespace(family=3, family_size=1, onsets_even=31, onsets_odd=31)
     pop = [*family, alone]
-    assert kin_onsets.py_func(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
-    assert kin_onsets.py_func(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
-    assert kin_onsets.py_func(pop, 2, 5) == 1 | 2
-    assert kin_onsets.py_func(pop, 3, 5) == 0 and kin_onsets.py_func(pop, 1, 0) == 0
+    assert python_function(kin_onsets)(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
+    assert python_function(kin_onsets)(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
+    assert python_function(kin_onsets)(pop, 2, 5) == 1 | 2
+    assert python_function(kin_onsets)(pop, 3, 5) == 0 and python_function(kin_onsets)(pop, 1, 0) == 0

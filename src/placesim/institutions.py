@@ -26,13 +26,14 @@ from placesim.engine.metrics import (
     M,
     service_metric,
 )
+from placesim.engine.pure import python_function
 from placesim.engine.state import Service
 
 PENCE = 100.0
 
 
 def _metric(service: Service, kind: int) -> int:
-    return service_metric.py_func(int(service), kind)
+    return python_function(service_metric)(int(service), kind)
 
 
 class Agency(mesa.Agent):

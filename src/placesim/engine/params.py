@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from placesim.engine.pure import python_function
 from placesim.engine.rules.ledger import pence
 from placesim.engine.rules.money import band_council_tax
 from placesim.engine.state import PENCE
@@ -32,6 +33,7 @@ def _record_fields() -> list[tuple[str, str, str, float]]:
 
 
 RECORD_FIELDS = _record_fields()
+_pence, _band_council_tax = python_function(pence), python_function(band_council_tax)
 # Tables that follow from the parameters, indexed by household type or council-tax band
 # and worked out once per run, so a rule looks a value up rather than branching on the
 # category. Allowances and living costs in pence, council tax in whole pence a week.
@@ -49,9 +51,9 @@ def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
         value = levers[field] if section == "regime" else scenario.values[section][field]
         record[name][0] = float(value) * scale
     record["derived_allowance"][0] = [record[f"benefits_allowance_{h}"][0] for h in HOUSEHOLDS]
-    record["derived_living_costs"][0] = [pence.py_func(record[f"money_living_{h}"][0])
+    record["derived_living_costs"][0] = [_pence(record[f"money_living_{h}"][0])
                                          for h in HOUSEHOLDS]
     band_d = record["council_tax_band_d_annual"][0]
-    record["derived_council_tax"][0] = [band_council_tax.py_func(band, band_d)
+    record["derived_council_tax"][0] = [_band_council_tax(band, band_d)
                                         for band in range(len(BANDS))]
     return record

@@ -10,6 +10,7 @@ import numpy as np
 from placesim.engine import kernels
 from placesim.engine.params import pack
 from placesim.engine.rng import Purpose, uniform
+from placesim.engine.pure import python_function
 from placesim.engine.rules.workers import bent_hours
 from placesim.engine.state import Service, empty_citizens
 from placesim.scenario import Scenario
@@ -18,6 +19,7 @@ PER_10K = 10_000
 ASSESSORS, CASEWORKERS, SPECIALISTS = 1, 2, 3
 # Scenario section of each service, indexed by Service.
 SERVICE_SECTIONS = tuple(s.name.lower() for s in Service)
+_bent_hours = python_function(bent_hours)  # called once a week: no need to compile
 
 
 def team_size(per_10k: float, citizens: int) -> int:
@@ -76,13 +78,12 @@ class Place:
 
     def decision_capacity(self, p) -> int:
         """Standard-route decisions the assessors can make in a week under levers ``p``."""
-        return int(self.assessor_hours // bent_hours.py_func(
+        return int(self.assessor_hours // _bent_hours(
             self.scenario.get("benefits.hours_per_decision"), p))
 
     def service_capacity(self, p, hours: np.ndarray) -> np.ndarray:
         """Requests each service can take in a week, from its staff hours (by Service)."""
-        return np.array([int(h // bent_hours.py_func(self.scenario.get(f"{s}.hours_per_case"),
-                                                        p))
+        return np.array([int(h // _bent_hours(self.scenario.get(f"{s}.hours_per_case"), p))
                          for s, h in zip(SERVICE_SECTIONS, hours, strict=True)],
                         dtype=np.int64)
 

@@ -11,7 +11,8 @@ int purpose: typing an enum member costs numba a scan of its whole class on ever
 The rule modules are every module of the ``rules`` package, with ``state`` and
 ``metrics`` for the small compiled helpers they share. Building the rulebook fails if a
 rule would still reach a compiled function outside them, so the reference scheduler
-can never silently run compiled code.
+can never silently run compiled code. With numba's JIT disabled (``NUMBA_DISABLE_JIT=1``,
+to measure coverage) every function is plain Python already, and the rulebook is them.
 """
 
 from __future__ import annotations
@@ -20,12 +21,32 @@ import importlib
 import pkgutil
 import types
 from collections.abc import Iterator
+from collections.abc import Callable
 from functools import cache
 from types import ModuleType, SimpleNamespace
 
+from numba.core import config
 from numba.core.registry import CPUDispatcher
 
 from placesim.engine import metrics, rng, rules, state
+
+
+def python_function(function: Callable) -> Callable:
+    """The Python form of a compiled function (the function itself when the JIT is off).
+
+    It still calls the compiled forms of what it calls: for a leaf function, or a call
+    outside the rules; a chain of rules runs in Python through :func:`python_rulebook`.
+    """
+    return getattr(function, "py_func", function)
+
+
+def _compiled(value: object, module: ModuleType) -> bool:
+    """Whether ``value`` is a function compiled from ``module`` (or, with the JIT off, a
+    function of it that would have been)."""
+    if isinstance(value, CPUDispatcher):
+        return value.py_func.__module__ == module.__name__
+    return (bool(config.DISABLE_JIT) and isinstance(value, types.FunctionType)
+            and value.__module__ == module.__name__)
 
 
 def rule_modules() -> tuple[ModuleType, ...]:
@@ -64,25 +85,27 @@ def python_rulebook() -> SimpleNamespace:
     namespaces = {m.__name__: dict(vars(m)) for m in modules}
     python_forms: dict[int, types.FunctionType] = {}
 
-    def python_form(dispatcher: CPUDispatcher) -> types.FunctionType:
-        key = id(dispatcher)
+    def python_form(compiled: Callable) -> types.FunctionType:
+        key = id(compiled)
         if key not in python_forms:
-            original = dispatcher.py_func
+            original = python_function(compiled)
             python_forms[key] = types.FunctionType(
                 original.__code__, namespaces[original.__module__], original.__name__,
                 original.__defaults__, original.__closure__)
         return python_forms[key]
 
+    by_name = {m.__name__: m for m in modules}
     for namespace in namespaces.values():
         for name, value in list(namespace.items()):
-            if isinstance(value, CPUDispatcher) and value.py_func.__module__ in namespaces:
+            home = getattr(python_function(value), "__module__", None)
+            if home in by_name and _compiled(value, by_name[home]):
                 namespace[name] = python_form(value)
         if "draw" in namespace:
             namespace["draw"] = _draw
     exported: dict[str, object] = {}
     for module in modules:
         for name, value in vars(module).items():
-            if isinstance(value, CPUDispatcher) and value.py_func.__module__ == module.__name__:
+            if _compiled(value, module):
                 if name in exported:
                     raise RuntimeError(f"two rules are called {name}: the rulebook needs "
                                        "one name for each")

@@ -155,8 +155,12 @@ BYTES_PER_CITIZEN = CITIZEN_DTYPE.itemsize
 
 
 def empty_citizens(n: int) -> np.ndarray:
-    """A zeroed population of ``n`` packed citizen records."""
-    return np.zeros(n, dtype=CITIZEN_DTYPE)
+    """A zeroed population of ``n`` packed citizen records.
+
+    A record array: compiled code sees the same array, and with numba's JIT disabled
+    ``population[i]`` is a record whose fields the rules read as attributes.
+    """
+    return np.zeros(n, dtype=CITIZEN_DTYPE).view(np.recarray)
 
 
 @njit(cache=True)

@@ -129,7 +129,7 @@ def decide(r, wrong: bool, p) -> None:
     if wrong:
         r.status |= Status.WRONGED
     else:
-        r.status &= ~Status.WRONGED
+        r.status = int(r.status) & ~Status.WRONGED
 
 
 @njit(cache=True)

@@ -108,7 +108,7 @@ def close_relational_case(r, acc) -> None:
     """Close the case: recovery pauses no more; allocation releases the caseworker next
     week (so no citizen's phase writes a caseworker's caseload)."""
     r.case = Case.CLOSED
-    r.status &= ~Status.PAUSED
+    r.status = int(r.status) & ~Status.PAUSED
     count(acc, M.CASE_CLOSURES)
 
 

@@ -268,7 +268,7 @@ def climb_ladder(r, key, p, week: int, acc) -> bool:
         end_referral(r, acc)
         r.stage = Stage.NONE
         r.stage_weeks = 0
-        r.status &= ~(Status.ON_PLAN | Status.ATTACHMENT | Status.PAUSED)
+        r.status = int(r.status) & ~(Status.ON_PLAN | Status.ATTACHMENT | Status.PAUSED)
         return False
     if stage == Stage.NONE:  # the flag
         liability = net_liability(r, p)

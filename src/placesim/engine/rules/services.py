@@ -112,7 +112,7 @@ def service_assessment(r, service: int, key, p, partnership: float, acc) -> None
     bent to the count). A service case whose help failed is reported resolved when the
     service closes cases early.
     """
-    r.asks &= ~(1 << service)
+    r.asks = int(r.asks) & ~(1 << service)
     gate, early, late, error, hours, hourly = service_terms(service, p)
     agency = SERVICE_COSTS[service]
     owned = service_domains(service)
@@ -146,7 +146,7 @@ def service_assessment(r, service: int, key, p, partnership: float, acc) -> None
         add(acc, M.ARREARS_PAYMENTS, payment)
         charge(r, acc, agency, payment)  # public money, paid to the landlord
     if draw(key, Purpose.SERVICE_ERROR + service) >= bent_error(error, p):
-        r.domains &= ~owned
+        r.domains = int(r.domains) & ~owned
         r.turned_away = 0
         count(acc, service_metric(service, HELPED))
         count(acc, service_metric(service, REPORTED_RESOLVED))
