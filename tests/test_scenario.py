@@ -120,6 +120,12 @@ def test_a_field_that_moved_says_where_it_lives_now():
     assert s.regime("target")["caseload_cap"] == REGIME_PRESETS["target"]["caseload_cap"]
 
 
+def test_a_removed_field_says_why():
+    problem, _ = problem_of({"police": {"officers_per_10k": 3.0}})
+    assert problem.path == "police.officers_per_10k"
+    assert "was removed" in problem.message and "limited nothing" in problem.message
+
+
 def test_presets_are_the_data_file_and_lever_defaults_are_the_target_preset():
     import tomllib
     from importlib import resources
@@ -523,7 +529,7 @@ def test_default_place_writes_out_unit_costs_with_their_sources():
         elif "=" in line:
             lines[f"{section}.{line.split('=')[0].strip()}"] = line
     checked = 0
-    for section in ("costs", "housing", "health", "social_care", "vcs", "police"):
+    for section in ("costs", "housing", "health", "social_care", "vcs"):
         for name, value in raw[section].items():
             spec = index[f"{section}.{name}"]
             assert value == spec.default, f"{section}.{name}"

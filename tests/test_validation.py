@@ -14,7 +14,7 @@ import pytest
 
 from placesim.cli import main
 from placesim.scenario import InputError, from_mapping, load
-from placesim.validation.cohort import Cohort, run_replicate
+from placesim.experiments.cohort import Cohort, run_replicate
 from placesim.validation.run import run_case
 from placesim.validation.targets import TARGETS, evaluate, paired
 

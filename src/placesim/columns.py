@@ -32,12 +32,19 @@ from placesim.engine.metrics import (
     M,
     metric_name,
 )
-from placesim.engine.state import CITIZEN_FIELDS, Case, Claim, Domain, Service, Stage, Status
+from placesim.engine.state import (
+    CITIZEN_FIELDS,
+    PENCE,
+    Case,
+    Claim,
+    Domain,
+    Service,
+    Stage,
+    Status,
+)
 from placesim.indicators import DERIVED, INDICATOR_NAMES
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import ROWS, SUMMARY_LABELS, SUMMARY_WHEN
-
-PENCE = 100.0
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from placesim.engine.metrics import (
     M,
     metric_name,
 )
+from placesim.engine.state import PENCE
 
-PENCE = 100.0
 
 
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:

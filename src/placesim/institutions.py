@@ -27,9 +27,8 @@ from placesim.engine.metrics import (
     service_metric,
 )
 from placesim.engine.pure import python_function
-from placesim.engine.state import Service
+from placesim.engine.state import PENCE, Service
 
-PENCE = 100.0
 
 
 def _metric(service: Service, kind: int) -> int:
@@ -107,13 +106,13 @@ class ServiceAgency(Agency):
 
 
 class Police(Agency):
-    """Police response to families in trouble: call-outs against officer hours."""
+    """Police response to families in trouble: call-outs and their cost. Call-outs are
+    not rationed, so the police have no capacity to report against."""
 
     label = "police"
 
-    def __init__(self, model: mesa.Model, capacity: int):
-        super().__init__(model, M.COST_POLICE, (M.POLICE_CALLOUTS,), workers=0,
-                         capacity=capacity)
+    def __init__(self, model: mesa.Model):
+        super().__init__(model, M.COST_POLICE, (M.POLICE_CALLOUTS,), workers=0, capacity=0)
 
 
 class RelationalTeam(Agency):

@@ -139,7 +139,7 @@ class PlaceModel(mesa.Model):
         self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
                                         capacity=self.engine.decision_capacity())
         self.team = RelationalTeam(self, workers=caseworkers, rules=learning)
-        self.police = Police(self, capacity=place.police_capacity)
+        self.police = Police(self)
         self.agencies = (self.revenues, self.benefits, self.team, *self.services, self.police)
         get = self.scenario.get
         self.commissioner = Commissioner(
@@ -157,7 +157,6 @@ class PlaceModel(mesa.Model):
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
-        reporters["police_utilisation"] = lambda m: m.police.utilisation
         reporters["caseload_cap"] = lambda m: m.team.caseload_cap
         reporters["caseload_mean"] = lambda m: (float(m.engine.caseload.mean())
                                                 if len(m.engine.caseload) else 0.0)

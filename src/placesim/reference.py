@@ -21,7 +21,7 @@ from mesa.agent import AgentSet
 
 from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
-from placesim.engine.place import ASSESSORS, CASEWORKERS, SPECIALISTS, Place
+from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.pure import python_rulebook
 from placesim.engine.scheduler import Learned
 from placesim.engine.rng import Purpose
@@ -141,8 +141,6 @@ class ReferenceScheduler:
         self.caseworkers = [WorkerAgent(model, CASEWORKERS, w, s, v, self.p) for w, (s, v)
                             in enumerate(zip(place.caseworker_skill,
                                              place.caseworker_volunteer, strict=True))]
-        self.specialists = [WorkerAgent(model, SPECIALISTS, w, 0.5, False, self.p)
-                            for w in range(place.specialists)]
         self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
         self.service_hours = place.service_hours.copy()
         self.totals = [0] * N_METRICS

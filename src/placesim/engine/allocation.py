@@ -165,8 +165,7 @@ def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int, n: int):
     ``chosen[at[q]:at[q + 1]]``.
 
     Claims that can still meet the target go first for ``skim_kept`` places (``_skim``).
-    Sorting the queues one per thread saved a millisecond a week at 10^6 citizens under
-    learning but cost a quarter more compile time, so it stays serial.
+    Serial: why, in benchmarks/NOTES.md.
     """
     at = np.zeros(_N_QUEUES + 1, np.int64)
     for q in range(_N_QUEUES):

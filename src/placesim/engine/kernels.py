@@ -91,10 +91,10 @@ def meet_services_pass(pop, skill, params, seed: int, week: int, partials,
 
 
 @njit(cache=True)
-def _normal(seed: int, i: int, purpose: int) -> float:
+def _normal(seed: int, i: int, radius: int, angle: int) -> float:
     """A standard normal draw (Box-Muller) from two counter-based uniforms."""
-    u1 = max(uniform(seed, 0, i, purpose), 1e-300)
-    u2 = uniform(seed, 0, i, purpose + 1000)
+    u1 = max(uniform(seed, 0, i, radius), 1e-300)
+    u2 = uniform(seed, 0, i, angle)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
@@ -149,15 +149,17 @@ def initialise_citizen(r, i: int, p, seed: int) -> None:
     employed = uniform(seed, 0, i, Purpose.INIT_EMPLOYED) < p.population_employment_rate
     domains = 0 if employed else Domain.WORK.value
     capacity = pence(p.population_earnings_median * math.exp(
-        p.population_earnings_sigma * _normal(seed, i, Purpose.INIT_EARNINGS)))
+        p.population_earnings_sigma
+        * _normal(seed, i, Purpose.INIT_EARNINGS, Purpose.INIT_EARNINGS_ANGLE)))
     rent = pence(p.population_rent_median * math.exp(
-        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT)))
+        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT, Purpose.INIT_RENT_ANGLE)))
     savings = 0
     if uniform(seed, 0, i, Purpose.INIT_SAVINGS_ANY) >= p.population_share_no_savings:
         savings = pence(p.population_savings_median * math.exp(
-            p.population_savings_sigma * _normal(seed, i, Purpose.INIT_SAVINGS)))
+            p.population_savings_sigma
+            * _normal(seed, i, Purpose.INIT_SAVINGS, Purpose.INIT_SAVINGS_ANGLE)))
     engagement = p.population_engagement_mean + sd * _normal(
-        seed, i, Purpose.INIT_ENGAGEMENT)
+        seed, i, Purpose.INIT_ENGAGEMENT, Purpose.INIT_ENGAGEMENT_ANGLE)
     r.household = household
     r.band = band
     r.domains = domains

@@ -16,7 +16,7 @@ from placesim.engine.state import Service, empty_citizens
 from placesim.scenario import Scenario
 
 PER_10K = 10_000
-ASSESSORS, CASEWORKERS, SPECIALISTS = 1, 2, 3
+ASSESSORS, CASEWORKERS = 1, 2  # team numbers, in workers' random keys
 # Scenario section of each service, indexed by Service.
 SERVICE_SECTIONS = tuple(s.name.lower() for s in Service)
 _bent_hours = python_function(bent_hours)  # called once a week: no need to compile
@@ -46,11 +46,9 @@ class Place:
     assessor_skill: np.ndarray
     caseworker_skill: np.ndarray
     caseworker_volunteer: np.ndarray
-    specialists: int
     assessor_hours: float
     fix_capacity: int
     service_hours: np.ndarray
-    police_capacity: int
 
     @classmethod
     def build(cls, scenario: Scenario, levers: Mapping[str, float]) -> Place:
@@ -66,15 +64,11 @@ class Place:
             assessor_skill=worker_skills(seed, ASSESSORS, assessors),
             caseworker_skill=worker_skills(seed, CASEWORKERS, caseworkers),
             caseworker_volunteer=np.arange(caseworkers) < volunteers,
-            specialists=specialists,
             assessor_hours=assessors * v["benefits"]["assessor_hours"],
             fix_capacity=int(specialists * v["relational"]["specialist_hours"]
                              // v["relational"]["hours_per_fix"]),
             service_hours=np.array([team_size(v[s]["officers_per_10k"], n)
-                                    * v[s]["officer_hours"] for s in SERVICE_SECTIONS]),
-            police_capacity=int(team_size(v["police"]["officers_per_10k"], n)
-                                * v["police"]["officer_hours"]
-                                // v["police"]["hours_per_callout"]))
+                                    * v[s]["officer_hours"] for s in SERVICE_SECTIONS]))
 
     def decision_capacity(self, p) -> int:
         """Standard-route decisions the assessors can make in a week under levers ``p``."""

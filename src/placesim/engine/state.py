@@ -42,8 +42,8 @@ class Status(IntEnum):
     ON_PLAN = 2  # has a council-tax (or enforcement) payment plan
     RESPONDED = 4  # answered a letter or visit this week
     CAUSES_FOUND = 8  # a caseworker has found the real causes and connected help
-    ROUTED = 16  # a flagged case offered to the relational team
-    PAUSED = 32  # recovery paused while engaged with a caseworker
+    ROUTED = 16  # a flagged household offered to the relational team
+    PAUSED = 32  # the recovery ladder paused while engaged with a caseworker
     ATTACHMENT = 64  # deductions from benefits for council-tax arrears
     WRONGED = 128  # the benefit award in payment came from a wrong decision
 
@@ -116,7 +116,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("care_weeks", np.uint8, "weeks a child taken into care has left to stay there"),
     ("caseworker", np.int32, "caseworker index, -1 for none"),
     ("claim_week", np.int16, "week the pending claim or change was made"),
-    ("case_week", np.int16, "week the case entered its current queue"),
+    ("case_week", np.int16, "week the relational case entered its current queue"),
     ("asks", np.uint8, "services asked for help, awaiting them (Service bits)"),
     ("ask_week", np.int16, "week of the oldest pending request for help"),
     ("turned_away", np.uint8, "times a service has turned this citizen away or lost them"),
@@ -136,7 +136,8 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("ea_compliance_due", np.int32, "compliance fee owed to the enforcement agent, pence"),
     ("ea_fees_due", np.int32, "other enforcement fees owed, pence"),
     ("ea_placed", np.int32, "sum placed with the enforcement agent, pence"),
-    ("ea_recovered", np.int32, "debt the agent has recovered on this case, pence"),
+    ("ea_recovered", np.int32, "debt the enforcement agent has recovered on this referral, "
+     "pence"),
     ("rent_arrears", np.int32, "pence"),
     ("other_debt", np.int32, "pence"),
     ("plan_instalment", np.int32, "pence per week"),

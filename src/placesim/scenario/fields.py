@@ -442,12 +442,6 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         late=(150.0, "Longer support for someone whose trouble is deep.", "assumption"),
     ),
     "police": (
-        _f("officers_per_10k", 3.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
-           "Response officers."),
-        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
-           "Hours per officer available for call-outs."),
-        _f("hours_per_callout", 4.0, "hours", 0.01, 100.0,
-           "Officer hours per call-out to a family in trouble."),
         _p("refer", 0.3, "Chance that a call-out to a family in trouble is passed to social "
            "care as a welfare concern (the referral then connects as any hand-off does)."),
     ),
@@ -600,8 +594,13 @@ def _presets() -> dict[str, dict[str, Number]]:
 
 REGIME_PRESETS: dict[str, dict[str, Number]] = _presets()
 
-# Where a field that moved now lives, so an older file is told where to put it.
+# Where a field that moved now lives, so an older file is told where to put it; and
+# why a field that was removed is gone.
 MOVED = {"relational.caseload_cap": "regimes.NAME.caseload_cap (a lever of each regime)"}
+REMOVED = dict.fromkeys(
+    ("police.officers_per_10k", "police.officer_hours", "police.hours_per_callout"),
+    "the police's capacity limited nothing (call-outs are not rationed), so it is no "
+    "longer a parameter; remove it from the file")
 
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (

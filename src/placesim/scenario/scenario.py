@@ -21,6 +21,7 @@ from placesim.scenario.fields import (
     COHORT_FIELDS,
     MOVED,
     REGIME_LEVERS,
+    REMOVED,
     REGIME_PRESETS,
     SECTIONS,
     SHARES_THAT_SUM_TO_ONE,
@@ -132,9 +133,10 @@ def _read_section(section: str, table: Any, where: str, problems: list[Problem]
         return values
     for key, value in table.items():
         if key not in specs:
-            moved = MOVED.get(f"{section}.{key}")
+            path = f"{section}.{key}"
             problems.append(Problem(where, f"{section}.{key_label(key)}",
-                                    f"has moved: set it as {moved}" if moved
+                                    f"has moved: set it as {MOVED[path]}" if path in MOVED
+                                    else f"was removed: {REMOVED[path]}" if path in REMOVED
                                     else unknown_key_message(key, specs)))
             continue
         why = check_value(specs[key], value)

@@ -16,7 +16,7 @@ from placesim.experiments import sensitivity as indices_of
 from placesim.model import PlaceModel
 from placesim.scenario import Scenario, load
 from placesim.validation import report
-from placesim.validation.cohort import Cohort
+from placesim.experiments.cohort import Cohort
 from placesim.validation.run import CaseResults, run_case
 from placesim.validation.sensitivity import (
     COST,

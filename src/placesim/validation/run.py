@@ -18,7 +18,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from placesim.scenario import Scenario
-from placesim.validation.cohort import Cohort, run_replicate
+from placesim.experiments.cohort import Cohort, run_replicate
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,8 @@ def find_causes(r, key, p, week: int, acc) -> None:
     Wrong or unclaimed benefits go to the in-team specialist (queued for next week's
     allocation) or to the standard route; arrears move to an affordable plan; every
     life domain in trouble is referred to the service that owns it (warm, through a
-    colleague in the team, with chance regime.multi_agency) and gets the recovery boost
-    while the case works.
+    colleague in the team, with chance regime.multi_agency) and, while the case works,
+    gets better faster (relational.recovery_boost).
     """
     count(acc, M.CAUSES_FOUND)
     r.status |= Status.CAUSES_FOUND
@@ -105,8 +105,8 @@ def find_causes(r, key, p, week: int, acc) -> None:
 
 @njit(cache=True, inline="always")
 def close_relational_case(r, acc) -> None:
-    """Close the case: recovery pauses no more; allocation releases the caseworker next
-    week (so no citizen's phase writes a caseworker's caseload)."""
+    """Close the case: the recovery ladder is paused no more; allocation releases the
+    caseworker next week (so no citizen's phase writes a caseworker's caseload)."""
     r.case = Case.CLOSED
     r.status = int(r.status) & ~Status.PAUSED
     count(acc, M.CASE_CLOSURES)
