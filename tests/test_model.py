@@ -135,6 +135,18 @@ def test_a_caseload_cap_put_in_force_resets_what_the_team_learned():
     assert model.engine.caseload.max() <= max(caps[19], 6)
 
 
+def test_a_caseload_cap_changed_by_hand_is_the_teams_cap_from_the_next_week():
+    model = PlaceModel(regime="learning", citizens=1500, weeks=6, seed=2,
+                       overrides={"system.culture": 1.0})
+    model.step()
+    model.change_levers({"caseload_cap": 8})
+    model.step()
+    assert model.engine.learned.caseload_cap == model.team.caseload_cap == 8
+    assert model.team.capacity == model.team.workers * 8
+    with pytest.raises(InputError, match="caseload_cap: 8.5 is not a whole number"):
+        model.change_levers({"caseload_cap": 8.5})
+
+
 def test_what_the_place_learns_is_scheduler_state_not_a_parameter():
     model = PlaceModel(regime="learning", citizens=1500, weeks=40, seed=2,
                        overrides={"system.culture": 1.0})

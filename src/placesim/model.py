@@ -187,7 +187,7 @@ class PlaceModel(mesa.Model):
             raise InputError(problems)
         week = self.engine.week
         self.schedule[week] = {**self.schedule.get(week, self.decided),
-                               **{name: float(v) for name, v in changes.items()}}
+                               **{name: LEVERS[name].kind(v) for name, v in changes.items()}}
         return week
 
     def _adopt_levers(self) -> None:
