@@ -317,7 +317,8 @@ def test_decided_award_right_and_wrong():
 ])
 def test_enforcement_split(amount, compliance, fees, debt, expected):
     assert tuple(money.enforcement_split(amount, compliance, fees, debt)) == expected
-    assert tuple(python_function(money.enforcement_split)(amount, compliance, fees, debt)) == expected
+    split = python_function(money.enforcement_split)
+    assert tuple(split(amount, compliance, fees, debt)) == expected
 
 
 @given(amount=st.integers(0, 3_000_000), compliance=st.integers(0, 100_000),
@@ -358,7 +359,8 @@ PERCENT = 0.075
 def test_percent_fee_enforcement(placed, expected):
     expected = half_up(expected)
     assert recovery_ladder.percent_fee(placed, P.recovery_fee_enforcement, P) == expected
-    assert python_function(recovery_ladder.percent_fee)(placed, P.recovery_fee_enforcement, P) == expected
+    fee = python_function(recovery_ladder.percent_fee)
+    assert fee(placed, P.recovery_fee_enforcement, P) == expected
 
 
 def test_percent_fee_hand_values():
@@ -436,18 +438,19 @@ def test_plan_instalment_bounds(owed, surplus, affordability):
 ])
 def test_letter_response_chance_per_stage(stage, salience):
     # fully engaged, trusting, unstressed: the stage's salience itself
-    assert recovery_ladder.letter_response_chance(stage, 1.0, 1.0, 0.0, P) == pytest.approx(salience)
+    chance = recovery_ladder.letter_response_chance
+    assert chance(stage, 1.0, 1.0, 0.0, P) == pytest.approx(salience)
     # engagement 0.6, trust 0.5, stress 0.4: salience * 0.6 * (0.5 + 0.25) * (1 - 0.2)
     expected = salience * 0.6 * 0.75 * 0.8
-    assert recovery_ladder.letter_response_chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
-    assert python_function(recovery_ladder.letter_response_chance)(stage, 0.6, 0.5, 0.4, P) == pytest.approx(
-        expected)
+    assert chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
+    assert python_function(chance)(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
 
 
 def test_letter_response_falls_with_stress_and_rises_with_trust():
     stage = Stage.FINAL_NOTICE
-    by_stress = [recovery_ladder.letter_response_chance(stage, 0.7, 0.5, s, P) for s in (0, .25, .5, 1)]
-    by_trust = [recovery_ladder.letter_response_chance(stage, 0.7, t, 0.3, P) for t in (0, .25, .5, 1)]
+    chance = recovery_ladder.letter_response_chance
+    by_stress = [chance(stage, 0.7, 0.5, s, P) for s in (0, .25, .5, 1)]
+    by_trust = [chance(stage, 0.7, t, 0.3, P) for t in (0, .25, .5, 1)]
     assert all(a > b for a, b in itertools.pairwise(by_stress))
     assert all(a < b for a, b in itertools.pairwise(by_trust))
     # escalation makes a letter more alarming
@@ -515,8 +518,8 @@ def test_domain_step_no_onset_when_u_just_below_one():
     # even with three other domains in trouble, full stress and an extra hazard:
     # 0.003 * (1 + 3*0.8) * (1 + 1.5) * (1 + 2) = 0.0765 < 1
     assert not life.domain_step(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0, P)
-    assert not python_function(life.domain_step)(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0,
-                                         P)
+    assert not python_function(life.domain_step)(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0,
+                                                 2.0, 0.0, P)
 
 
 def test_domain_step_zero_hazard_never_onsets():
@@ -566,7 +569,8 @@ def test_life_events_certain_onset_and_certain_recovery():
         assert life.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 0, key, cured) == 0
         assert life.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 0, key, stuck) == ALL_DOMAINS
     key = agent_key(7, 3, 0)
-    assert python_function(life.life_events)(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
+    events = python_function(life.life_events)
+    assert events(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
 
 
 def test_life_events_uses_one_draw_per_domain_with_its_purpose():
@@ -710,7 +714,8 @@ def test_trust_step_hand_worked():
     # a gentler tone (learning regime: 0.3) loses less trust to the same threat
     learning = record(regime="learning")
     assert wellbeing.trust_step(0.3, True, False, learning) == pytest.approx(0.302 - 0.05 * 0.3)
-    assert python_function(wellbeing.trust_step)(0.3, True, False, P) == wellbeing.trust_step(0.3, True, False, P)
+    trust_step = wellbeing.trust_step
+    assert python_function(trust_step)(0.3, True, False, P) == trust_step(0.3, True, False, P)
 
 
 @given(trust=st.floats(0.0, 1.0), threatened=st.booleans(), engaged=st.booleans())
@@ -1025,4 +1030,5 @@ def test_kin_onsets_reads_last_week_of_the_other_members_only():
     assert python_function(kin_onsets)(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
     assert python_function(kin_onsets)(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
     assert python_function(kin_onsets)(pop, 2, 5) == 1 | 2
-    assert python_function(kin_onsets)(pop, 3, 5) == 0 and python_function(kin_onsets)(pop, 1, 0) == 0
+    assert python_function(kin_onsets)(pop, 3, 5) == 0
+    assert python_function(kin_onsets)(pop, 1, 0) == 0

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from placesim.engine import allocation, kernels
-from placesim.engine.rules import week
 from placesim.engine.engine import Engine
+from placesim.engine.rules import week
 from placesim.institutions import Agency
 from placesim.model import PlaceModel
 from placesim.reference import ReferenceScheduler

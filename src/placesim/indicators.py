@@ -20,7 +20,6 @@ from placesim.engine.metrics import (
 from placesim.engine.state import PENCE
 
 
-
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:
     """Raw aggregates by name (money in GBP) plus derived means and totals."""
     out: dict[str, float | int] = {}

@@ -30,7 +30,6 @@ from placesim.engine.pure import python_function
 from placesim.engine.state import PENCE, Service
 
 
-
 def _metric(service: Service, kind: int) -> int:
     return python_function(service_metric)(int(service), kind)
 

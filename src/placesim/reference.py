@@ -23,8 +23,8 @@ from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.pure import python_rulebook
-from placesim.engine.scheduler import Learned
 from placesim.engine.rng import Purpose
+from placesim.engine.scheduler import Learned
 from placesim.engine.state import (
     CITIZEN_DTYPE,
     CITIZEN_FIELDS,

@@ -9,7 +9,6 @@ from naive.benefits import decision
 from naive.casework import fix, intake
 from naive.citizen import Record, half_up
 from naive.services import SECTION, take_request
-
 from placesim.engine.rng import agent_key, draw
 from placesim.engine.state import Case, Claim, Service
 

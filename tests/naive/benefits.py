@@ -14,7 +14,6 @@ from naive.citizen import (
     rent_charged,
 )
 from naive.ladder import Draw
-
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose
 from placesim.engine.state import Claim, Status
@@ -67,10 +66,10 @@ def claims_week(r: Record, u: Draw, p, week: int, acc, income: int) -> None:
             reapplying = bool(r.status & Status.WRONGED)
             acc[M.REAPPLICATIONS] += reapplying
             phone(r, acc, reapplying, p)
-    elif week - r.claim_week >= p.benefits_chase_after_weeks:
-        if u(Purpose.CHASE) < p.benefits_chase:
-            acc[M.CHASES] += 1
-            phone(r, acc, True, p)
+    elif week - r.claim_week >= p.benefits_chase_after_weeks and u(Purpose.CHASE) < (
+            p.benefits_chase):
+        acc[M.CHASES] += 1
+        phone(r, acc, True, p)
     acc[M.WRONG_BENEFITS] += is_wrong
 
 

@@ -6,7 +6,6 @@ from naive.benefits import entitled, put_in_payment
 from naive.citizen import Record, charge, earned, owed
 from naive.ladder import AGENT_STAGES, Draw, agree_plan
 from naive.services import OWNS, askable
-
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose
 from placesim.engine.state import Case, Claim, Service, Stage, Status

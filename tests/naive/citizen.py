@@ -37,6 +37,9 @@ class Record:
     def __setattr__(self, name: str, value: object) -> None:
         object.__setattr__(self, name, _stored(_TYPES[name], value))
 
+    def __repr__(self) -> str:
+        return f"Record({', '.join(f'{k}={v!r}' for k, v in self.fields().items() if v)})"
+
     def fields(self) -> dict[str, int | float]:
         return {name: getattr(self, name) for name in _TYPES}
 
@@ -71,7 +74,7 @@ def half_up(x: float) -> int:
 
 def trouble(domains: int) -> int:
     """n_trouble: how many life domains are in trouble."""
-    return bin(domains).count("1")
+    return domains.bit_count()
 
 
 def gross_council_tax(band: int, p) -> int:

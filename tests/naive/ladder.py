@@ -16,7 +16,6 @@ from naive.citizen import (
     owed,
     rent_charged,
 )
-
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose
 from placesim.engine.state import Case, Stage, Status

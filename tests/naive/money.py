@@ -15,7 +15,6 @@ from naive.citizen import (
     rent_charged,
 )
 from naive.ladder import Draw, pay_council, pay_owed
-
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose
 from placesim.engine.state import Stage, Status

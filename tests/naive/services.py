@@ -6,7 +6,6 @@ from __future__ import annotations
 from naive.benefits import bent, bent_error
 from naive.citizen import Record, charge, half_up, trouble
 from naive.ladder import Draw
-
 from placesim.engine.metrics import SERVICE_BASE, SERVICE_KINDS, M
 from placesim.engine.rng import Purpose
 from placesim.engine.state import Case, Domain, Service, Status

@@ -29,8 +29,7 @@ _FLOWS = (
     ("CTS_ENTITLED", "council-tax support entitlement under the rules"),
     ("CT_LIABILITY", "council tax charged, net of support (with CT_ACCELERATED)"),
     ("CT_ACCELERATED", "the rest of a year's council tax made due at once with a summons"),
-    ("CT_PAID", "paid to the council: instalments, plans, deductions, via the enforcement "
-     "agent"),
+    ("CT_PAID", "paid to the council: instalments, plans, deductions, via a bailiff"),
     ("LIVING_SPENT", "essential living costs"),
     ("BORROWED", "essential spending funded by new other debt"),
     ("RENT_DUE", "rent charged to housed citizens"),

@@ -9,8 +9,8 @@ import numpy as np
 
 from placesim.engine import kernels
 from placesim.engine.params import pack
-from placesim.engine.rng import Purpose, uniform
 from placesim.engine.pure import python_function
+from placesim.engine.rng import Purpose, uniform
 from placesim.engine.rules.workers import bent_hours
 from placesim.engine.state import Service, empty_citizens
 from placesim.scenario import Scenario

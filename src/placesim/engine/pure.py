@@ -20,8 +20,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import types
-from collections.abc import Iterator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from types import ModuleType, SimpleNamespace
 

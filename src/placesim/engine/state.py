@@ -136,8 +136,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("ea_compliance_due", np.int32, "compliance fee owed to the enforcement agent, pence"),
     ("ea_fees_due", np.int32, "other enforcement fees owed, pence"),
     ("ea_placed", np.int32, "sum placed with the enforcement agent, pence"),
-    ("ea_recovered", np.int32, "debt the enforcement agent has recovered on this referral, "
-     "pence"),
+    ("ea_recovered", np.int32, "debt the enforcement agent recovered on this referral, pence"),
     ("rent_arrears", np.int32, "pence"),
     ("other_debt", np.int32, "pence"),
     ("plan_instalment", np.int32, "pence per week"),

@@ -16,7 +16,7 @@ from numba import njit
 
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose, draw
-from placesim.engine.rules.ledger import charge, contact, count, count_if, add, pence
+from placesim.engine.rules.ledger import add, charge, contact, count, count_if, pence
 from placesim.engine.rules.money import ct_gross, earnings, rent_due
 from placesim.engine.rules.workers import bent_error, bent_hours
 from placesim.engine.state import Claim, Status
@@ -99,18 +99,18 @@ def claim_benefits(r, key, p, week: int, acc, earned: int) -> None:
                 r.claim_week = week
                 count(acc, M.CLAIMS)
                 contact(r, acc, M.COST_BENEFITS, False, phone)
-        elif benefits_wrong(award, entitled, support, cts_entitled, p):
-            if draw(key, Purpose.REPORT) < p.benefits_report_change * engagement:
-                r.claim = Claim.PENDING
-                r.claim_week = week
-                count(acc, M.CHANGES_REPORTED)
-                reapplying = (r.status & Status.WRONGED) != 0
-                count_if(acc, M.REAPPLICATIONS, reapplying)
-                contact(r, acc, M.COST_BENEFITS, reapplying, phone)
-    elif week - int(r.claim_week) >= p.benefits_chase_after_weeks:
-        if draw(key, Purpose.CHASE) < p.benefits_chase:
-            count(acc, M.CHASES)
-            contact(r, acc, M.COST_BENEFITS, True, phone)
+        elif (benefits_wrong(award, entitled, support, cts_entitled, p)
+              and draw(key, Purpose.REPORT) < p.benefits_report_change * engagement):
+            r.claim = Claim.PENDING
+            r.claim_week = week
+            count(acc, M.CHANGES_REPORTED)
+            reapplying = (r.status & Status.WRONGED) != 0
+            count_if(acc, M.REAPPLICATIONS, reapplying)
+            contact(r, acc, M.COST_BENEFITS, reapplying, phone)
+    elif (week - int(r.claim_week) >= p.benefits_chase_after_weeks
+          and draw(key, Purpose.CHASE) < p.benefits_chase):
+        count(acc, M.CHASES)
+        contact(r, acc, M.COST_BENEFITS, True, phone)
     add(acc, M.BENEFITS_ENTITLED, entitled)
     add(acc, M.CTS_ENTITLED, cts_entitled)
     count_if(acc, M.WRONG_BENEFITS, benefits_wrong(award, entitled, support, cts_entitled, p))

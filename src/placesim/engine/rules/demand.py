@@ -107,14 +107,14 @@ def ask_for_help(r, key, p, week: int, acc) -> None:
         r.asks = 0
         r.turned_away = min(COUNT_CAP, int(r.turned_away) + 1)
     trouble = trouble_to_ask_about(r)
-    if trouble != 0 and r.asks == 0:
-        if draw(key, Purpose.ASK) < p.demand_ask * float(r.engagement):
-            right = service_of(pick_domain(trouble, draw(key, Purpose.ASK_DOMAIN)))
-            door = right
-            if draw(key, Purpose.ASK_DOOR) >= p.demand_right_door:
-                door = wrong_door(right, draw(key, Purpose.WRONG_DOOR))
-            refer(r, 1 << door, week)
-            repeat = r.turned_away > 0
-            count(acc, service_metric(door, ASKS))
-            count_if(acc, service_metric(door, REPEAT_ASKS), repeat)
-            contact(r, acc, SERVICE_COSTS[door], repeat, p.costs_phone_contact)
+    if (trouble != 0 and r.asks == 0
+            and draw(key, Purpose.ASK) < p.demand_ask * float(r.engagement)):
+        right = service_of(pick_domain(trouble, draw(key, Purpose.ASK_DOMAIN)))
+        door = right
+        if draw(key, Purpose.ASK_DOOR) >= p.demand_right_door:
+            door = wrong_door(right, draw(key, Purpose.WRONG_DOOR))
+        refer(r, 1 << door, week)
+        repeat = r.turned_away > 0
+        count(acc, service_metric(door, ASKS))
+        count_if(acc, service_metric(door, REPEAT_ASKS), repeat)
+        contact(r, acc, SERVICE_COSTS[door], repeat, p.costs_phone_contact)
