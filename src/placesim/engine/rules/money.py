@@ -205,7 +205,7 @@ def money_week(r, key, p, week: int, acc) -> int:
         else:
             misses += 1
             if misses >= p.recovery_plan_misses_to_break:
-                status &= ~Status.ON_PLAN
+                r.status = status & ~Status.ON_PLAN
                 misses = 0
                 if stage != Stage.ENFORCEMENT:  # there the bailiff's visits simply resume
                     stage_weeks = COUNT_CAP  # a broken plan escalates at once
@@ -219,7 +219,6 @@ def money_week(r, key, p, week: int, acc) -> int:
     r.savings = cash
     r.plan_misses = misses
     r.stage_weeks = stage_weeks
-    r.status = status
     add(acc, M.EARNINGS, earned)
     add(acc, M.BENEFITS_PAID, award)
     add(acc, M.CTS_GRANTED, support)

@@ -122,17 +122,19 @@ def answer_letter(r, key, p, acc) -> None:
     answer is a phone contact to revenues (value demand) and sets RESPONDED for the week.
     At ENFORCEMENT contact comes only through the bailiff's visits.
     """
-    status = int(r.status) & ~Status.RESPONDED
+    status = int(r.status)
+    if (status & Status.RESPONDED) != 0:  # last week's answer
+        status &= ~Status.RESPONDED
+        r.status = status
     stage = int(r.stage)
     awaiting = (status & (Status.ON_PLAN | Status.PAUSED)) == 0
     if awaiting and r.stage_weeks == 0 and Stage.REMINDER <= stage <= Stage.COMPLIANCE:
         chance = letter_response_chance(stage, float(r.engagement), float(r.trust),
                                         float(r.stress), p)
         if draw(key, Purpose.RESPOND) < chance:
-            status |= Status.RESPONDED
+            r.status = status | Status.RESPONDED
             count(acc, M.RESPONSES)
             contact(r, acc, M.COST_REVENUES, False, p.costs_phone_contact)
-    r.status = status
 
 
 @njit(cache=True, inline="always")
