@@ -101,8 +101,10 @@ def _queue_entries(pop, week, params):
 # ---------------------------------------------------------------- random inputs
 
 _SHARED = {f"{section}.{name}" for section, names in SHARES_THAT_SUM_TO_ONE for name in names}
-# team sizes stay as they are: a lever that sends cases to a team needs the team
-_FIXED = {"relational.caseworkers_per_10k", "relational.specialists_per_10k"}
+# team sizes stay as they are (a lever that sends cases to a team needs the team), and so
+# does the range the team experiments in (the presets' caps must lie inside it)
+_FIXED = {"relational.caseworkers_per_10k", "relational.specialists_per_10k",
+          "relational.cap_min", "relational.cap_max"}
 
 
 def _value(field, rng: np.random.Generator) -> float:
