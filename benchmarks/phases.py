@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/phases.py                   # 10^6 citizens, 2 threads
     .venv/bin/python benchmarks/phases.py --citizens 200000 --threads 1
 
-Runs both regimes side by side and calls the kernels exactly as ``Engine.step`` does,
-timing each call. Weeks of the two regimes are interleaved, and each phase reports
+Runs both regimes side by side and calls the phases as ``Engine.step`` does, timing
+each call. Weeks of the two regimes are interleaved, and each phase reports
 its best and median week, because a shared machine's noise only ever adds time.
 Writes ``phases.json`` and ``phases.md`` to ``--out``.
 """
@@ -20,7 +20,6 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from placesim.engine import allocation, kernels
 from placesim.engine.engine import Engine
 from placesim.engine.metrics import N_METRICS
 from placesim.scenario import defaults
@@ -31,21 +30,13 @@ PHASES = ("life, money, demand (1-3)", "allocation (4)", "services, accounting (
 
 def timed_week(engine: Engine) -> tuple[list[float], int]:
     """One week, as Engine.step runs it; (seconds per phase, citizens listed for phase 4)."""
-    week, seed, c, p = engine.week, engine.seed, engine.citizens, engine.params
     totals = np.zeros(N_METRICS, dtype=np.int64)
     t0 = time.perf_counter()
-    kernels.life_money_demand_pass(c, p, seed, week, engine.partials, engine.listed,
-                                   engine.entries, engine.listed_n)
-    totals += engine.partials.sum(axis=0)
+    engine.live_week(totals)
     t1 = time.perf_counter()
-    allocation.allocate(c, engine.listed, engine.entries, engine.listed_n,
-                        engine.assessors.performance, engine.caseload, p, seed, week,
-                        engine.decision_capacity(), engine.place.fix_capacity,
-                        engine.service_capacity(), engine.partials, totals)
+    engine.allocate(totals)
     t2 = time.perf_counter()
-    kernels.services_pass(c, engine.caseworkers.performance, p, seed, week,
-                          engine.partials, engine.block)
-    totals += engine.partials.sum(axis=0)
+    engine.meet_services(totals)
     t3 = time.perf_counter()
     engine.week += 1
     engine.review_workforce(totals)

@@ -84,7 +84,7 @@ def table(frame: pd.DataFrame, by: list[str], outputs: list[str]) -> str:
 
 def caseload_and_gate(results: Path, out: Path) -> None:
     frame = read_results(results / "caseload_and_gate")
-    cap, gate = "relational.caseload_cap", "levers.eligibility_gate"
+    cap, gate = "levers.caseload_cap", "levers.eligibility_gate"
     outputs = ["spend_total", "crisis_cost", "turned_around_end", "wellbeing_end", "evictions"]
     write_text(out / "caseload_and_gate.md", table(frame, [gate, cap], outputs))
     figure = Figure(figsize=(10, 3.6))

@@ -227,3 +227,18 @@ def test_an_unwritable_out_is_refused_before_any_work(tmp_path, capsys):
         assert main(["compare", str(DEFAULT), "--out", str(out), "--citizens", "500"]) == 2
         err = capsys.readouterr().err
         assert f"--out: '{out}' {why}" in err and "Traceback" not in err
+
+
+def test_a_lever_ranked_by_the_screening_shows_each_regimes_value():
+    from placesim.comparison.tables import assumptions
+    from placesim.scenario import from_mapping
+
+    screening = pd.DataFrame({"regime": "learning - target", "output": "spend_total",
+                              "parameter": ["levers.caseload_cap", "life.job_loss"],
+                              "index": "mu_star", "value": [2.0, 1.0], "conf": 0.1})
+    scenario = from_mapping({"regimes": {"learning": {"caseload_cap": 20}}})
+    table = assumptions(scenario, "target", "learning", screening)
+    ranked = table[table["kind"] == "sensitivity (mu_star)"].set_index("parameter")
+    assert ranked.loc["levers.caseload_cap", "rank"] == 1
+    assert tuple(ranked.loc["levers.caseload_cap", ["baseline", "reform"]]) == ("15", "20")
+    assert tuple(ranked.loc["life.job_loss", ["baseline", "reform"]]) == ("0.003", "0.003")

@@ -9,9 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from placesim.engine import kernels
 from placesim.engine.engine import Engine
-from placesim.engine.metrics import COST_METRICS, M
+from placesim.engine.metrics import COST_METRICS, N_METRICS, M
 from placesim.engine.state import CITIZEN_FIELDS, Stage
 from placesim.scenario import defaults
 
@@ -75,8 +74,7 @@ def check_people_and_ranges(engine: Engine) -> None:
         values = c[name]
         assert not np.isnan(values).any(), name
         assert values.min() >= low and values.max() <= high, name
-    assert engine.caseload.sum() <= len(engine.caseload) * engine.scenario.get(
-        "relational.caseload_cap")
+    assert engine.caseload.sum() <= len(engine.caseload) * engine.learned.caseload_cap
 
 
 @pytest.mark.parametrize("regime", ["target", "learning"])
@@ -115,16 +113,13 @@ def test_regimes_share_the_population_and_first_shocks():
         assert np.array_equal(target.citizens[name],
                               learning.citizens[name]), name
     for engine in (target, learning):  # phases 1-3 of week 0: life events before services
-        kernels.life_money_demand_pass(engine.citizens, engine.params, engine.seed, 0,
-                                       engine.partials, engine.listed, engine.entries,
-                                       engine.listed_n)
+        engine.live_week(np.zeros(N_METRICS, dtype=np.int64))
     assert np.array_equal(target.citizens["domains"], learning.citizens["domains"])
     assert np.array_equal(target.citizens["care_weeks"], learning.citizens["care_weeks"])
 
 
 _FINGERPRINT = """
 import hashlib, numpy as np
-from placesim.engine import kernels
 from placesim.engine.engine import Engine
 from placesim.scenario import defaults
 s = defaults().with_overrides({"place.citizens": 9000, "place.weeks": 40, "place.seed": 3})

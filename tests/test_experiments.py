@@ -52,7 +52,7 @@ def write(tmp_path: Path, text: str, name: str = "e.toml") -> Path:
 
 
 GRID = experiment_text("""
-[vary."relational.caseload_cap"]
+[vary."levers.caseload_cap"]
 values = [8, 30]
 [vary."levers.pause_enforcement"]
 low = 0.0
@@ -78,7 +78,7 @@ count = 2
     ('[vary."levers.nope"]\nvalues = [1]\n', "vary.levers.nope", "unknown lever 'nope'"),
     ('[vary."regimes.other.threat_tone"]\nvalues = [1]\n', "vary.regimes.other.threat_tone",
      "unknown regime 'other'"),
-    ('[vary."relational.caseload_cap"]\nvalues = [2.5]\n', "vary.relational.caseload_cap.values",
+    ('[vary."levers.caseload_cap"]\nvalues = [2.5]\n', "vary.levers.caseload_cap.values",
      "not a whole number"),
     ('[design]\nmethod = "halton"\n', "design.method", "allowed: grid, random, lhs, sobol"),
     ('[design]\nmethod = "sobol"\nsamples = 10\n[vary."life.job_loss"]\nlow = 0.0\nhigh = 0.1\n',
@@ -129,7 +129,7 @@ samples = {samples}
 [vary."life.job_loss"]
 low = 0.001
 high = 0.01
-[vary."relational.caseload_cap"]
+[vary."levers.caseload_cap"]
 low = 5
 high = 30
 [vary."levers.threat_tone"]
@@ -146,15 +146,15 @@ def test_sampled_designs_have_the_documented_size_and_stay_in_range(
     design = points(experiment)
     assert len(design) == count
     assert design["life.job_loss"].between(0.001, 0.01).all()
-    assert design["relational.caseload_cap"].between(5, 30).all()
-    assert design["relational.caseload_cap"].dtype == "int64"  # whole-number field rounded
+    assert design["levers.caseload_cap"].between(5, 30).all()
+    assert design["levers.caseload_cap"].dtype == "int64"  # whole-number field rounded
     again = points(load_experiment(write(tmp_path, ranged(method, samples), "again.toml")))
     pd.testing.assert_frame_equal(design, again)
 
 
 def test_a_grid_is_the_full_factorial_and_equal_runs_are_stored_once(tmp_path):
     text = experiment_text("""
-[vary."relational.caseload_cap"]
+[vary."levers.caseload_cap"]
 values = [10, 20]
 [vary."life.job_loss"]
 low = 0.001
@@ -190,11 +190,11 @@ def test_independent_seeds_differ_between_points_and_common_seeds_do_not(tmp_pat
 
 
 def test_repeated_points_make_one_run_each(tmp_path):
-    text = experiment_text('[vary."relational.caseload_cap"]\nvalues = [10, 10.0]\n',
+    text = experiment_text('[vary."levers.caseload_cap"]\nvalues = [10, 10.0]\n',
                            'regimes = ["learning"]')
     with pytest.raises(InputError):  # 10.0 is not a whole number
         load_experiment(write(tmp_path, text))
-    text = experiment_text('[vary."relational.caseload_cap"]\nlow = 10\nhigh = 10.4\n'
+    text = experiment_text('[vary."levers.caseload_cap"]\nlow = 10\nhigh = 10.4\n'
                            'steps = 3\n', 'regimes = ["learning"]')
     experiment = load_experiment(write(tmp_path, text))
     assert len(points(experiment)) == 1  # 10, 10.2, 10.4 all round to 10
@@ -235,7 +235,7 @@ def test_results_are_tidy_and_queryable_with_pyarrow_and_duckdb(grid_sweep):
     summary = read_results(grid_sweep)
     assert len(summary) == 4 * 2 * 2 and summary.run_id.is_unique
     assert list(summary.columns[:7]) == ["run_id", "point", "replicate", "seed", "regime",
-                                         "relational.caseload_cap",
+                                         "levers.caseload_cap",
                                          "levers.pause_enforcement"]
     assert {"spend_total", "crisis_cost", "turned_around_end"} <= set(summary.columns)
     weekly = read_results(grid_sweep, "weekly")
@@ -376,7 +376,7 @@ def test_a_tiny_sobol_sweep_ranks_the_dominant_parameter_first(tmp_path, capsys)
     found = pd.read_csv(out / "sensitivity" / "sensitivity.csv")
     total = found[found["index"] == "ST"].set_index("parameter")
     assert total.loc["life.job_loss", "value"] > 0.8
-    assert total.loc["relational.caseload_cap", "value"] == 0.0
+    assert total.loc["levers.caseload_cap", "value"] == 0.0
     assert total.loc["life.job_loss", "value"] - total.loc["life.job_loss", "conf"] > (
         total.loc["levers.threat_tone", "value"] + total.loc["levers.threat_tone", "conf"])
     assert (out / "sensitivity" / "sensitivity.png").stat().st_size > 10_000
@@ -423,7 +423,7 @@ def test_ema_workbench_drives_placesim():
     from placesim.experiments.ema import placesim_model
 
     model = placesim_model(DEFAULT, "learning", {
-        "life.job_loss": (0.001, 0.006), "relational.caseload_cap": (8, 30),
+        "life.job_loss": (0.001, 0.006), "levers.caseload_cap": (8, 30),
         "levers.threat_tone": (0.0, 1.0), "place.citizens": (300, 301),
         "place.weeks": (4, 5)}, ["spend_total", "turned_around_end"])
     experiments, outcomes = ema.perform_experiments(model, 3)

@@ -96,12 +96,15 @@ def test_a_run_shortened_past_a_switch_runs_its_first_weeks_and_says_so():
 def test_caseload_caps_in_order_and_the_cap_between_them():
     one({"relational": {"cap_min": 20, "cap_max": 10}}, "relational.cap_min",
         "20 is above relational.cap_max (10)")
-    one({"relational": {"caseload_cap": 40}}, "relational.caseload_cap",
+    one({"regimes": {"learning": {"caseload_cap": 40}}}, "regimes.learning.caseload_cap",
         "40 is outside relational.cap_min to cap_max (5 to 30)")
-    # a cap outside the range the team experiments in is fine where no regime experiments
-    quiet = {"relational": {"caseload_cap": 40},
-             "regimes": {"learning": {"experiments": 0.0}}}
-    assert from_mapping(quiet).get("relational.caseload_cap") == 40
+    # a cap outside the range the team experiments in is fine where the regime does not
+    quiet = {"regimes": {"learning": {"caseload_cap": 40, "experiments": 0.0}}}
+    assert from_mapping(quiet).regime("learning")["caseload_cap"] == 40
+    # a dated change that starts the experiments needs a cap inside the range too
+    one({"regimes": {"later": {"based_on": "target", "caseload_cap": 40, "changes": [
+        {"week": 5, "experiments": 1.0}]}}}, "regimes.later.changes[0].caseload_cap",
+        "40 is outside")
 
 
 def test_a_cohort_compares_two_regimes_inside_the_run():

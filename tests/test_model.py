@@ -118,6 +118,58 @@ def test_only_a_learning_team_changes_its_caseload_cap_and_only_at_reviews():
     assert all(5 <= c <= 30 for c in learning)
 
 
+def test_a_caseload_cap_put_in_force_resets_what_the_team_learned():
+    """The cap is a lever: a dated change sets the team's cap, and its experiments carry
+    on from there (reviews every 13 weeks)."""
+    change = from_mapping({"system": {"culture": 1.0}, "regimes": {"capped": {
+        "based_on": "learning", "changes": [{"week": 20, "caseload_cap": 6}]}}})
+    model = PlaceModel(change, regime="capped", citizens=3000, weeks=40, seed=2)
+    while model.running:
+        model.step()
+    weekly = model.weekly()
+    caps = weekly["caseload_cap"].tolist()
+    assert caps[12] == 17 and caps[19] != 6  # learned by the week before the change
+    assert caps[20:25] == [6] * 5  # the lever in force from week 20
+    assert caps[25] in (4, 8) and caps[38] != caps[25]  # reviews move it again
+    assert (weekly["lever_caseload_cap"].iloc[20:] == 6).all()
+    assert model.engine.caseload.max() <= max(caps[19], 6)
+
+
+def test_a_caseload_cap_changed_by_hand_is_the_teams_cap_from_the_next_week():
+    model = PlaceModel(regime="learning", citizens=1500, weeks=6, seed=2,
+                       overrides={"system.culture": 1.0})
+    model.step()
+    model.change_levers({"caseload_cap": 8})
+    model.step()
+    assert model.engine.learned.caseload_cap == model.team.caseload_cap == 8
+    assert model.team.capacity == model.team.workers * 8
+    with pytest.raises(InputError, match="caseload_cap: 8.5 is not a whole number"):
+        model.change_levers({"caseload_cap": 8.5})
+
+
+def test_what_the_place_learns_is_scheduler_state_not_a_parameter():
+    model = PlaceModel(regime="learning", citizens=1500, weeks=40, seed=2,
+                       overrides={"system.culture": 1.0})
+    while model.running:
+        model.step()
+    learned = model.engine.learned
+    assert learned.caseload_cap == model.team.caseload_cap != 15
+    assert learned.partnership == model.culture.partnership > 0.3
+    assert model.engine.parameters.system_partnership == 0.3  # as the scenario set it
+    assert model.engine.parameters.regime_caseload_cap == 15  # the lever, as decided
+
+
+def test_both_schedulers_offer_the_scheduler_interface():
+    from placesim.engine.scheduler import Scheduler
+
+    members = [name for name in dir(Scheduler) if not name.startswith("_")]
+    members += list(Scheduler.__annotations__)
+    for scheduler in ("fast", "reference"):
+        engine = PlaceModel(citizens=200, weeks=1, scheduler=scheduler).engine
+        missing = [name for name in members if not hasattr(engine, name)]
+        assert not missing, (scheduler, missing)
+
+
 def weekly_of(scenario, regime: str) -> pd.DataFrame:
     """The weekly indicators of a small overloaded place run to its end."""
     model = PlaceModel(scenario, regime=regime, citizens=4000, weeks=60, seed=6)

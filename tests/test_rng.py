@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 from numba import njit
 
+from placesim.engine.pure import python_function
 from placesim.engine.rng import Purpose, uniform
+from placesim.engine.state import N_SERVICES
 
 N = 100_000
 BINS = 100
@@ -69,12 +71,12 @@ def test_uniform_is_a_pure_function_of_its_key():
         uniform(key[0] ^ 1, key[1], key[2], key[3])  # other draws in between change nothing
         assert uniform(*key) == first
         # the pure-Python reference gives the very same number
-        assert uniform.py_func(*key) == first
+        assert python_function(uniform)(*key) == first
 
 
 def test_uniform_known_value_is_stable():
     """Pinned so that an accidental change to the mixer (and to every run) is noticed."""
-    assert uniform(1, 2, 3, 4) == uniform.py_func(1, 2, 3, 4)
+    assert uniform(1, 2, 3, 4) == python_function(uniform)(1, 2, 3, 4)
     assert uniform(1, 2, 3, 4) == pytest.approx(0.467053843441365, abs=0, rel=1e-15)
 
 
@@ -110,11 +112,15 @@ def test_every_purpose_gives_a_different_draw_for_the_same_key():
 
 
 def test_purposes_are_all_distinct():
+    """Every purpose a draw is keyed with, per-service ones included, is a value of its own."""
     members = Purpose.__members__  # includes aliases, which an Enum would hide
     values = [int(m) for m in members.values()]
     assert len(values) == len(set(values)), "two purposes share a value (enum alias)"
     assert len(members) == len(Purpose)
     assert all(v > 0 for v in values)
+    keyed = [int(p) + s for p in Purpose for s in
+             (range(N_SERVICES) if p.name.startswith("SERVICE_") else (0,))]
+    assert len(keyed) == len(set(keyed)), "a per-service purpose reaches another purpose"
 
 
 @pytest.mark.parametrize("vary, name", [(2, "agent"), (1, "week"), (0, "seed")])

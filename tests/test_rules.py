@@ -1,4 +1,4 @@
-"""Hand-worked cases for the scalar rules of the rulebook (placesim.engine.rules).
+"""Hand-worked cases for the rules of the rulebook (the modules of placesim.engine.rules).
 
 The parameter record holds money in PENCE (the scenario gives pounds). Expected values
 are worked out by hand from the scenario defaults, which
@@ -17,10 +17,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import placesim.scenario
-from placesim.engine import rules
+from placesim.engine import metrics, state
 from placesim.engine.metrics import M
 from placesim.engine.params import pack
+from placesim.engine.pure import python_function
 from placesim.engine.rng import Purpose, agent_key, uniform
+from placesim.engine.rules import (
+    benefits,
+    casework,
+    demand,
+    ledger,
+    life,
+    money,
+    recovery_ladder,
+    services,
+    wellbeing,
+    workers,
+)
 from placesim.engine.state import Case, Domain, Stage
 
 HYPOTHESIS = settings(deadline=None, max_examples=200)
@@ -114,9 +127,9 @@ def test_hand_worked_cases_assume_these_defaults():
     (-1.6, -2),
 ])
 def test_pence_rounds_half_up(x, expected):
-    assert rules.pence(x) == expected
-    assert rules.pence.py_func(x) == expected
-    assert isinstance(rules.pence(x), int)
+    assert ledger.pence(x) == expected
+    assert python_function(ledger.pence)(x) == expected
+    assert isinstance(ledger.pence(x), int)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -127,25 +140,25 @@ def test_household_and_band_tables_follow_the_scenario():
     p = record({"benefits.allowance_lone_parent": 150.5, "money.living_couple": 120.004,
                 "council_tax.band_d_annual": 2_100.0})
     households = ("single", "couple", "lone_parent", "couple_children")
-    assert [rules.allowance(h, p) for h in range(4)] == [
+    assert [benefits.allowance(h, p) for h in range(4)] == [
         getattr(p, f"benefits_allowance_{name}") for name in households]
-    assert rules.allowance(2, p) == 15_050.0
-    assert rules.living_costs(1, p) == 12_000  # 12,000.4 pence, rounded to a penny
-    assert [rules.ct_gross(band, p) for band in range(4)] == [
-        rules.pence(210_000.0 * (6 + band) / 9 / 52) for band in range(4)]
-    assert rules.ct_gross(3, p) == 4_038  # band D: 2,100 a year over 52 weeks
+    assert benefits.allowance(2, p) == 15_050.0
+    assert money.living_costs(1, p) == 12_000  # 12,000.4 pence, rounded to a penny
+    assert [money.ct_gross(band, p) for band in range(4)] == [
+        ledger.pence(210_000.0 * (6 + band) / 9 / 52) for band in range(4)]
+    assert money.ct_gross(3, p) == 4_038  # band D: 2,100 a year over 52 weeks
 
 
 def test_count_domains():
-    assert rules.count_domains(0) == 0
-    assert rules.count_domains(Domain.HEALTH | Domain.HOUSING) == 2
-    assert rules.count_domains(ALL_DOMAINS) == 5
+    assert state.count_domains(0) == 0
+    assert state.count_domains(Domain.HEALTH | Domain.HOUSING) == 2
+    assert state.count_domains(ALL_DOMAINS) == 5
 
 
 def test_pay_is_capped_by_cash_and_never_negative():
-    assert rules.pay(1000, 400) == 400
-    assert rules.pay(300, 400) == 300
-    assert rules.pay(1000, -50) == 0
+    assert money.pay(1000, 400) == 400
+    assert money.pay(300, 400) == 300
+    assert money.pay(1000, -50) == 0
 
 
 # ---------------------------------------------------------------- council tax
@@ -160,12 +173,12 @@ def test_pay_is_capped_by_cash_and_never_negative():
 def test_ct_gross_per_band_in_pence_per_week(band, ninths, expected):
     band_d_annual_gbp = 2300
     assert half_up(band_d_annual_gbp * 100 * ninths / 9 / 52) == expected
-    assert rules.ct_gross(band, P) == expected
-    assert rules.ct_gross.py_func(band, P) == expected
+    assert money.ct_gross(band, P) == expected
+    assert python_function(money.ct_gross)(band, P) == expected
 
 
 def test_ct_gross_rises_with_band():
-    bills = [rules.ct_gross(b, P) for b in (BAND_A, BAND_B, BAND_C, BAND_D)]
+    bills = [money.ct_gross(b, P) for b in (BAND_A, BAND_B, BAND_C, BAND_D)]
     assert bills == sorted(bills) and len(set(bills)) == 4
 
 
@@ -199,24 +212,24 @@ RENT = 10000  # 100 GBP a week
 ])
 def test_cash_entitlement(household, earned, expected):
     expected = max(0, half_up(expected))
-    assert rules.cash_entitlement(household, earned, RENT, P) == expected
-    assert rules.cash_entitlement.py_func(household, earned, RENT, P) == expected
+    assert benefits.cash_entitlement(household, earned, RENT, P) == expected
+    assert python_function(benefits.cash_entitlement)(household, earned, RENT, P) == expected
 
 
 def test_cash_entitlement_hand_values():
     """The same cases as plain numbers, so a wrong helper above cannot hide an error."""
-    assert rules.cash_entitlement(SINGLE, 0, RENT, P) == 18600
-    assert rules.cash_entitlement(SINGLE, 20000, RENT, P) == 7600
-    assert rules.cash_entitlement(LONE_PARENT, 20000, RENT, P) == 19315
-    assert rules.cash_entitlement(COUPLE_CHILDREN, 40000, RENT, P) == 13515
+    assert benefits.cash_entitlement(SINGLE, 0, RENT, P) == 18600
+    assert benefits.cash_entitlement(SINGLE, 20000, RENT, P) == 7600
+    assert benefits.cash_entitlement(LONE_PARENT, 20000, RENT, P) == 19315
+    assert benefits.cash_entitlement(COUPLE_CHILDREN, 40000, RENT, P) == 13515
     # odd rent: 9100 + 0.95 * 10001 = 18600.95 -> 18601
-    assert rules.cash_entitlement(SINGLE, 0, 10001, P) == 18601
+    assert benefits.cash_entitlement(SINGLE, 0, 10001, P) == 18601
 
 
 def test_cash_entitlement_work_allowance_only_for_households_with_children():
     earned = 9000  # below the 93 GBP disregard
-    no_earnings = {h: rules.cash_entitlement(h, 0, RENT, P) for h in ALLOW}
-    with_earnings = {h: rules.cash_entitlement(h, earned, RENT, P) for h in ALLOW}
+    no_earnings = {h: benefits.cash_entitlement(h, 0, RENT, P) for h in ALLOW}
+    with_earnings = {h: benefits.cash_entitlement(h, earned, RENT, P) for h in ALLOW}
     assert with_earnings[LONE_PARENT] == no_earnings[LONE_PARENT]
     assert with_earnings[COUPLE_CHILDREN] == no_earnings[COUPLE_CHILDREN]
     assert with_earnings[SINGLE] == no_earnings[SINGLE] - half_up(TAPER * earned)  # 4950
@@ -227,8 +240,8 @@ def test_cash_entitlement_work_allowance_only_for_households_with_children():
        rent=st.integers(0, 200_000), more=st.integers(1, 10_000))
 @HYPOTHESIS
 def test_cash_entitlement_never_rises_with_earnings(household, earned, rent, more):
-    low = rules.cash_entitlement(household, earned, rent, P)
-    high = rules.cash_entitlement(household, earned + more, rent, P)
+    low = benefits.cash_entitlement(household, earned, rent, P)
+    high = benefits.cash_entitlement(household, earned + more, rent, P)
     assert 0 <= high <= low
     # a pound more earned takes at most the taper (plus a penny of rounding) away
     assert low - high <= TAPER * more + 1
@@ -251,23 +264,23 @@ CTS_TAPER = 0.2
 ])
 def test_cts_entitlement(household, earned, band, expected):
     expected = max(0, half_up(expected))
-    assert rules.cts_entitlement(household, earned, band, P) == expected
-    assert rules.cts_entitlement.py_func(household, earned, band, P) == expected
+    assert benefits.cts_entitlement(household, earned, band, P) == expected
+    assert python_function(benefits.cts_entitlement)(household, earned, band, P) == expected
 
 
 def test_cts_entitlement_hand_values():
-    assert rules.cts_entitlement(SINGLE, 0, BAND_A, P) == 2359
-    assert rules.cts_entitlement(SINGLE, 20000, BAND_A, P) == 179
-    assert rules.cts_entitlement(LONE_PARENT, 20000, BAND_B, P) == 1892
-    assert rules.cts_entitlement(COUPLE_CHILDREN, 20000, BAND_D, P) == 3538
+    assert benefits.cts_entitlement(SINGLE, 0, BAND_A, P) == 2359
+    assert benefits.cts_entitlement(SINGLE, 20000, BAND_A, P) == 179
+    assert benefits.cts_entitlement(LONE_PARENT, 20000, BAND_B, P) == 1892
+    assert benefits.cts_entitlement(COUPLE_CHILDREN, 20000, BAND_D, P) == 3538
 
 
 def test_cts_never_exceeds_the_max_share_of_the_bill():
     for band in range(4):
         for household in range(4):
-            cts = rules.cts_entitlement(household, 0, band, P)
-            assert cts <= CTS_MAX * rules.ct_gross(band, P) + 0.5
-            assert cts < rules.ct_gross(band, P)  # a minimum payment is always asked
+            cts = benefits.cts_entitlement(household, 0, band, P)
+            assert cts <= CTS_MAX * money.ct_gross(band, P) + 0.5
+            assert cts < money.ct_gross(band, P)  # a minimum payment is always asked
 
 
 # ---------------------------------------------------------------- decisions
@@ -276,12 +289,12 @@ def test_cts_never_exceeds_the_max_share_of_the_bill():
 def test_decided_award_right_and_wrong():
     entitled = 18600
     shortfall = 0.3
-    assert rules.decided_award(entitled, False, shortfall) == entitled
-    assert rules.decided_award(entitled, True, shortfall) == 13020  # 18600 * 0.7
-    assert rules.decided_award(18601, True, shortfall) == 13021     # 13020.7 -> 13021
-    assert rules.decided_award(entitled, True, 0.0) == entitled
-    assert rules.decided_award(entitled, True, 1.0) == 0
-    assert rules.decided_award.py_func(entitled, True, shortfall) == 13020
+    assert benefits.decided_award(entitled, False, shortfall) == entitled
+    assert benefits.decided_award(entitled, True, shortfall) == 13020  # 18600 * 0.7
+    assert benefits.decided_award(18601, True, shortfall) == 13021     # 13020.7 -> 13021
+    assert benefits.decided_award(entitled, True, 0.0) == entitled
+    assert benefits.decided_award(entitled, True, 1.0) == 0
+    assert python_function(benefits.decided_award)(entitled, True, shortfall) == 13020
 
 
 # ---------------------------------------------------------------- enforcement agents
@@ -302,16 +315,17 @@ def test_decided_award_right_and_wrong():
     (10000, 7500, 0, 0, (7500, 0, 0)),
     (0, 7500, 23500, 100000, (0, 0, 0)),
 ])
-def test_ea_split(amount, compliance, fees, debt, expected):
-    assert tuple(rules.ea_split(amount, compliance, fees, debt)) == expected
-    assert tuple(rules.ea_split.py_func(amount, compliance, fees, debt)) == expected
+def test_enforcement_split(amount, compliance, fees, debt, expected):
+    assert tuple(money.enforcement_split(amount, compliance, fees, debt)) == expected
+    split = python_function(money.enforcement_split)
+    assert tuple(split(amount, compliance, fees, debt)) == expected
 
 
 @given(amount=st.integers(0, 3_000_000), compliance=st.integers(0, 100_000),
        fees=st.integers(0, 500_000), debt=st.integers(0, 2_000_000))
 @HYPOTHESIS
-def test_ea_split_parts_sum_to_what_can_be_paid(amount, compliance, fees, debt):
-    to_compliance, to_fees, to_debt = rules.ea_split(amount, compliance, fees, debt)
+def test_enforcement_split_parts_sum_to_what_can_be_paid(amount, compliance, fees, debt):
+    to_compliance, to_fees, to_debt = money.enforcement_split(amount, compliance, fees, debt)
     assert to_compliance + to_fees + to_debt == min(amount, compliance + fees + debt)
     assert 0 <= to_compliance <= compliance
     assert 0 <= to_fees <= fees
@@ -324,7 +338,7 @@ def test_ea_split_parts_sum_to_what_can_be_paid(amount, compliance, fees, debt):
     if fees + debt > 0:
         assert abs(to_fees - rest * fees / (fees + debt)) < 1
     assert (to_compliance, to_fees, to_debt) == tuple(
-        rules.ea_split.py_func(amount, compliance, fees, debt))
+        python_function(money.enforcement_split)(amount, compliance, fees, debt))
 
 
 # Statutory: enforcement stage 235 GBP + 7.5% of the sum placed above 1500 GBP.
@@ -344,25 +358,26 @@ PERCENT = 0.075
 ])
 def test_percent_fee_enforcement(placed, expected):
     expected = half_up(expected)
-    assert rules.percent_fee(placed, P.recovery_fee_enforcement, P) == expected
-    assert rules.percent_fee.py_func(placed, P.recovery_fee_enforcement, P) == expected
+    assert recovery_ladder.percent_fee(placed, P.recovery_fee_enforcement, P) == expected
+    fee = python_function(recovery_ladder.percent_fee)
+    assert fee(placed, P.recovery_fee_enforcement, P) == expected
 
 
 def test_percent_fee_hand_values():
-    assert rules.percent_fee(100000, P.recovery_fee_enforcement, P) == 23500
-    assert rules.percent_fee(200000, P.recovery_fee_enforcement, P) == 27250
-    assert rules.percent_fee(250000, P.recovery_fee_enforcement, P) == 31000
+    assert recovery_ladder.percent_fee(100000, P.recovery_fee_enforcement, P) == 23500
+    assert recovery_ladder.percent_fee(200000, P.recovery_fee_enforcement, P) == 27250
+    assert recovery_ladder.percent_fee(250000, P.recovery_fee_enforcement, P) == 31000
     # sale stage: 110 GBP + 7.5% above 1500 GBP
-    assert rules.percent_fee(100000, P.recovery_fee_sale, P) == FEE_SALE
-    assert rules.percent_fee(200000, P.recovery_fee_sale, P) == FEE_SALE + 3750
+    assert recovery_ladder.percent_fee(100000, P.recovery_fee_sale, P) == FEE_SALE
+    assert recovery_ladder.percent_fee(200000, P.recovery_fee_sale, P) == FEE_SALE + 3750
 
 
 def test_other_debt_repayment():
-    assert rules.other_debt_repayment(0, P) == 0
-    assert rules.other_debt_repayment(-100, P) == 0
-    assert rules.other_debt_repayment(100000, P) == 3000  # 3% of 1000 GBP
-    assert rules.other_debt_repayment(1000, P) == 100     # 3% is 30p: at least a pound
-    assert rules.other_debt_repayment(50, P) == 50        # never more than owed
+    assert money.other_debt_repayment(0, P) == 0
+    assert money.other_debt_repayment(-100, P) == 0
+    assert money.other_debt_repayment(100000, P) == 3000  # 3% of 1000 GBP
+    assert money.other_debt_repayment(1000, P) == 100     # 3% is 30p: at least a pound
+    assert money.other_debt_repayment(50, P) == 50        # never more than owed
 
 
 # ---------------------------------------------------------------- recovery ladder
@@ -379,8 +394,8 @@ def test_other_debt_repayment():
 ])
 def test_plan_instalment_demand_led(owed, expected):
     for surplus in (-5000, 0, 4000, 1_000_000):  # what the household can afford is ignored
-        assert rules.plan_instalment(owed, surplus, 0.0, P) == expected
-        assert rules.plan_instalment.py_func(owed, surplus, 0.0, P) == expected
+        assert recovery_ladder.plan_instalment(owed, surplus, 0.0, P) == expected
+        assert python_function(recovery_ladder.plan_instalment)(owed, surplus, 0.0, P) == expected
 
 
 @pytest.mark.parametrize("owed, surplus, expected", [
@@ -393,20 +408,20 @@ def test_plan_instalment_demand_led(owed, expected):
     (300, 4000, 300),
 ])
 def test_plan_instalment_affordable(owed, surplus, expected):
-    assert rules.plan_instalment(owed, surplus, 1.0, P) == expected
-    assert rules.plan_instalment.py_func(owed, surplus, 1.0, P) == expected
+    assert recovery_ladder.plan_instalment(owed, surplus, 1.0, P) == expected
+    assert python_function(recovery_ladder.plan_instalment)(owed, surplus, 1.0, P) == expected
 
 
 def test_plan_instalment_blends_between_demand_and_affordability():
     # demanded 60000/12 = 5000, affordable 0.5 * 4000 = 2000: halfway is 3500
-    assert rules.plan_instalment(60000, 4000, 0.5, P) == 3500
+    assert recovery_ladder.plan_instalment(60000, 4000, 0.5, P) == 3500
 
 
 @given(owed=st.integers(0, 2_000_000), surplus=st.integers(-100_000, 500_000),
        affordability=st.floats(0.0, 1.0))
 @HYPOTHESIS
 def test_plan_instalment_bounds(owed, surplus, affordability):
-    got = rules.plan_instalment(owed, surplus, affordability, P)
+    got = recovery_ladder.plan_instalment(owed, surplus, affordability, P)
     assert 0 <= got <= owed
     assert got >= min(owed, 500)
 
@@ -423,44 +438,45 @@ def test_plan_instalment_bounds(owed, surplus, affordability):
 ])
 def test_letter_response_chance_per_stage(stage, salience):
     # fully engaged, trusting, unstressed: the stage's salience itself
-    assert rules.letter_response_chance(stage, 1.0, 1.0, 0.0, P) == pytest.approx(salience)
+    chance = recovery_ladder.letter_response_chance
+    assert chance(stage, 1.0, 1.0, 0.0, P) == pytest.approx(salience)
     # engagement 0.6, trust 0.5, stress 0.4: salience * 0.6 * (0.5 + 0.25) * (1 - 0.2)
     expected = salience * 0.6 * 0.75 * 0.8
-    assert rules.letter_response_chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
-    assert rules.letter_response_chance.py_func(stage, 0.6, 0.5, 0.4, P) == pytest.approx(
-        expected)
+    assert chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
+    assert python_function(chance)(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
 
 
 def test_letter_response_falls_with_stress_and_rises_with_trust():
     stage = Stage.FINAL_NOTICE
-    by_stress = [rules.letter_response_chance(stage, 0.7, 0.5, s, P) for s in (0, .25, .5, 1)]
-    by_trust = [rules.letter_response_chance(stage, 0.7, t, 0.3, P) for t in (0, .25, .5, 1)]
+    chance = recovery_ladder.letter_response_chance
+    by_stress = [chance(stage, 0.7, 0.5, s, P) for s in (0, .25, .5, 1)]
+    by_trust = [chance(stage, 0.7, t, 0.3, P) for t in (0, .25, .5, 1)]
     assert all(a > b for a, b in itertools.pairwise(by_stress))
     assert all(a < b for a, b in itertools.pairwise(by_trust))
     # escalation makes a letter more alarming
-    ladder = [rules.letter_response_chance(s, 0.7, 0.5, 0.3, P)
+    ladder = [recovery_ladder.letter_response_chance(s, 0.7, 0.5, 0.3, P)
               for s in (Stage.REMINDER, Stage.FINAL_NOTICE, Stage.SUMMONS, Stage.ENFORCEMENT)]
     assert ladder == sorted(ladder)
 
 
 def test_stage_weeks_allowed():
-    assert rules.stage_weeks_allowed(Stage.REMINDER, P) == 2
-    assert rules.stage_weeks_allowed(Stage.FINAL_NOTICE, P) == 2
-    assert rules.stage_weeks_allowed(Stage.SUMMONS, P) == 3
-    assert rules.stage_weeks_allowed(Stage.LIABILITY_ORDER, P) == 2
-    assert rules.stage_weeks_allowed(Stage.COMPLIANCE, P) == 2
-    assert rules.stage_weeks_allowed(Stage.ENFORCEMENT, P) == 12
-    assert rules.stage_weeks_allowed(Stage.NONE, P) == 255
-    assert rules.is_enforcement(Stage.COMPLIANCE) and rules.is_enforcement(Stage.ENFORCEMENT)
-    assert not rules.is_enforcement(Stage.LIABILITY_ORDER)
+    assert recovery_ladder.stage_weeks_allowed(Stage.REMINDER, P) == 2
+    assert recovery_ladder.stage_weeks_allowed(Stage.FINAL_NOTICE, P) == 2
+    assert recovery_ladder.stage_weeks_allowed(Stage.SUMMONS, P) == 3
+    assert recovery_ladder.stage_weeks_allowed(Stage.LIABILITY_ORDER, P) == 2
+    assert recovery_ladder.stage_weeks_allowed(Stage.COMPLIANCE, P) == 2
+    assert recovery_ladder.stage_weeks_allowed(Stage.ENFORCEMENT, P) == 12
+    assert recovery_ladder.stage_weeks_allowed(Stage.NONE, P) == 255
+    assert state.is_enforcement(Stage.COMPLIANCE) and state.is_enforcement(Stage.ENFORCEMENT)
+    assert not state.is_enforcement(Stage.LIABILITY_ORDER)
 
 
 def test_weekly_surplus():
     # single: 200 GBP earned + 76 GBP award - 80 GBP living - 100 GBP rent - 29.49 GBP tax
-    assert rules.weekly_surplus(SINGLE, 20000, 7600, 10000, 2949, P) == (
+    assert money.weekly_surplus(SINGLE, 20000, 7600, 10000, 2949, P) == (
         20000 + 7600 - 8000 - 10000 - 2949)
     # couple with children live on 185 GBP
-    assert rules.weekly_surplus(COUPLE_CHILDREN, 0, 30400, 10000, 0, P) == 30400 - 18500 - 10000
+    assert money.weekly_surplus(COUPLE_CHILDREN, 0, 30400, 10000, 0, P) == 30400 - 18500 - 10000
 
 
 # ---------------------------------------------------------------- earnings
@@ -481,44 +497,44 @@ CAPACITY = 43000  # 430 GBP a week at full hours
 ])
 def test_earnings_by_domain(domains, expected):
     expected = half_up(expected)
-    assert rules.earnings(CAPACITY, domains, P) == expected
-    assert rules.earnings.py_func(CAPACITY, domains, P) == expected
+    assert money.earnings(CAPACITY, domains, P) == expected
+    assert python_function(money.earnings)(CAPACITY, domains, P) == expected
 
 
 def test_earnings_rounds_to_pence():
-    assert rules.earnings(43001, Domain.HEALTH, P) == 25801  # 25800.6 -> 25801
-    assert rules.earnings(0, 0, P) == 0
+    assert money.earnings(43001, Domain.HEALTH, P) == 25801  # 25800.6 -> 25801
+    assert money.earnings(0, 0, P) == 0
 
 
 # ---------------------------------------------------------------- life events
 
 
 def test_domain_step_onset_at_u_zero_with_positive_hazard():
-    assert rules.domain_step(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
-    assert rules.domain_step.py_func(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
+    assert life.domain_step(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
+    assert python_function(life.domain_step)(False, 0.0, 0.003, 0.04, 0, 0.0, 0.0, 0.0, P)
 
 
 def test_domain_step_no_onset_when_u_just_below_one():
     # even with three other domains in trouble, full stress and an extra hazard:
     # 0.003 * (1 + 3*0.8) * (1 + 1.5) * (1 + 2) = 0.0765 < 1
-    assert not rules.domain_step(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0, P)
-    assert not rules.domain_step.py_func(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0,
-                                         P)
+    assert not life.domain_step(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0, 2.0, 0.0, P)
+    assert not python_function(life.domain_step)(False, JUST_BELOW_ONE, 0.003, 0.04, 3, 1.0,
+                                                 2.0, 0.0, P)
 
 
 def test_domain_step_zero_hazard_never_onsets():
-    assert not rules.domain_step(False, 0.0, 0.0, 0.04, 3, 1.0, 2.0, 0.0, P)
+    assert not life.domain_step(False, 0.0, 0.0, 0.04, 3, 1.0, 2.0, 0.0, P)
 
 
 def test_domain_step_hazard_multipliers():
     onset, others, stress, extra = 0.01, 2, 0.5, 0.0
     hazard = onset * (1 + 0.8 * others) * (1 + 1.5 * stress)  # 0.01 * 2.6 * 1.75 = 0.0455
-    assert rules.domain_step(False, hazard - 1e-4, onset, 0.0, others, stress, extra, 0.0, P)
-    assert not rules.domain_step(False, hazard + 1e-4, onset, 0.0, others, stress, extra, 0.0,
+    assert life.domain_step(False, hazard - 1e-4, onset, 0.0, others, stress, extra, 0.0, P)
+    assert not life.domain_step(False, hazard + 1e-4, onset, 0.0, others, stress, extra, 0.0,
                                  P)
     # an extra hazard of 1 doubles it
-    assert rules.domain_step(False, 2 * hazard - 1e-4, onset, 0.0, others, stress, 1.0, 0.0, P)
-    assert not rules.domain_step(False, 2 * hazard + 1e-4, onset, 0.0, others, stress, 1.0,
+    assert life.domain_step(False, 2 * hazard - 1e-4, onset, 0.0, others, stress, 1.0, 0.0, P)
+    assert not life.domain_step(False, 2 * hazard + 1e-4, onset, 0.0, others, stress, 1.0,
                                  0.0, P)
 
 
@@ -526,13 +542,13 @@ def test_domain_step_recovery_and_boost():
     recovery = 0.04
     boosted = recovery * (1 + 1.5)  # 0.10 with a worker who found the causes
     # returns True while still in trouble
-    assert not rules.domain_step(True, 0.0, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)
-    assert rules.domain_step(True, JUST_BELOW_ONE, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
+    assert not life.domain_step(True, 0.0, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)
+    assert life.domain_step(True, JUST_BELOW_ONE, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
     u = 0.05  # between the plain and the boosted recovery chance
     assert recovery < u < boosted
-    assert rules.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)      # stays
-    assert not rules.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)  # recovers
-    assert not rules.domain_step.py_func(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
+    assert life.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 0.0, P)      # stays
+    assert not life.domain_step(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)  # recovers
+    assert not python_function(life.domain_step)(True, u, 0.5, recovery, 0, 0.0, 0.0, 1.0, P)
 
 
 def test_life_events_certain_onset_and_certain_recovery():
@@ -548,12 +564,13 @@ def test_life_events_certain_onset_and_certain_recovery():
                     "life.family_recovery": 0.0, "relational.recovery_boost": 0.0})
     for i in range(50):
         key = agent_key(7, 3, i)
-        assert rules.life_events(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
-        assert rules.life_events(0, 1.0, 50000, 10000, False, 0, key, never) == 0
-        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 0, key, cured) == 0
-        assert rules.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 0, key, stuck) == ALL_DOMAINS
+        assert life.life_events(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
+        assert life.life_events(0, 1.0, 50000, 10000, False, 0, key, never) == 0
+        assert life.life_events(ALL_DOMAINS, 0.0, 0, 10000, False, 0, key, cured) == 0
+        assert life.life_events(ALL_DOMAINS, 0.0, 0, 10000, True, 0, key, stuck) == ALL_DOMAINS
     key = agent_key(7, 3, 0)
-    assert rules.life_events.py_func(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
+    events = python_function(life.life_events)
+    assert events(0, 0.0, 0, 10000, False, 0, key, certain) == ALL_DOMAINS
 
 
 def test_life_events_uses_one_draw_per_domain_with_its_purpose():
@@ -573,15 +590,15 @@ def test_life_events_uses_one_draw_per_domain_with_its_purpose():
     seen = set()
     for i in range(200):
         domains = i % 32
-        n = rules.count_domains(domains)
+        n = state.count_domains(domains)
         expected = 0
         for bit, purpose, onset, recovery in domain_parts:
             in_trouble = (domains & bit) != 0
             extra = p.life_rent_arrears_housing_hazard * 3.0 if bit == Domain.HOUSING else 0.0
-            if rules.domain_step(in_trouble, uniform(seed, week, i, purpose), onset, recovery,
+            if life.domain_step(in_trouble, uniform(seed, week, i, purpose), onset, recovery,
                                  n - int(in_trouble), stress, extra, 0.0, p):
                 expected |= bit
-        got = rules.life_events(domains, stress, rent_arrears, rent, False, 0,
+        got = life.life_events(domains, stress, rent_arrears, rent, False, 0,
                                 agent_key(seed, week, i), p)
         assert got == expected
         seen.add(got)
@@ -595,13 +612,13 @@ def test_life_events_support_only_helps_and_arrears_only_hurt():
     more_recovered = False
     more_housing_trouble = False
     for i in range(2000):
-        alone = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, 0, agent_key(3, 9, i), p)
-        helped = rules.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, 0, agent_key(3, 9, i), p)
+        alone = life.life_events(ALL_DOMAINS, 0.5, 0, 10000, False, 0, agent_key(3, 9, i), p)
+        helped = life.life_events(ALL_DOMAINS, 0.5, 0, 10000, True, 0, agent_key(3, 9, i), p)
         assert helped & ~alone == 0  # support never adds trouble
         more_recovered |= helped != alone
-        clear = rules.life_events(0, 0.2, 0, 10000, False, 0, agent_key(3, 9, i), p)
-        owing = rules.life_events(0, 0.2, 80000, 10000, False, 0, agent_key(3, 9, i), p)
-        calm = rules.life_events(0, 0.0, 0, 10000, False, 0, agent_key(3, 9, i), p)
+        clear = life.life_events(0, 0.2, 0, 10000, False, 0, agent_key(3, 9, i), p)
+        owing = life.life_events(0, 0.2, 80000, 10000, False, 0, agent_key(3, 9, i), p)
+        calm = life.life_events(0, 0.0, 0, 10000, False, 0, agent_key(3, 9, i), p)
         assert clear & ~owing == 0      # rent arrears never remove trouble
         assert calm & ~clear == 0       # nor does stress
         more_housing_trouble |= bool(owing & Domain.HOUSING) and not clear & Domain.HOUSING
@@ -612,18 +629,18 @@ def test_life_events_support_only_helps_and_arrears_only_hurt():
 def test_evicted():
     rent = 10000
     threshold = 12 * rent  # 12 weeks of rent
-    assert rules.evicted(Domain.HOUSING, threshold, rent, 0.0, P)
-    assert not rules.evicted(Domain.HOUSING, threshold - 1, rent, 0.0, P)
-    assert not rules.evicted(Domain.HOUSING, threshold, rent, 0.01, P)  # u < 1% needed
-    assert not rules.evicted(Domain.WORK, threshold * 2, rent, 0.0, P)  # no housing trouble
-    assert not rules.evicted(Domain.HOUSING, threshold, 0, 0.0, P)       # no rent
+    assert life.evicted(Domain.HOUSING, threshold, rent, 0.0, P)
+    assert not life.evicted(Domain.HOUSING, threshold - 1, rent, 0.0, P)
+    assert not life.evicted(Domain.HOUSING, threshold, rent, 0.01, P)  # u < 1% needed
+    assert not life.evicted(Domain.WORK, threshold * 2, rent, 0.0, P)  # no housing trouble
+    assert not life.evicted(Domain.HOUSING, threshold, 0, 0.0, P)       # no rent
 
 
 def test_ae_attendance_doubles_at_full_stress():
     u = 0.015  # between 1% and 2%
-    assert not rules.ae_attendance(Domain.HEALTH, 0.0, u, P)
-    assert rules.ae_attendance(Domain.HEALTH, 1.0, u, P)
-    assert not rules.ae_attendance(Domain.WORK, 1.0, 0.0, P)
+    assert not life.ae_attendance(Domain.HEALTH, 0.0, u, P)
+    assert life.ae_attendance(Domain.HEALTH, 1.0, u, P)
+    assert not life.ae_attendance(Domain.WORK, 1.0, 0.0, P)
 
 
 # ---------------------------------------------------------------- relational casework
@@ -631,15 +648,15 @@ def test_ae_attendance_doubles_at_full_stress():
 
 def test_outreach_and_relationship():
     # 0.4 * (0.5 + 0.5*1) * (1 - 0) = 0.4
-    assert rules.outreach_succeeds(1.0, 0.0, 0.39, P)
-    assert not rules.outreach_succeeds(1.0, 0.0, 0.41, P)
+    assert casework.outreach_succeeds(1.0, 0.0, 0.39, P)
+    assert not casework.outreach_succeeds(1.0, 0.0, 0.41, P)
     # trust 0, stress 1: 0.4 * 0.5 * 0.5 = 0.1
-    assert rules.outreach_succeeds(0.0, 1.0, 0.09, P)
-    assert not rules.outreach_succeeds(0.0, 1.0, 0.11, P)
+    assert casework.outreach_succeeds(0.0, 1.0, 0.09, P)
+    assert not casework.outreach_succeeds(0.0, 1.0, 0.11, P)
     # 0.2 + 0.25 * (2 * 0.5) * (0.5 + 0.5) = 0.45
-    assert rules.relationship_step(0.2, 0.5, 0.5, P) == pytest.approx(0.45)
-    assert rules.relationship_step(0.9, 1.0, 1.0, P) == 1.0
-    assert [rules.case_is_open(c) for c in Case] == [
+    assert casework.relationship_step(0.2, 0.5, 0.5, P) == pytest.approx(0.45)
+    assert casework.relationship_step(0.9, 1.0, 1.0, P) == 1.0
+    assert [state.case_is_open(c) for c in Case] == [
         False, False, True, True, True, True, False]
 
 
@@ -650,19 +667,19 @@ def test_stress_step_hand_worked():
     stress, debt, income = 0.2, 40000, 10000
     two = Domain.HEALTH | Domain.CARING
     # debt pressure 40000 / (8 * 10000) = 0.5; pressure 0.5*0.5 + 2*0.12 = 0.49
-    assert rules.stress_step(stress, debt, income, two, False, 0.0, P) == pytest.approx(
+    assert wellbeing.stress_step(stress, debt, income, two, False, 0.0, P) == pytest.approx(
         0.2 + 0.2 * (0.49 - 0.2))                                         # 0.258
     # a threat adds 0.15: pressure 0.64
-    assert rules.stress_step(stress, debt, income, two, True, 0.0, P) == pytest.approx(
+    assert wellbeing.stress_step(stress, debt, income, two, True, 0.0, P) == pytest.approx(
         0.2 + 0.2 * (0.64 - 0.2))                                         # 0.288
     # a held relationship relieves 0.25: pressure 0.24
-    assert rules.stress_step(stress, debt, income, two, False, 1.0, P) == pytest.approx(
+    assert wellbeing.stress_step(stress, debt, income, two, False, 1.0, P) == pytest.approx(
         0.2 + 0.2 * (0.24 - 0.2))                                         # 0.208
     # no income: scale floor of 50 GBP -> 40000 / (8 * 5000) = 1; pressure 0.74
-    assert rules.stress_step(stress, debt, 0, two, False, 0.0, P) == pytest.approx(
+    assert wellbeing.stress_step(stress, debt, 0, two, False, 0.0, P) == pytest.approx(
         0.2 + 0.2 * (0.74 - 0.2))                                         # 0.308
-    assert rules.stress_step.py_func(stress, debt, income, two, False, 0.0, P) == (
-        rules.stress_step(stress, debt, income, two, False, 0.0, P))
+    assert python_function(wellbeing.stress_step)(stress, debt, income, two, False, 0.0, P) == (
+        wellbeing.stress_step(stress, debt, income, two, False, 0.0, P))
 
 
 @given(stress=st.floats(0.0, 1.0), debt=st.integers(0, 5_000_000),
@@ -671,13 +688,13 @@ def test_stress_step_hand_worked():
 @HYPOTHESIS
 def test_stress_step_stays_in_range_and_moves_toward_one_target(
         stress, debt, income, domains, threatened, held):
-    new = rules.stress_step(stress, debt, income, domains, threatened, held, P)
+    new = wellbeing.stress_step(stress, debt, income, domains, threatened, held, P)
     assert 0.0 <= new <= 1.0
     # from either end the same inputs converge on one target, monotonically
     low, high = 0.0, 1.0
     for _ in range(200):
-        next_low = rules.stress_step(low, debt, income, domains, threatened, held, P)
-        next_high = rules.stress_step(high, debt, income, domains, threatened, held, P)
+        next_low = wellbeing.stress_step(low, debt, income, domains, threatened, held, P)
+        next_high = wellbeing.stress_step(high, debt, income, domains, threatened, held, P)
         assert next_low >= low - 1e-12 and next_high <= high + 1e-12
         low, high = next_low, next_high
     assert low == pytest.approx(high, abs=1e-9)
@@ -689,96 +706,97 @@ def test_stress_step_stays_in_range_and_moves_toward_one_target(
 
 def test_trust_step_hand_worked():
     # drift: 0.3 + 0.01 * (0.5 - 0.3) = 0.302
-    assert rules.trust_step(0.3, False, False, P) == pytest.approx(0.302)
-    assert rules.trust_step(0.3, True, False, P) == pytest.approx(0.302 - 0.05 * 1.0)
-    assert rules.trust_step(0.3, False, True, P) == pytest.approx(0.302 + 0.05)
-    assert rules.trust_step(1.0, False, True, P) == 1.0
-    assert rules.trust_step(0.0, True, False, P) == 0.0
+    assert wellbeing.trust_step(0.3, False, False, P) == pytest.approx(0.302)
+    assert wellbeing.trust_step(0.3, True, False, P) == pytest.approx(0.302 - 0.05 * 1.0)
+    assert wellbeing.trust_step(0.3, False, True, P) == pytest.approx(0.302 + 0.05)
+    assert wellbeing.trust_step(1.0, False, True, P) == 1.0
+    assert wellbeing.trust_step(0.0, True, False, P) == 0.0
     # a gentler tone (learning regime: 0.3) loses less trust to the same threat
     learning = record(regime="learning")
-    assert rules.trust_step(0.3, True, False, learning) == pytest.approx(0.302 - 0.05 * 0.3)
-    assert rules.trust_step.py_func(0.3, True, False, P) == rules.trust_step(0.3, True, False, P)
+    assert wellbeing.trust_step(0.3, True, False, learning) == pytest.approx(0.302 - 0.05 * 0.3)
+    trust_step = wellbeing.trust_step
+    assert python_function(trust_step)(0.3, True, False, P) == trust_step(0.3, True, False, P)
 
 
 @given(trust=st.floats(0.0, 1.0), threatened=st.booleans(), engaged=st.booleans())
 @HYPOTHESIS
 def test_trust_step_stays_in_range_and_drifts_home(trust, threatened, engaged):
-    new = rules.trust_step(trust, threatened, engaged, P)
+    new = wellbeing.trust_step(trust, threatened, engaged, P)
     assert 0.0 <= new <= 1.0
     if not threatened and not engaged:
         home = 0.5
         assert abs(new - home) <= abs(trust - home) + 1e-12
         assert min(trust, home) - 1e-12 <= new <= max(trust, home) + 1e-12
     if threatened and not engaged:
-        assert new <= rules.trust_step(trust, False, False, P)
+        assert new <= wellbeing.trust_step(trust, False, False, P)
     if engaged and not threatened:
-        assert new >= rules.trust_step(trust, False, False, P)
+        assert new >= wellbeing.trust_step(trust, False, False, P)
 
 
 def test_wellbeing_step_hand_worked():
     # target 10 * (1 - 0.2) - 1 = 7: 5 + 0.1 * (7 - 5) = 5.2
-    assert rules.wellbeing_step(5.0, 0.2, Domain.WORK, P) == pytest.approx(5.2)
+    assert wellbeing.wellbeing_step(5.0, 0.2, Domain.WORK, P) == pytest.approx(5.2)
     # target max(0, 0 - 4) = 0: 5 + 0.1 * (0 - 5) = 4.5
-    assert rules.wellbeing_step(5.0, 1.0, ALL_DOMAINS, P) == pytest.approx(4.5)
+    assert wellbeing.wellbeing_step(5.0, 1.0, ALL_DOMAINS, P) == pytest.approx(4.5)
     # at its target it stays put: stress 0.3, no trouble -> 7
-    assert rules.wellbeing_step(7.0, 0.3, 0, P) == pytest.approx(7.0)
+    assert wellbeing.wellbeing_step(7.0, 0.3, 0, P) == pytest.approx(7.0)
 
 
-@given(wellbeing=st.floats(0.0, 10.0), stress=st.floats(0.0, 1.0),
+@given(level=st.floats(0.0, 10.0), stress=st.floats(0.0, 1.0),
        domains=st.integers(0, 15))
 @HYPOTHESIS
-def test_wellbeing_step_stays_in_range_and_moves_toward_target(wellbeing, stress, domains):
-    new = rules.wellbeing_step(wellbeing, stress, domains, P)
+def test_wellbeing_step_stays_in_range_and_moves_toward_target(level, stress, domains):
+    new = wellbeing.wellbeing_step(level, stress, domains, P)
     assert 0.0 <= new <= 10.0
     target = max(0.0, 10.0 * (1.0 - stress) - bin(domains).count("1"))
-    assert min(wellbeing, target) - 1e-9 <= new <= max(wellbeing, target) + 1e-9
-    assert new == rules.wellbeing_step.py_func(wellbeing, stress, domains, P)
+    assert min(level, target) - 1e-9 <= new <= max(level, target) + 1e-9
+    assert new == python_function(wellbeing.wellbeing_step)(level, stress, domains, P)
 
 
 def test_is_stable():
-    assert rules.is_stable(0, 0.3, 0, False, P)
-    assert not rules.is_stable(Domain.CARING, 0.3, 0, False, P)   # trouble in a domain
-    assert not rules.is_stable(0, 0.45, 0, False, P)              # stress must be below 0.45
-    assert rules.is_stable(0, 0.4499, 0, False, P)
-    assert not rules.is_stable(0, 0.3, 100, False, P)             # unmanaged debt
-    assert rules.is_stable(0, 0.3, 100, True, P)                  # debt on a plan is managed
-    assert rules.is_stable.py_func(0, 0.3, 100, True, P)
+    assert wellbeing.is_stable(0, 0.3, 0, False, P)
+    assert not wellbeing.is_stable(Domain.CARING, 0.3, 0, False, P)   # trouble in a domain
+    assert not wellbeing.is_stable(0, 0.45, 0, False, P)              # stress must be below 0.45
+    assert wellbeing.is_stable(0, 0.4499, 0, False, P)
+    assert not wellbeing.is_stable(0, 0.3, 100, False, P)             # unmanaged debt
+    assert wellbeing.is_stable(0, 0.3, 100, True, P)                  # debt on a plan is managed
+    assert python_function(wellbeing.is_stable)(0, 0.3, 100, True, P)
 
 
 # ---------------------------------------------------------------- compiled == reference
 
 
 PARITY_CASES = [
-    (rules.pence, (1234.5,)),
-    (rules.ct_gross, (BAND_B, P)),
-    (rules.cash_entitlement, (LONE_PARENT, 23456, 12345, P)),
-    (rules.cts_entitlement, (COUPLE, 17777, BAND_C, P)),
-    (rules.decided_award, (23457, True, 0.3)),
-    (rules.ea_split, (33333, 7500, 23500, 123457)),
-    (rules.percent_fee, (234567, P.recovery_fee_enforcement, P)),
-    (rules.plan_instalment, (77777, 3333, 0.7, P)),
-    (rules.letter_response_chance, (Stage.SUMMONS, 0.63, 0.41, 0.27, P)),
-    (rules.earnings, (45678, Domain.HEALTH | Domain.CARING, P)),
-    (rules.domain_step, (False, 0.0123, 0.01, 0.04, 2, 0.37, 0.5, 0.0, P)),
-    (rules.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, Domain.HEALTH | Domain.WORK,
+    (ledger.pence, (1234.5,)),
+    (money.ct_gross, (BAND_B, P)),
+    (benefits.cash_entitlement, (LONE_PARENT, 23456, 12345, P)),
+    (benefits.cts_entitlement, (COUPLE, 17777, BAND_C, P)),
+    (benefits.decided_award, (23457, True, 0.3)),
+    (money.enforcement_split, (33333, 7500, 23500, 123457)),
+    (recovery_ladder.percent_fee, (234567, P.recovery_fee_enforcement, P)),
+    (recovery_ladder.plan_instalment, (77777, 3333, 0.7, P)),
+    (recovery_ladder.letter_response_chance, (Stage.SUMMONS, 0.63, 0.41, 0.27, P)),
+    (money.earnings, (45678, Domain.HEALTH | Domain.CARING, P)),
+    (life.domain_step, (False, 0.0123, 0.01, 0.04, 2, 0.37, 0.5, 0.0, P)),
+    (life.life_events, (Domain.HEALTH, 0.6, 30000, 10000, True, Domain.HEALTH | Domain.WORK,
                         agent_key(5, 17, 4242), P)),
-    (rules.service_of, (Domain.CARING | Domain.HOUSING,)),
-    (rules.pick_domain, (Domain.WORK | Domain.FAMILY, 0.7)),
-    (rules.wrong_door, (2, 0.9)),
-    (rules.service_terms, (1, P)),
-    (rules.need, (0, 35000, 10000, 0.4)),
-    (rules.stress_step, (0.33, 70000, 12345, Domain.HOUSING, True, 0.5, P)),
-    (rules.trust_step, (0.42, True, True, P)),
-    (rules.wellbeing_step, (6.1, 0.37, Domain.WORK | Domain.HOUSING, P)),
-    (rules.weekly_surplus, (COUPLE, 30000, 5000, 9000, 3000, P)),
-    (rules.other_debt_repayment, (54321, P)),
+    (demand.service_of, (Domain.CARING | Domain.HOUSING,)),
+    (demand.pick_domain, (Domain.WORK | Domain.FAMILY, 0.7)),
+    (demand.wrong_door, (2, 0.9)),
+    (services.service_terms, (1, P)),
+    (services.need, (0, 35000, 10000, 0.4)),
+    (wellbeing.stress_step, (0.33, 70000, 12345, Domain.HOUSING, True, 0.5, P)),
+    (wellbeing.trust_step, (0.42, True, True, P)),
+    (wellbeing.wellbeing_step, (6.1, 0.37, Domain.WORK | Domain.HOUSING, P)),
+    (money.weekly_surplus, (COUPLE, 30000, 5000, 9000, 3000, P)),
+    (money.other_debt_repayment, (54321, P)),
 ]
 
 
 @pytest.mark.parametrize("rule, args", PARITY_CASES, ids=[r.__name__ for r, _ in PARITY_CASES])
 def test_compiled_rule_matches_py_func(rule, args):
     compiled = rule(*args)
-    reference = rule.py_func(*args)
+    reference = python_function(rule)(*args)
     if isinstance(compiled, tuple):
         compiled, reference = tuple(compiled), tuple(reference)
     assert compiled == reference
@@ -789,7 +807,7 @@ def test_compiled_rule_matches_py_func(rule, args):
 
 def test_worker_who_stays_learns_and_feels_the_load():
     # load 1.3 against a comfortable 0.8: pressure = 2.0 x 0.5 = 1.0
-    skill, motivation, stress, left = rules.worker_week(0.5, 0.5, 0.0, 1.3, False, False,
+    skill, motivation, stress, left = workers.worker_week(0.5, 0.5, 0.0, 1.3, False, False,
                                                         0.999, P)
     assert not left
     assert stress == pytest.approx(0.1 * 1.0)  # stress_rate x (pressure - stress)
@@ -797,26 +815,26 @@ def test_worker_who_stays_learns_and_feels_the_load():
     assert motivation == pytest.approx(0.5 + 0.05 * (level - 0.5))
     assert skill == pytest.approx(0.5 + 0.02 * (0.5 + 0.5 * motivation - 0.5))
     # a comfortable load brings no stress
-    assert rules.worker_week(0.5, 0.5, 0.0, 0.8, False, False, 0.999, P)[2] == 0.0
+    assert workers.worker_week(0.5, 0.5, 0.0, 0.8, False, False, 0.999, P)[2] == 0.0
 
 
 def test_worker_who_leaves_is_replaced_by_an_ordinary_recruit():
-    skill, motivation, stress, left = rules.worker_week(0.9, 0.9, 0.8, 2.0, True, True,
+    skill, motivation, stress, left = workers.worker_week(0.9, 0.9, 0.8, 2.0, True, True,
                                                         0.0, P)
     assert left and (skill, motivation, stress) == (0.3, 0.5, 0.0)
     # leaving is weekly turnover, raised by stress: 0.16/52 x (1 + 3 x stress)
     calm = 0.16 / 52
-    assert not rules.worker_week(0.5, 0.5, 0.0, 0.0, False, False, calm * 1.01, P)[3]
-    assert rules.worker_week(0.5, 0.5, 0.0, 0.0, False, False, calm * 0.99, P)[3]
+    assert not workers.worker_week(0.5, 0.5, 0.0, 0.0, False, False, calm * 1.01, P)[3]
+    assert workers.worker_week(0.5, 0.5, 0.0, 0.0, False, False, calm * 0.99, P)[3]
 
 
 def test_volunteers_and_the_spotlight_raise_motivation():
-    ordinary = rules.worker_week(0.5, 0.5, 0.0, 0.0, False, False, 0.999, P)[1]
-    volunteer = rules.worker_week(0.5, 0.5, 0.0, 0.0, True, False, 0.999, P)[1]
-    spotlit = rules.worker_week(0.5, 0.5, 0.0, 0.0, True, True, 0.999, P)[1]
+    ordinary = workers.worker_week(0.5, 0.5, 0.0, 0.0, False, False, 0.999, P)[1]
+    volunteer = workers.worker_week(0.5, 0.5, 0.0, 0.0, True, False, 0.999, P)[1]
+    spotlit = workers.worker_week(0.5, 0.5, 0.0, 0.0, True, True, 0.999, P)[1]
     assert ordinary < volunteer < spotlit
-    assert rules.performance(0.5, 0.5) == 0.5
-    assert rules.performance(0.9, 0.9) == 1.0
+    assert workers.performance(0.5, 0.5) == 0.5
+    assert workers.performance(0.9, 0.9) == 1.0
 
 
 def test_team_turnover_matches_the_yearly_rate_at_no_stress():
@@ -832,18 +850,18 @@ def test_team_turnover_matches_the_yearly_rate_at_no_stress():
 
 
 def test_crises_need_their_domain_and_rise_with_stress():
-    assert not rules.mental_health_crisis(0, 1.0, 0.0, P)
-    assert rules.mental_health_crisis(Domain.HEALTH, 1.0, 0.019, P)  # 0.02 x stress 1
-    assert not rules.mental_health_crisis(Domain.HEALTH, 0.5, 0.011, P)  # 0.02 x 0.5
-    assert not rules.mental_health_crisis(Domain.HEALTH, 0.0, 0.0, P)  # no stress, no crisis
+    assert not life.mental_health_crisis(0, 1.0, 0.0, P)
+    assert life.mental_health_crisis(Domain.HEALTH, 1.0, 0.019, P)  # 0.02 x stress 1
+    assert not life.mental_health_crisis(Domain.HEALTH, 0.5, 0.011, P)  # 0.02 x 0.5
+    assert not life.mental_health_crisis(Domain.HEALTH, 0.0, 0.0, P)  # no stress, no crisis
     # only households with children (codes 2 and 3) can have a child taken into care
-    assert rules.enters_care(Domain.FAMILY, 2, 1.0, 0.0019, P)
-    assert not rules.enters_care(Domain.FAMILY, 1, 1.0, 0.0, P)
-    assert not rules.enters_care(Domain.HEALTH, 3, 1.0, 0.0, P)
+    assert life.enters_care(Domain.FAMILY, 2, 1.0, 0.0019, P)
+    assert not life.enters_care(Domain.FAMILY, 1, 1.0, 0.0, P)
+    assert not life.enters_care(Domain.HEALTH, 3, 1.0, 0.0, P)
     # police: 0.01 x (0.5 + stress)
-    assert rules.police_callout(Domain.FAMILY, 0.0, 0.0049, P)
-    assert not rules.police_callout(Domain.FAMILY, 0.0, 0.0051, P)
-    assert not rules.police_callout(Domain.WORK, 1.0, 0.0, P)
+    assert life.police_callout(Domain.FAMILY, 0.0, 0.0049, P)
+    assert not life.police_callout(Domain.FAMILY, 0.0, 0.0051, P)
+    assert not life.police_callout(Domain.WORK, 1.0, 0.0, P)
 
 
 
@@ -867,12 +885,13 @@ def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0, *
     r = SimpleNamespace(**fields)
     acc = np.zeros(len(M), dtype=np.int64)
     p = record({"regimes.target.effort_bending": 0.0, **(overrides or {})})
-    python_rulebook().service_assessment(r, service, agent_key(1, 1, 7), p, acc)
+    python_rulebook().service_assessment(r, service, agent_key(1, 1, 7), p,
+                                         p.system_partnership, acc)
     return r, acc
 
 
 def _m(service, kind):
-    return rules.service_metric(service, kind)
+    return metrics.service_metric(service, kind)
 
 
 def test_housing_gate_turns_away_early_trouble_and_helps_past_it():
@@ -965,50 +984,51 @@ def test_closing_early_reports_failed_help_as_resolved():
 
 def test_effort_bending_cuts_time_and_adds_errors():
     bent = record({"regimes.target.effort_bending": 1.0})
-    assert rules.bent_hours(6.0, bent) == pytest.approx(6.0 * (1 - 0.5))
-    assert rules.bent_error(0.3, bent) == pytest.approx(0.6)
-    assert rules.bent_error(0.9, bent) == 1.0
+    assert workers.bent_hours(6.0, bent) == pytest.approx(6.0 * (1 - 0.5))
+    assert workers.bent_error(0.3, bent) == pytest.approx(0.6)
+    assert workers.bent_error(0.9, bent) == 1.0
     straight = record({"regimes.target.effort_bending": 0.0})
-    assert rules.bent_hours(6.0, straight) == 6.0 and rules.bent_error(0.3, straight) == 0.3
+    assert workers.bent_hours(6.0, straight) == 6.0 and workers.bent_error(0.3, straight) == 0.3
 
 
 def test_each_domain_has_one_owner_and_doors_are_other_services():
     from placesim.engine.state import N_SERVICES
 
-    owners = [rules.service_of(1 << k) for k in range(5)]
+    owners = [demand.service_of(1 << k) for k in range(5)]
     assert owners == [3, 1, 2, 0, 2]  # work: VCS, health, caring and family: social care
     for s in range(N_SERVICES):
-        assert rules.service_domains(s) & (1 << [k for k in range(5) if owners[k] == s][0])
-        doors = {rules.wrong_door(s, u) for u in np.linspace(0, JUST_BELOW_ONE, 30)}
+        assert demand.service_domains(s) & (1 << [k for k in range(5) if owners[k] == s][0])
+        doors = {demand.wrong_door(s, u) for u in np.linspace(0, JUST_BELOW_ONE, 30)}
         assert doors == set(range(N_SERVICES)) - {s}
-    picked = {rules.pick_domain(Domain.WORK | Domain.FAMILY, u) for u in (0.1, 0.9)}
+    picked = {demand.pick_domain(Domain.WORK | Domain.FAMILY, u) for u in (0.1, 0.9)}
     assert picked == {Domain.WORK, Domain.FAMILY}
 
 
 def test_a_shock_to_kin_raises_the_hazard_and_illness_brings_caring():
     p = record({"life.caring_crisis": 0.01})
     keys = [agent_key(4, 2, i) for i in range(20_000)]
-    alone = sum(rules.life_events(0, 0.0, 0, 10000, False, 0, k, p) != 0 for k in keys)
-    shocked = sum(rules.life_events(0, 0.0, 0, 10000, False, int(Domain.WORK), k, p) != 0
+    alone = sum(life.life_events(0, 0.0, 0, 10000, False, 0, k, p) != 0 for k in keys)
+    shocked = sum(life.life_events(0, 0.0, 0, 10000, False, int(Domain.WORK), k, p) != 0
                   for k in keys)
     assert shocked > alone * 1.3  # hazard x (1 + 0.5) in every domain
-    caring = [rules.life_events(0, 0.0, 0, 10000, False, int(Domain.HEALTH), k, p)
+    caring = [life.life_events(0, 0.0, 0, 10000, False, int(Domain.HEALTH), k, p)
               & Domain.CARING for k in keys]
     assert sum(c != 0 for c in caring) > 3 * sum(
-        rules.life_events(0, 0.0, 0, 10000, False, 0, k, p) & Domain.CARING != 0
+        life.life_events(0, 0.0, 0, 10000, False, 0, k, p) & Domain.CARING != 0
         for k in keys)
 
 
 def test_kin_onsets_reads_last_week_of_the_other_members_only():
     from types import SimpleNamespace
 
-    from placesim.engine.citizen_week import kin_onsets
+    from placesim.engine.rules.life import kin_onsets
 
     family = [SimpleNamespace(family=0, family_size=3, onsets_even=e, onsets_odd=o)
               for e, o in ((1, 16), (2, 0), (4, 8))]
     alone = SimpleNamespace(family=3, family_size=1, onsets_even=31, onsets_odd=31)
     pop = [*family, alone]
-    assert kin_onsets.py_func(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
-    assert kin_onsets.py_func(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
-    assert kin_onsets.py_func(pop, 2, 5) == 1 | 2
-    assert kin_onsets.py_func(pop, 3, 5) == 0 and kin_onsets.py_func(pop, 1, 0) == 0
+    assert python_function(kin_onsets)(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
+    assert python_function(kin_onsets)(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
+    assert python_function(kin_onsets)(pop, 2, 5) == 1 | 2
+    assert python_function(kin_onsets)(pop, 3, 5) == 0
+    assert python_function(kin_onsets)(pop, 1, 0) == 0

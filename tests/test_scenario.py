@@ -111,6 +111,32 @@ def test_unknown_key_far_from_any_lists_what_is_allowed():
     assert "allowed: stable_stress, turned_around_weeks" in problem.message
 
 
+def test_a_field_that_moved_says_where_it_lives_now():
+    problem, _ = problem_of({"relational": {"caseload_cap": 10}})
+    assert problem.path == "relational.caseload_cap"
+    assert "has moved" in problem.message and "regimes.NAME.caseload_cap" in problem.message
+    s = from_mapping({"regimes": {"learning": {"caseload_cap": 10}}})
+    assert s.regime("learning")["caseload_cap"] == 10
+    assert s.regime("target")["caseload_cap"] == REGIME_PRESETS["target"]["caseload_cap"]
+
+
+def test_a_removed_field_says_why():
+    problem, _ = problem_of({"police": {"officers_per_10k": 3.0}})
+    assert problem.path == "police.officers_per_10k"
+    assert "was removed" in problem.message and "limited nothing" in problem.message
+
+
+def test_presets_are_the_data_file_and_lever_defaults_are_the_target_preset():
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("placesim.scenario").joinpath("presets.toml").read_text("utf-8")
+    assert tomllib.loads(text) == REGIME_PRESETS
+    assert {f.name: f.default for f in REGIME_LEVERS} == REGIME_PRESETS["target"]
+    default_file = tomllib.loads((SCENARIO_DIR / "default.toml").read_text(encoding="utf-8"))
+    assert "regimes" not in default_file  # the presets are not written out twice
+
+
 def test_unknown_section():
     problem, text = problem_of({"lief": {"job_loss": 0.01}})
     assert problem.path == "lief"
@@ -503,7 +529,7 @@ def test_default_place_writes_out_unit_costs_with_their_sources():
         elif "=" in line:
             lines[f"{section}.{line.split('=')[0].strip()}"] = line
     checked = 0
-    for section in ("costs", "housing", "health", "social_care", "vcs", "police"):
+    for section in ("costs", "housing", "health", "social_care", "vcs"):
         for name, value in raw[section].items():
             spec = index[f"{section}.{name}"]
             assert value == spec.default, f"{section}.{name}"

@@ -6,8 +6,9 @@ import inspect
 import re
 from pathlib import Path
 
-from placesim.engine import allocation, citizen_week, kernels
+from placesim.engine import allocation, kernels
 from placesim.engine.engine import Engine
+from placesim.engine.rules import week
 from placesim.institutions import Agency
 from placesim.model import PlaceModel
 from placesim.reference import ReferenceScheduler
@@ -39,15 +40,17 @@ def calls_in_order(function, *names: str) -> bool:
 
 def test_documented_phases_are_the_marked_phases_in_running_order():
     for allocate in (allocation.allocate, ReferenceScheduler.allocate):
-        marked = marked_phases(citizen_week.life_money_demand, allocate,
-                               citizen_week.services_and_wellbeing, Agency.review_week)
+        marked = marked_phases(week.live_week, allocate,
+                               week.meet_services, Agency.review_week)
         assert [n for n, _ in marked] == [1, 2, 3, 4, 5, 6, 7]
         assert [name for _, name in marked] == documented_phases()
 
 
 def test_schedulers_call_the_phases_in_that_order():
-    assert calls_in_order(Engine.step, "life_money_demand_pass", "allocate", "services_pass")
-    assert calls_in_order(ReferenceScheduler.step, "live_week", "allocate", "meet_services")
-    assert calls_in_order(kernels._life_money_demand_block, "life_money_demand")
-    assert calls_in_order(kernels._services_block, "services_and_wellbeing")
+    for scheduler in (Engine, ReferenceScheduler):
+        assert calls_in_order(scheduler.step, "live_week", "allocate", "meet_services")
+    assert calls_in_order(Engine.live_week, "live_week_pass")
+    assert calls_in_order(Engine.meet_services, "meet_services_pass")
+    assert calls_in_order(kernels._live_week_block, "live_week")
+    assert calls_in_order(kernels._meet_services_block, "meet_services")
     assert calls_in_order(PlaceModel.step, "engine.step", "review_week", "collect")

@@ -168,6 +168,19 @@ def test_the_report_scenario_reruns_both_live_runs_exactly(tmp_path):
         pilot.comparison_scenario()
 
 
+def test_the_caseload_cap_moved_by_hand_is_decided_as_a_whole_number(tmp_path):
+    path = small_scenarios(tmp_path, weeks=8)
+    twin = Twin(preset_setup(PRESETS[0], path.parent))
+    twin.step()
+    assert twin.change_levers(1, {"caseload_cap": 8}) is not None
+    for _ in range(3):
+        twin.step()
+    reform = twin.models[1]
+    assert reform.decided["caseload_cap"] == 8 and isinstance(reform.decided["caseload_cap"],
+                                                               int)
+    assert reform.engine.learned.caseload_cap < 15  # adopted as the culture allows
+
+
 def test_the_report_button_writes_the_comparison_report(ui_page, tmp_path, monkeypatch):
     session, rc = ui_page
     monkeypatch.chdir(tmp_path)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from placesim.cli import main
+from placesim.experiments.cohort import Cohort, run_replicate
 from placesim.scenario import InputError, from_mapping, load
-from placesim.validation.cohort import Cohort, run_replicate
 from placesim.validation.run import run_case
 from placesim.validation.targets import TARGETS, evaluate, paired
 

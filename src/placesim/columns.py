@@ -32,12 +32,19 @@ from placesim.engine.metrics import (
     M,
     metric_name,
 )
-from placesim.engine.state import CITIZEN_FIELDS, Case, Claim, Domain, Service, Stage, Status
+from placesim.engine.state import (
+    CITIZEN_FIELDS,
+    PENCE,
+    Case,
+    Claim,
+    Domain,
+    Service,
+    Stage,
+    Status,
+)
 from placesim.indicators import DERIVED, INDICATOR_NAMES
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import ROWS, SUMMARY_LABELS, SUMMARY_WHEN
-
-PENCE = 100.0
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ def weekly_columns() -> dict[str, Column]:
     columns = {"regime": Column("name", "regime in force this week (a dated change may "
                                 "switch it)"),
                "week": Column("week", "week of the run, from 0")}
-    columns.update({f"lever_{f.name}": Column("share (0-1)", f"lever in force this week "
+    columns.update({f"lever_{f.name}": Column("share (0-1)" if f.unit == "probability"
+                                              else f.unit, f"lever in force this week "
                                               f"(adopted as fast as the culture allows): "
                                               f"{f.doc}") for f in REGIME_LEVERS})
     metrics = {metric_name(m): _metric_column(m) for m in M if m not in _HIDDEN}
@@ -107,10 +115,9 @@ def weekly_columns() -> dict[str, Column]:
                                        "capacity"),
         "team_utilisation": Column("share (0-1, above 1: overloaded)", "cases the "
                                    "relational team holds over its caseworkers x cap"),
-        "police_utilisation": Column("share (0-1, above 1: overloaded)", "police call-outs "
-                                     "this week over the officers' capacity"),
         "caseload_cap": Column("cases per caseworker", "the relational team's caseload cap "
-                               "in force (it moves when the team experiments)"),
+                               "in force: as the team has learned it, starting from the "
+                               "regime's lever (it moves when the team experiments)"),
         "caseload_mean": Column("cases per caseworker", "mean cases a caseworker holds at "
                                 "the end of the week"),
         "partnership": Column("chance (0-1)", "strength of relationships between agencies: "

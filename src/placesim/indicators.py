@@ -17,8 +17,7 @@ from placesim.engine.metrics import (
     M,
     metric_name,
 )
-
-PENCE = 100.0
+from placesim.engine.state import PENCE
 
 
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:

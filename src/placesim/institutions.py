@@ -24,15 +24,14 @@ from placesim.engine.metrics import (
     WAITING,
     WRONG_DOOR,
     M,
+    service_metric,
 )
-from placesim.engine.rules import service_metric
-from placesim.engine.state import Service
-
-PENCE = 100.0
+from placesim.engine.pure import python_function
+from placesim.engine.state import PENCE, Service
 
 
 def _metric(service: Service, kind: int) -> int:
-    return service_metric.py_func(int(service), kind)
+    return python_function(service_metric)(int(service), kind)
 
 
 class Agency(mesa.Agent):
@@ -106,13 +105,13 @@ class ServiceAgency(Agency):
 
 
 class Police(Agency):
-    """Police response to families in trouble: call-outs against officer hours."""
+    """Police response to families in trouble: call-outs and their cost. Call-outs are
+    not rationed, so the police have no capacity to report against."""
 
     label = "police"
 
-    def __init__(self, model: mesa.Model, capacity: int):
-        super().__init__(model, M.COST_POLICE, (M.POLICE_CALLOUTS,), workers=0,
-                         capacity=capacity)
+    def __init__(self, model: mesa.Model):
+        super().__init__(model, M.COST_POLICE, (M.POLICE_CALLOUTS,), workers=0, capacity=0)
 
 
 class RelationalTeam(Agency):
@@ -120,19 +119,29 @@ class RelationalTeam(Agency):
 
     Under learning the team runs a standing experiment on its caseload cap (see
     :func:`keep_what_works`): its managers are judged on outcomes for people, not on
-    throughput, and the cap is the learning environment they control.
+    throughput, and the cap is the learning environment they control. The cap it has
+    learned is the scheduler's (``model.engine.learned``), which allocation reads.
     """
 
     label = "relational team"
 
-    def __init__(self, model: mesa.Model, workers: int, cap: int, rules: Mapping[str, int]):
+    def __init__(self, model: mesa.Model, workers: int, rules: Mapping[str, int]):
+        cap = model.engine.learned.caseload_cap
         super().__init__(model, M.COST_RELATIONAL, (M.ACTIVE_CASES,), workers,
                          capacity=workers * cap)
-        self.caseload_cap = cap
         self.rules = rules
         self.direction = 1
         self.outcome = 0
         self.previous_outcome: int | None = None
+
+    @property
+    def caseload_cap(self) -> int:
+        return self.model.engine.learned.caseload_cap
+
+    def reset_cap(self, cap: int) -> None:
+        """A caseload cap decided for the team (the regime's lever), from this week."""
+        self.model.engine.learned.caseload_cap = cap
+        self.capacity = self.workers * cap
 
     def review_week(self, totals: np.ndarray) -> None:
         super().review_week(totals)
@@ -140,11 +149,11 @@ class RelationalTeam(Agency):
         if (self.model.week % self.rules["review_weeks"]) != 0:
             return
         step = round(self.model.levers["experiments"] * self.rules["cap_step"])
-        self.caseload_cap, self.direction = keep_what_works(
+        cap, self.direction = keep_what_works(
             self.caseload_cap, self.direction, self.outcome, self.previous_outcome, step,
             self.rules["cap_min"], self.rules["cap_max"])
         self.previous_outcome, self.outcome = self.outcome, 0
-        self.capacity = self.workers * self.caseload_cap
+        self.reset_cap(cap)
 
 
 def keep_what_works(cap: int, direction: int, outcome: int, previous: int | None, step: int,
@@ -233,17 +242,21 @@ class AgencyCulture(mesa.Agent):
     move toward those decided by ``rate`` = 1 / (1 + (1 - culture) x adoption_weeks). The
     strength of relationships between agencies (the chance a referral connects) moves
     toward initial + (1 - initial) x multi_agency x culture at system.partnership_rate:
-    working together builds them where the culture lets it.
+    working together builds them where the culture lets it. The strength is what the
+    place has learned (``model.engine.learned``), which the rules read.
     """
 
     def __init__(self, model: mesa.Model, culture: float, adoption_weeks: float,
-                 partnership: float, partnership_rate: float):
+                 partnership_rate: float):
         super().__init__(model)
         self.culture = culture
         self.rate = 1.0 / (1.0 + (1.0 - culture) * adoption_weeks)
-        self.initial_partnership = partnership
-        self.partnership = partnership
+        self.initial_partnership = model.engine.learned.partnership
         self.partnership_rate = partnership_rate
+
+    @property
+    def partnership(self) -> float:
+        return self.model.engine.learned.partnership
 
     def adopt(self, current: Mapping[str, float], decided: Mapping[str, float]
               ) -> dict[str, float]:
@@ -258,4 +271,5 @@ class AgencyCulture(mesa.Agent):
         """Phase 7: relationships between agencies grow or fade."""
         level = (self.initial_partnership
                  + (1.0 - self.initial_partnership) * multi_agency * self.culture)
-        self.partnership += self.partnership_rate * (level - self.partnership)
+        learned = self.model.engine.learned
+        learned.partnership += self.partnership_rate * (level - learned.partnership)

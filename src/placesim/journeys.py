@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from placesim.columns import bit_names
-from placesim.engine.state import N_SERVICES, Case, Claim, Domain, Service, Stage, Status
+from placesim.engine.state import N_SERVICES, PENCE, Case, Claim, Domain, Service, Stage, Status
 
 WEEKLY_CHANGES = ("public_cost", "fees_charged", "ct_paid")
 
@@ -78,7 +78,7 @@ _SERVICES = np.array([", ".join(Service(s).name.lower().replace("_", " ")
 
 
 def _money(pence: np.ndarray) -> np.ndarray:
-    return np.array([f"{p / 100:.2f}" for p in pence.tolist()], dtype=object)
+    return np.array([f"{p / PENCE:.2f}" for p in pence.tolist()], dtype=object)
 
 
 def events(before: np.ndarray, after: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from placesim.engine.engine import Engine
+from placesim.engine.scheduler import Scheduler
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
 from placesim.institutions import (
@@ -126,11 +127,10 @@ class PlaceModel(mesa.Model):
         if scheduler not in SCHEDULERS:
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
-        self.engine = (Engine(self.scenario, levers) if scheduler == "fast"
-                       else ReferenceScheduler(self, self.scenario, levers))
+        self.engine: Scheduler = (Engine(self.scenario, levers) if scheduler == "fast"
+                                  else ReferenceScheduler(self, self.scenario, levers))
         place = self.engine.place
         caseworkers = len(place.caseworker_skill)
-        cap = int(self.scenario.get("relational.caseload_cap"))
         learning = {k: int(self.scenario.get(f"relational.{k}"))
                     for k in ("review_weeks", "cap_step", "cap_min", "cap_max")}
         capacity = self.engine.service_capacity()
@@ -138,15 +138,15 @@ class PlaceModel(mesa.Model):
         self.revenues = CouncilRevenues(self)
         self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
                                         capacity=self.engine.decision_capacity())
-        self.team = RelationalTeam(self, workers=caseworkers, cap=cap, rules=learning)
-        self.police = Police(self, capacity=place.police_capacity)
+        self.team = RelationalTeam(self, workers=caseworkers, rules=learning)
+        self.police = Police(self)
         self.agencies = (self.revenues, self.benefits, self.team, *self.services, self.police)
         get = self.scenario.get
         self.commissioner = Commissioner(
             self, place.service_hours, place.service_hourly_cost(),
             {k: get(f"commissioning.{k}") for k in ("review_weeks", "max_shift", "floor")})
         self.culture = AgencyCulture(self, get("system.culture"), get("system.adoption_weeks"),
-                                     get("system.partnership"), get("system.partnership_rate"))
+                                     get("system.partnership_rate"))
         ids = journey_ids(self.engine.n, int(self.scenario.get("place.journeys")))
         self.journey_recorder = JourneyRecorder(ids, self.engine.records(ids))
         self.regimes_by_week: list[str] = []
@@ -157,7 +157,6 @@ class PlaceModel(mesa.Model):
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
-        reporters["police_utilisation"] = lambda m: m.police.utilisation
         reporters["caseload_cap"] = lambda m: m.team.caseload_cap
         reporters["caseload_mean"] = lambda m: (float(m.engine.caseload.mean())
                                                 if len(m.engine.caseload) else 0.0)
@@ -188,15 +187,18 @@ class PlaceModel(mesa.Model):
             raise InputError(problems)
         week = self.engine.week
         self.schedule[week] = {**self.schedule.get(week, self.decided),
-                               **{name: float(v) for name, v in changes.items()}}
+                               **{name: LEVERS[name].kind(v) for name, v in changes.items()}}
         return week
 
     def _adopt_levers(self) -> None:
-        """Put this week's levers in force: a step toward those decided (culture)."""
+        """Put this week's levers in force: a step toward those decided (culture). A
+        caseload cap put in force resets the cap the team has learned."""
         if self.levers != self.decided:
+            before = self.levers["caseload_cap"]
             self.levers = self.culture.adopt(self.levers, self.decided)
             self.engine.set_levers(self.levers)
-        self._set_learned()
+            if self.levers["caseload_cap"] != before:
+                self.team.reset_cap(round(self.levers["caseload_cap"]))
 
     def _update_capacities(self) -> None:
         """What each agency can do next week (levers and budgets may have moved)."""
@@ -204,9 +206,6 @@ class PlaceModel(mesa.Model):
         capacity = self.engine.service_capacity()
         for agency in self.services:
             agency.capacity = int(capacity[agency.service])
-
-    def _set_learned(self) -> None:
-        self.engine.set_learned(self.team.caseload_cap, self.culture.partnership)
 
     @property
     def week(self) -> int:

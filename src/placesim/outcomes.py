@@ -11,9 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placesim.engine.state import Domain, Status
-
-PENCE = 100.0
+from placesim.engine.state import PENCE, Domain, Status
 
 
 def weekly_income(records: np.ndarray) -> np.ndarray:

@@ -21,9 +21,10 @@ from mesa.agent import AgentSet
 
 from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
-from placesim.engine.place import ASSESSORS, CASEWORKERS, SPECIALISTS, Place
+from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.pure import python_rulebook
 from placesim.engine.rng import Purpose
+from placesim.engine.scheduler import Learned
 from placesim.engine.state import (
     CITIZEN_DTYPE,
     CITIZEN_FIELDS,
@@ -80,14 +81,13 @@ class CitizenAgent(mesa.Agent):
     def live_week(self, scheduler: ReferenceScheduler) -> None:
         """Phases 1-3: life events, money and demand (with last week's shocks to kin)."""
         kin = RULES.kin_onsets(scheduler.by_index, self.index, scheduler.week)
-        RULES.life_money_demand(self, self.key(scheduler), scheduler.p, scheduler.week,
-                                scheduler.totals, kin)
+        RULES.live_week(self, self.key(scheduler), scheduler.p, scheduler.week,
+                        scheduler.totals, kin, scheduler.learned.partnership)
 
     def meet_services(self, scheduler: ReferenceScheduler) -> None:
         """Phases 5-6: service effects, wellbeing and this citizen's part of the tallies."""
-        RULES.services_and_wellbeing(self, scheduler.caseworker_performance,
-                                     self.key(scheduler),
-                                     scheduler.p, scheduler.week, scheduler.totals)
+        RULES.meet_services(self, scheduler.caseworker_performance, self.key(scheduler),
+                            scheduler.p, scheduler.week, scheduler.totals)
 
 
 class WorkerAgent(mesa.Agent):
@@ -107,7 +107,7 @@ class WorkerAgent(mesa.Agent):
         self.caseload = 0
 
     def review(self, load: float, scheduler: ReferenceScheduler, spotlight: bool) -> bool:
-        """Phase 7: this worker's week (see rules.worker_week); True if they left."""
+        """Phase 7: this worker's week (see rules.workers.worker_week); True if they left."""
         key = RULES.agent_key(scheduler.seed, scheduler.week - 1,
                               self.team * TEAM_STRIDE + self.index)
         self.skill, self.motivation, self.stress, left = RULES.worker_week(
@@ -120,7 +120,9 @@ class WorkerAgent(mesa.Agent):
 
 
 class ReferenceScheduler:
-    """Steps a place through plain Mesa agent sets; same interface as the fast Engine."""
+    """Steps a place through plain Mesa agent sets: the reference
+    :class:`~placesim.engine.scheduler.Scheduler`, with the same interface as the fast
+    Engine."""
 
     def __init__(self, model: mesa.Model, scenario: Scenario, levers: Mapping[str, float]):
         place = Place.build(scenario, levers)
@@ -129,6 +131,7 @@ class ReferenceScheduler:
         self.seed = place.seed
         self.n = place.n
         self.week = 0
+        self.learned = Learned.at_start(place, levers)
         self.p = _plain(place.params)
         start = place.starting_population()
         self.by_index = [CitizenAgent(model, i, start[i]) for i in range(self.n)]
@@ -138,18 +141,16 @@ class ReferenceScheduler:
         self.caseworkers = [WorkerAgent(model, CASEWORKERS, w, s, v, self.p) for w, (s, v)
                             in enumerate(zip(place.caseworker_skill,
                                              place.caseworker_volunteer, strict=True))]
-        self.specialists = [WorkerAgent(model, SPECIALISTS, w, 0.5, False, self.p)
-                            for w in range(place.specialists)]
         self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
         self.service_hours = place.service_hours.copy()
         self.totals = [0] * N_METRICS
 
+    @property
+    def parameters(self) -> SimpleNamespace:
+        return self.p
+
     def set_levers(self, levers: Mapping[str, float]) -> None:
         self.p = _plain(pack(self.scenario, levers))
-
-    def set_learned(self, caseload_cap: int, partnership: float) -> None:
-        self.p.relational_caseload_cap = float(caseload_cap)
-        self.p.system_partnership = float(partnership)
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         self.service_hours = np.asarray(hours, dtype=np.float64).copy()
@@ -198,8 +199,9 @@ class ReferenceScheduler:
         for s, (queue, capacity) in enumerate(zip(queues, self.service_capacity(),
                                                   strict=True)):
             for citizen in queue[:capacity]:
-                RULES.service_assessment(citizen, s, citizen.key(self), p, self.totals)
-        cap = int(p.relational_caseload_cap)
+                RULES.service_assessment(citizen, s, citizen.key(self), p,
+                                         self.learned.partnership, self.totals)
+        cap = self.learned.caseload_cap
         waiting = sorted(self.people.select(lambda a: a.case == Case.WAITING),
                          key=lambda a: (a.case_week, a.index))
         for citizen in waiting:
@@ -212,7 +214,7 @@ class ReferenceScheduler:
 
     def review_workforce(self, totals: np.ndarray) -> None:
         """Phase 7 for the teams, worker agent by worker agent."""
-        cap = self.p.relational_caseload_cap
+        cap = self.learned.caseload_cap
         decisions = totals[M.DECISIONS] / max(1, self.decision_capacity())
         leavers = sum(w.review(decisions, self, False) for w in self.assessors)
         spotlight = self.place.spotlight(self.week - 1)

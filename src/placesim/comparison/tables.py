@@ -390,6 +390,7 @@ def assumptions(scenario: Scenario, baseline: str, reform: str,
                          "unit": lever.unit, "meaning": lever.doc, "source": lever.source})
     if screening is not None:
         specs = {f"{s}.{f.name}": f for s, fields in SECTIONS.items() for f in fields}
+        specs.update({f"levers.{f.name}": f for f in REGIME_LEVERS})  # a lever of both
         index = "mu_star" if (screening["index"] == "mu_star").any() else "ST"
         ranked = screening[(screening["index"] == index)
                            & screening["parameter"].isin(list(specs))]
@@ -397,11 +398,14 @@ def assumptions(scenario: Scenario, baseline: str, reform: str,
             top = group.sort_values("value", ascending=False).head(5)
             for rank, row in enumerate(top.itertuples(), start=1):
                 spec = specs[row.parameter]
-                value = f"{scenario.get(row.parameter):g}"
+                values = ({r: _schedule_text(scenario, r, spec.name) for r in (baseline, reform)}
+                          if row.parameter.startswith("levers.")
+                          else dict.fromkeys((baseline, reform),
+                                             f"{scenario.get(row.parameter):g}"))
                 rows.append({"kind": f"sensitivity ({index})", "parameter": row.parameter,
                              "output": output, "rank": rank, "importance": row.value,
-                             "baseline": value, "reform": value, "unit": spec.unit,
-                             "meaning": spec.doc, "source": spec.source})
+                             "baseline": values[baseline], "reform": values[reform],
+                             "unit": spec.unit, "meaning": spec.doc, "source": spec.source})
     return pd.DataFrame(rows, columns=["kind", "parameter", "output", "rank", "importance",
                                        "baseline", "reform", "unit", "meaning", "source"])
 

@@ -19,14 +19,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from placesim.engine.citizen_week import (
-    intake,
-    service_assessment,
-    specialist_fix,
-    standard_decision,
-)
 from placesim.engine.rng import agent_key
-from placesim.engine.rules import kept_for_target, lead_weeks
+from placesim.engine.rules.benefits import kept_for_target, standard_decision
+from placesim.engine.rules.casework import intake, specialist_fix
+from placesim.engine.rules.services import lead_weeks, service_assessment
 from placesim.engine.state import N_SERVICES, Case, Claim
 
 # A listed citizen's queue entry: the queues it joins (flag bits) and the weeks that key
@@ -169,8 +165,7 @@ def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int, n: int):
     ``chosen[at[q]:at[q + 1]]``.
 
     Claims that can still meet the target go first for ``skim_kept`` places (``_skim``).
-    Sorting the queues one per thread saved a millisecond a week at 10^6 citizens under
-    learning but cost a quarter more compile time, so it stays serial.
+    Serial: why, in benchmarks/NOTES.md.
     """
     at = np.zeros(_N_QUEUES + 1, np.int64)
     for q in range(_N_QUEUES):
@@ -185,8 +180,8 @@ def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int, n: int):
 
 
 @njit(cache=True, _nrt=False)
-def _serve_chunk(pop, ids, lo: int, hi: int, kind: int, assessor_skill, p, seed: int,
-                 week: int, acc) -> None:
+def _serve_chunk(pop, ids, lo: int, hi: int, kind: int, assessor_skill, p,
+                 partnership: float, seed: int, week: int, acc) -> None:
     """Serve ``ids[lo:hi]`` (``kind``: _DECISION, _FIX_MADE or _SERVICE + s)."""
     acc[:] = 0
     n_assessors = assessor_skill.shape[0]
@@ -198,12 +193,12 @@ def _serve_chunk(pop, ids, lo: int, hi: int, kind: int, assessor_skill, p, seed:
         elif kind == _FIX_MADE:
             specialist_fix(pop[i], key, p, acc)
         else:
-            service_assessment(pop[i], kind - _SERVICE, key, p, acc)
+            service_assessment(pop[i], kind - _SERVICE, key, p, partnership, acc)
 
 
 @njit(parallel=True, cache=True)
-def _serve(pop, ids, kind: int, assessor_skill, params, seed: int, week: int, partials,
-           acc) -> None:
+def _serve(pop, ids, kind: int, assessor_skill, params, partnership: float, seed: int,
+           week: int, partials, acc) -> None:
     """Serve every citizen of ``ids`` (all different) in parallel chunks; add to ``acc``.
 
     ``partials`` has a row per chunk at most; which chunk a citizen falls in changes
@@ -213,24 +208,24 @@ def _serve(pop, ids, kind: int, assessor_skill, params, seed: int, week: int, pa
     chunks = -(-ids.shape[0] // size)
     for c in prange(chunks):
         _serve_chunk(pop, ids, c * size, min(ids.shape[0], (c + 1) * size), kind,
-                     assessor_skill, params[0], seed, week, partials[c])
+                     assessor_skill, params[0], partnership, seed, week, partials[c])
     for c in range(chunks):
         acc += partials[c]
 
 
 @njit(cache=True)
-def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, params, seed: int,
-             week: int, decision_capacity: int, fix_capacity: int, service_capacity,
-             partials, acc) -> None:
+def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, cap: int,
+             partnership: float, params, seed: int, week: int, decision_capacity: int,
+             fix_capacity: int, service_capacity, partials, acc) -> None:
     """Phase 4: benefit decisions, specialist fixes, requests to services and casework
-    intake, each within its capacity (``service_capacity`` by Service).
+    intake, each within its capacity (``service_capacity`` by Service; ``cap`` cases per
+    caseworker; ``partnership`` the chance a referral between agencies connects).
 
     ``partials`` is scratch for the parallel serving (a row per chunk of citizens).
     """
     # -- phase 4: allocation
     p = params[0]
     n = pop.shape[0]
-    cap = int(p.relational_caseload_cap)
     _release(pop, listed, entries, listed_n, caseload)
     keys, start = _queues(listed, entries, listed_n, n)
     free_places = 0
@@ -246,13 +241,13 @@ def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, params, s
                          kept_for_target(decision_capacity, p.regime_cream_skimming),
                          week - int(p.benefits_target_weeks), n)
 
-    _serve(pop, _queue(chosen, at, _CLAIMS), _DECISION, assessor_skill, params, seed, week,
-           partials, acc)
-    _serve(pop, _queue(chosen, at, _FIXES), _FIX_MADE, assessor_skill, params, seed, week,
-           partials, acc)
+    _serve(pop, _queue(chosen, at, _CLAIMS), _DECISION, assessor_skill, params, partnership,
+           seed, week, partials, acc)
+    _serve(pop, _queue(chosen, at, _FIXES), _FIX_MADE, assessor_skill, params, partnership,
+           seed, week, partials, acc)
     for s in range(N_SERVICES):
         _serve(pop, _queue(chosen, at, _REQUESTS + s), _SERVICE + s, assessor_skill, params,
-               seed, week, partials, acc)
+               partnership, seed, week, partials, acc)
     for i in _queue(chosen, at, _WAITING_CASES):
         worker = least_loaded(caseload, cap)
         if worker < 0:

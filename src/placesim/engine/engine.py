@@ -10,16 +10,18 @@ from placesim.engine import allocation, kernels
 from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
+from placesim.engine.scheduler import Learned
 from placesim.engine.workforce import Team, team_means
 from placesim.scenario import Scenario
 
 
 class Engine:
-    """Population, workforce and parameters, with one method per week.
+    """The fast scheduler (a :class:`~placesim.engine.scheduler.Scheduler`): population,
+    workforce, parameters and what the place has learned, with one method per week.
 
-    ``levers`` are the regime's continuous levers (see ``scenario.fields.REGIME_LEVERS``).
-    Citizens and weeks come from the scenario's ``place`` section. ``block`` is how many
-    citizens a thread takes at a time; results do not depend on it (nor on threads).
+    ``levers`` are the regime's levers (see ``scenario.fields.REGIME_LEVERS``). Citizens
+    and weeks come from the scenario's ``place`` section. ``block`` is how many citizens a
+    thread takes at a time; results do not depend on it (nor on threads).
     """
 
     def __init__(self, scenario: Scenario, levers: Mapping[str, float],
@@ -31,6 +33,7 @@ class Engine:
         self.seed = place.seed
         self.n = place.n
         self.week = 0
+        self.learned = Learned.at_start(place, levers)
         self.citizens = place.starting_population()
         self.caseload = np.zeros(len(place.caseworker_skill), dtype=np.int64)
         self.assessors = Team(ASSESSORS, place.assessor_skill,
@@ -50,18 +53,13 @@ class Engine:
         """Copies of the records of the given citizens."""
         return self.citizens[ids]
 
+    @property
+    def parameters(self) -> np.record:
+        return self.params[0]
+
     def set_levers(self, levers: Mapping[str, float]) -> None:
-        """Change the regime from next week on (a policy switch).
-
-        What the place has learned since the start (set_learned) must be set again.
-        """
+        """Change the regime from next week on (a policy switch)."""
         self.params = pack(self.scenario, levers)
-
-    def set_learned(self, caseload_cap: int, partnership: float) -> None:
-        """What the place has learned, from next week: the relational team's caseload cap
-        and the strength of relationships between agencies."""
-        self.params["relational_caseload_cap"][0] = caseload_cap
-        self.params["system_partnership"][0] = partnership
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         """Staff hours each service has from next week (commissioners move budgets)."""
@@ -69,24 +67,38 @@ class Engine:
 
     def step(self) -> np.ndarray:
         """Run one week, phase by phase; return the week's aggregates (int64, by ``M``)."""
-        week, seed, c, p, place = self.week, self.seed, self.citizens, self.params, self.place
         totals = np.zeros(N_METRICS, dtype=np.int64)
-        kernels.life_money_demand_pass(c, p, seed, week, self.partials, self.listed,
-                                       self.entries, self.listed_n)
-        totals += self.partials.sum(axis=0)
-        allocation.allocate(c, self.listed, self.entries, self.listed_n,
-                            self.assessors.performance, self.caseload, p, seed, week,
-                            self.decision_capacity(), place.fix_capacity,
-                            self.service_capacity(), self.partials, totals)
-        kernels.services_pass(c, self.caseworkers.performance, p, seed, week, self.partials,
-                              self.block)
-        totals += self.partials.sum(axis=0)
+        self.live_week(totals)
+        self.allocate(totals)
+        self.meet_services(totals)
         self.week += 1
         return totals
 
+    def live_week(self, totals: np.ndarray) -> None:
+        """Phases 1-3 for every citizen, in parallel; lists who joins a phase-4 queue."""
+        kernels.live_week_pass(self.citizens, self.params, self.learned.partnership,
+                               self.seed, self.week, self.partials, self.listed,
+                               self.entries, self.listed_n)
+        totals += self.partials.sum(axis=0)
+
+    def allocate(self, totals: np.ndarray) -> None:
+        """Phase 4: who is served this week, within each capacity (``allocation``)."""
+        allocation.allocate(self.citizens, self.listed, self.entries, self.listed_n,
+                            self.assessors.performance, self.caseload,
+                            self.learned.caseload_cap, self.learned.partnership, self.params,
+                            self.seed, self.week, self.decision_capacity(),
+                            self.place.fix_capacity, self.service_capacity(), self.partials,
+                            totals)
+
+    def meet_services(self, totals: np.ndarray) -> None:
+        """Phases 5-6 for every citizen, in parallel."""
+        kernels.meet_services_pass(self.citizens, self.caseworkers.performance, self.params,
+                                   self.seed, self.week, self.partials, self.block)
+        totals += self.partials.sum(axis=0)
+
     def review_workforce(self, totals: np.ndarray) -> None:
         """Phase 7 for the teams: stress, turnover, learning; adds leavers and their cost."""
-        week, cap = self.week - 1, self.params[0].relational_caseload_cap
+        week, cap = self.week - 1, self.learned.caseload_cap
         decisions = totals[M.DECISIONS] / max(1, self.decision_capacity())
         leavers = self.assessors.review(np.full(len(self.assessors.skill), decisions),
                                         self.params, self.seed, week, False)

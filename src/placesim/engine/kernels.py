@@ -1,22 +1,20 @@
 """numba kernels of the fast scheduler: the week's phases over the whole population.
 
 The population is one structured array of packed citizen records. A record is passed to
-a function as a pointer, without the reference counting that numba does for every array
-it passes (a namedtuple of 35 arrays cost some 2,400 reference-count calls per
-citizen-week), and one citizen's fields sit together in memory.
+the rules as a pointer, without the reference counting numba does for every array it
+passes, and one citizen's fields sit together in memory.
 
-Per-citizen phases run in parallel over blocks of citizens (``BLOCK`` by default); each
-block adds into its own row of ``partials`` and the rows are summed afterwards. All
-aggregates are integers, so totals are exact and the same whatever the thread count or
-block size. Each parallel loop calls one block function per block: a write through the
-population made directly in a ``prange`` body can be lost by numba 0.68.
+Per-citizen phases (``rules.week``) run in parallel over blocks of citizens (``BLOCK``
+by default); each block adds into its own row of ``partials`` (its ledger row) and the
+rows are summed afterwards. All aggregates are integers, so totals are exact and the
+same whatever the thread count or block size. Each parallel loop calls one block
+function per block: a write through the population made directly in a ``prange`` body
+can be lost by numba 0.68. The block functions allocate nothing and are compiled
+without numba's reference counting (``_nrt=False``), whose shared counters every thread
+would otherwise update on each per-citizen call that passes an array.
 
-The block functions are compiled without numba's reference counting (``_nrt=False``):
-they allocate nothing, and with it every per-citizen call that passes an array (the
-accumulator, the population, the workers' skills) made atomic increments on reference
-counts that all threads share, a quarter of the services pass.
-
-Phase 4 (allocation) is in ``allocation``; phase 3 lists for it who joins a queue.
+Phase 4 (allocation) is in ``allocation``; phases 1-3 list for it who joins a queue.
+Why the kernels are shaped as they are, with the measurements: benchmarks/NOTES.md.
 """
 
 from __future__ import annotations
@@ -26,16 +24,12 @@ import math
 from numba import njit, prange
 
 from placesim.engine.allocation import queue_entry
-from placesim.engine.citizen_week import kin_onsets, life_money_demand, services_and_wellbeing
 from placesim.engine.rng import Purpose, agent_key, uniform
-from placesim.engine.rules import (
-    cash_entitlement,
-    ct_gross,
-    cts_entitlement,
-    decided_award,
-    earnings,
-    pence,
-)
+from placesim.engine.rules.benefits import cash_entitlement, cts_entitlement, decided_award
+from placesim.engine.rules.ledger import pence
+from placesim.engine.rules.life import kin_onsets
+from placesim.engine.rules.money import ct_gross, earnings
+from placesim.engine.rules.week import live_week, meet_services
 from placesim.engine.state import Domain
 
 BLOCK = 4096
@@ -46,8 +40,8 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 
 
 @njit(cache=True, _nrt=False)
-def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, listed,
-                             entries) -> int:
+def _live_week_block(pop, b: int, p, partnership: float, seed: int, week: int, acc, listed,
+                     entries) -> int:
     """Phases 1-3 for block ``b``; lists in ``listed`` who joins a phase-4 queue, with
     their queue entries in ``entries``, and returns how many.
 
@@ -58,7 +52,8 @@ def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, listed,
     block = listed.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
-        life_money_demand(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week))
+        live_week(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week),
+                  partnership)
         entry = queue_entry(r, week, p)
         if entry != 0:
             listed[n_listed] = i
@@ -68,36 +63,38 @@ def _life_money_demand_block(pop, b: int, p, seed: int, week: int, acc, listed,
 
 
 @njit(cache=True, _nrt=False)
-def _services_block(pop, skill, b: int, block: int, p, seed: int, week: int, acc) -> None:
+def _meet_services_block(pop, skill, b: int, block: int, p, seed: int, week: int,
+                         acc) -> None:
     acc[:] = 0
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
-        services_and_wellbeing(pop[i], skill, agent_key(seed, week, i), p, week, acc)
+        meet_services(pop[i], skill, agent_key(seed, week, i), p, week, acc)
 
 
 @njit(parallel=True, cache=True)
-def life_money_demand_pass(pop, params, seed: int, week: int, partials, listed, entries,
-                           listed_n) -> None:
+def live_week_pass(pop, params, partnership: float, seed: int, week: int, partials, listed,
+                   entries, listed_n) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        listed_n[b] = _life_money_demand_block(pop, b, params[0], seed, week, partials[b],
-                                               listed[b], entries[b])
+        listed_n[b] = _live_week_block(pop, b, params[0], partnership, seed, week,
+                                       partials[b], listed[b], entries[b])
 
 
 @njit(parallel=True, cache=True)
-def services_pass(pop, skill, params, seed: int, week: int, partials, block: int) -> None:
+def meet_services_pass(pop, skill, params, seed: int, week: int, partials,
+                       block: int) -> None:
     """Phases 5-6 for every citizen."""
     for b in prange(partials.shape[0]):
-        _services_block(pop, skill, b, block, params[0], seed, week, partials[b])
+        _meet_services_block(pop, skill, b, block, params[0], seed, week, partials[b])
 
 
 # ---------------------------------------------------------------- initialisation
 
 
 @njit(cache=True)
-def _normal(seed: int, i: int, purpose: int) -> float:
+def _normal(seed: int, i: int, radius: int, angle: int) -> float:
     """A standard normal draw (Box-Muller) from two counter-based uniforms."""
-    u1 = max(uniform(seed, 0, i, purpose), 1e-300)
-    u2 = uniform(seed, 0, i, purpose + 1000)
+    u1 = max(uniform(seed, 0, i, radius), 1e-300)
+    u2 = uniform(seed, 0, i, angle)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
@@ -152,15 +149,17 @@ def initialise_citizen(r, i: int, p, seed: int) -> None:
     employed = uniform(seed, 0, i, Purpose.INIT_EMPLOYED) < p.population_employment_rate
     domains = 0 if employed else Domain.WORK.value
     capacity = pence(p.population_earnings_median * math.exp(
-        p.population_earnings_sigma * _normal(seed, i, Purpose.INIT_EARNINGS)))
+        p.population_earnings_sigma
+        * _normal(seed, i, Purpose.INIT_EARNINGS, Purpose.INIT_EARNINGS_ANGLE)))
     rent = pence(p.population_rent_median * math.exp(
-        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT)))
+        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT, Purpose.INIT_RENT_ANGLE)))
     savings = 0
     if uniform(seed, 0, i, Purpose.INIT_SAVINGS_ANY) >= p.population_share_no_savings:
         savings = pence(p.population_savings_median * math.exp(
-            p.population_savings_sigma * _normal(seed, i, Purpose.INIT_SAVINGS)))
+            p.population_savings_sigma
+            * _normal(seed, i, Purpose.INIT_SAVINGS, Purpose.INIT_SAVINGS_ANGLE)))
     engagement = p.population_engagement_mean + sd * _normal(
-        seed, i, Purpose.INIT_ENGAGEMENT)
+        seed, i, Purpose.INIT_ENGAGEMENT, Purpose.INIT_ENGAGEMENT_ANGLE)
     r.household = household
     r.band = band
     r.domains = domains

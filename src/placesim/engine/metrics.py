@@ -7,12 +7,16 @@ Flows (``*_PAID``, ``EARNINGS`` ...) are this week's; stocks (``*_TOTAL``, count
 in a state) are end of week. ``METRIC_DOCS`` says what each one counts.
 
 Each service of :class:`~placesim.engine.state.Service` has the same block of metrics
-(``HOUSING_ASKS``, ``HEALTH_ASKS`` ...); rules reach them with ``rules.service_metric``.
+(``HOUSING_ASKS``, ``HEALTH_ASKS`` ...); rules reach them with :func:`service_metric`.
+Rules never index the aggregates themselves: they report what happened to the ledger
+(``rules.ledger``), which counts it here.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+
+from numba import njit
 
 from placesim.engine.state import Service
 
@@ -25,7 +29,7 @@ _FLOWS = (
     ("CTS_ENTITLED", "council-tax support entitlement under the rules"),
     ("CT_LIABILITY", "council tax charged, net of support (with CT_ACCELERATED)"),
     ("CT_ACCELERATED", "the rest of a year's council tax made due at once with a summons"),
-    ("CT_PAID", "paid to the council: instalments, plans, deductions, via the agent"),
+    ("CT_PAID", "paid to the council: instalments, plans, deductions, via a bailiff"),
     ("LIVING_SPENT", "essential living costs"),
     ("BORROWED", "essential spending funded by new other debt"),
     ("RENT_DUE", "rent charged to housed citizens"),
@@ -34,12 +38,12 @@ _FLOWS = (
     ("COURT_COSTS_ADDED", "liability-order costs added to council-tax debt"),
     ("EA_FEES_CHARGED", "enforcement fees charged to citizens"),
     ("EA_FEES_PAID", "fees paid by citizens to the enforcement agent"),
-    ("EA_FEES_WRITTEN_OFF", "fees left unpaid when the agent returns a case"),
-    ("EA_DEBT_RECOVERED", "council-tax debt the agent recovered for the council"),
+    ("EA_FEES_WRITTEN_OFF", "fees left unpaid when the enforcement agent returns a referral"),
+    ("EA_DEBT_RECOVERED", "council-tax debt the enforcement agent recovered for the council"),
     ("EA_PLACED", "debt passed to an enforcement agent this week"),
-    ("EA_CLOSED_PLACED", "sum placed on agent cases that ended this week"),
-    ("EA_CLOSED_RECOVERED", "debt recovered on agent cases that ended this week"),
-    ("GOODS_SOLD", "goods sold by the agent, turned into payments"),
+    ("EA_CLOSED_PLACED", "sum placed on enforcement referrals that ended this week"),
+    ("EA_CLOSED_RECOVERED", "debt recovered on enforcement referrals that ended this week"),
+    ("GOODS_SOLD", "goods sold by the enforcement agent, turned into payments"),
     ("ARREARS_PAYMENTS", "rent arrears paid off by the housing service"),
 )
 _COSTS = (
@@ -70,8 +74,8 @@ _EVENTS = (
     ("FINAL_NOTICES", "final notices sent"),
     ("SUMMONSES", "summonses issued"),
     ("LIABILITY_ORDERS", "liability orders made"),
-    ("EA_REFERRALS", "cases passed to an enforcement agent"),
-    ("EA_VISITS", "enforcement visits"),
+    ("EA_REFERRALS", "debts passed to an enforcement agent (referrals)"),
+    ("EA_VISITS", "enforcement agents' (bailiffs') visits"),
     ("EA_SALES", "goods removed for sale"),
     ("EA_CONTACTS", "enforcement visits that found the debtor at home (also in RESPONSES)"),
     ("RESPONSES", "citizens answering a letter or a visit"),
@@ -184,3 +188,9 @@ CRISIS_COST_METRICS = tuple(M[name] for name, _ in _CRISES[:-1])
 
 def metric_name(m: M) -> str:
     return m.name.lower()
+
+
+@njit(cache=True)
+def service_metric(service: int, kind: int) -> int:
+    """Index in the weekly aggregates of one of a service's metrics (``SERVICE_KINDS``)."""
+    return SERVICE_BASE + service * N_SERVICE_KINDS + kind

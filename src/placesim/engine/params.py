@@ -12,9 +12,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from placesim.engine.rules import band_council_tax, pence
+from placesim.engine.pure import python_function
+from placesim.engine.rules.ledger import pence
+from placesim.engine.rules.money import band_council_tax
+from placesim.engine.state import PENCE
 from placesim.scenario import Scenario
-from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
+from placesim.scenario.fields import BANDS, HOUSEHOLDS, REGIME_LEVERS, SECTIONS
 
 
 def _is_money(unit: str) -> bool:
@@ -23,21 +26,22 @@ def _is_money(unit: str) -> bool:
 
 def _record_fields() -> list[tuple[str, str, str, float]]:
     """(record name, section, field, scale) for every parameter, in a fixed order."""
-    out = [(f"{s}_{f.name}", s, f.name, 100.0 if _is_money(f.unit) else 1.0)
+    out = [(f"{s}_{f.name}", s, f.name, float(PENCE) if _is_money(f.unit) else 1.0)
            for s, fields in SECTIONS.items() for f in fields]
     out += [(f"regime_{f.name}", "regime", f.name, 1.0) for f in REGIME_LEVERS]
     return out
 
 
 RECORD_FIELDS = _record_fields()
-HOUSEHOLDS = ("single", "couple", "lone_parent", "couple_children")
+_pence, _band_council_tax = python_function(pence), python_function(band_council_tax)
 # Tables that follow from the parameters, indexed by household type or council-tax band
-# and worked out once per run: a rule looks its value up rather than branching on the
-# category, a branch the processor cannot predict, for every citizen, several times a
-# week. Allowances and living costs in pence, council tax in whole pence a week.
-DERIVED_TABLES = ("derived_allowance", "derived_living_costs", "derived_council_tax")
+# and worked out once per run, so a rule looks a value up rather than branching on the
+# category. Allowances and living costs in pence, council tax in whole pence a week.
+DERIVED_TABLES = (("derived_allowance", len(HOUSEHOLDS)),
+                  ("derived_living_costs", len(HOUSEHOLDS)),
+                  ("derived_council_tax", len(BANDS)))
 PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS]
-                       + [(name, np.float64, (4,)) for name in DERIVED_TABLES])
+                       + [(name, np.float64, (size,)) for name, size in DERIVED_TABLES])
 
 
 def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
@@ -47,9 +51,9 @@ def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
         value = levers[field] if section == "regime" else scenario.values[section][field]
         record[name][0] = float(value) * scale
     record["derived_allowance"][0] = [record[f"benefits_allowance_{h}"][0] for h in HOUSEHOLDS]
-    record["derived_living_costs"][0] = [pence.py_func(record[f"money_living_{h}"][0])
+    record["derived_living_costs"][0] = [_pence(record[f"money_living_{h}"][0])
                                          for h in HOUSEHOLDS]
     band_d = record["council_tax_band_d_annual"][0]
-    record["derived_council_tax"][0] = [band_council_tax.py_func(band, band_d)
-                                        for band in range(4)]
+    record["derived_council_tax"][0] = [_band_council_tax(band, band_d)
+                                        for band in range(len(BANDS))]
     return record

@@ -9,15 +9,17 @@ import numpy as np
 
 from placesim.engine import kernels
 from placesim.engine.params import pack
+from placesim.engine.pure import python_function
 from placesim.engine.rng import Purpose, uniform
-from placesim.engine.rules import bent_hours
+from placesim.engine.rules.workers import bent_hours
 from placesim.engine.state import Service, empty_citizens
 from placesim.scenario import Scenario
 
 PER_10K = 10_000
-ASSESSORS, CASEWORKERS, SPECIALISTS = 1, 2, 3
+ASSESSORS, CASEWORKERS = 1, 2  # team numbers, in workers' random keys
 # Scenario section of each service, indexed by Service.
 SERVICE_SECTIONS = tuple(s.name.lower() for s in Service)
+_bent_hours = python_function(bent_hours)  # called once a week: no need to compile
 
 
 def team_size(per_10k: float, citizens: int) -> int:
@@ -44,11 +46,9 @@ class Place:
     assessor_skill: np.ndarray
     caseworker_skill: np.ndarray
     caseworker_volunteer: np.ndarray
-    specialists: int
     assessor_hours: float
     fix_capacity: int
     service_hours: np.ndarray
-    police_capacity: int
 
     @classmethod
     def build(cls, scenario: Scenario, levers: Mapping[str, float]) -> Place:
@@ -64,25 +64,20 @@ class Place:
             assessor_skill=worker_skills(seed, ASSESSORS, assessors),
             caseworker_skill=worker_skills(seed, CASEWORKERS, caseworkers),
             caseworker_volunteer=np.arange(caseworkers) < volunteers,
-            specialists=specialists,
             assessor_hours=assessors * v["benefits"]["assessor_hours"],
             fix_capacity=int(specialists * v["relational"]["specialist_hours"]
                              // v["relational"]["hours_per_fix"]),
             service_hours=np.array([team_size(v[s]["officers_per_10k"], n)
-                                    * v[s]["officer_hours"] for s in SERVICE_SECTIONS]),
-            police_capacity=int(team_size(v["police"]["officers_per_10k"], n)
-                                * v["police"]["officer_hours"]
-                                // v["police"]["hours_per_callout"]))
+                                    * v[s]["officer_hours"] for s in SERVICE_SECTIONS]))
 
     def decision_capacity(self, p) -> int:
         """Standard-route decisions the assessors can make in a week under levers ``p``."""
-        return int(self.assessor_hours // bent_hours.py_func(
+        return int(self.assessor_hours // _bent_hours(
             self.scenario.get("benefits.hours_per_decision"), p))
 
     def service_capacity(self, p, hours: np.ndarray) -> np.ndarray:
         """Requests each service can take in a week, from its staff hours (by Service)."""
-        return np.array([int(h // bent_hours.py_func(self.scenario.get(f"{s}.hours_per_case"),
-                                                        p))
+        return np.array([int(h // _bent_hours(self.scenario.get(f"{s}.hours_per_case"), p))
                          for s, h in zip(SERVICE_SECTIONS, hours, strict=True)],
                         dtype=np.int64)
 

@@ -8,7 +8,7 @@ the splitmix64 finaliser (Steele, Lea & Flood 2014), applied once per key compon
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, unique
 
 import numpy as np
 from numba import njit
@@ -23,8 +23,14 @@ _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
+@unique
 class Purpose(IntEnum):
-    """What a draw is for. A draw's purpose is part of its key: never reuse one."""
+    """What a draw is for. A draw's purpose is part of its key: never reuse one.
+
+    Every purpose a draw is keyed with is a member, except the per-service ones: a
+    ``SERVICE_*`` member is a base, and service ``s`` draws with base + s (s < 4, so the
+    bases are ten apart). A normal draw takes two uniforms: its radius and its angle.
+    """
 
     WORK = 1
     HEALTH = 2
@@ -71,11 +77,16 @@ class Purpose(IntEnum):
     INIT_RENT = 105
     INIT_SAVINGS_ANY = 106
     INIT_SAVINGS = 107
-    INIT_FAMILY = 111
     INIT_ENGAGEMENT = 108
     INIT_CLAIM = 109
     INIT_AWARD_ERROR = 110
+    INIT_FAMILY = 111
     WORKER_SKILL = 201
+    # the angle of each normal draw at initialisation (its radius is the purpose above)
+    INIT_EARNINGS_ANGLE = 1104
+    INIT_RENT_ANGLE = 1105
+    INIT_SAVINGS_ANGLE = 1107
+    INIT_ENGAGEMENT_ANGLE = 1108
 
 
 @njit(cache=True)

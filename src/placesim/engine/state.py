@@ -8,6 +8,9 @@ Money is held in whole pence (int32: up to 21 million pounds a citizen) so that 
 sum is exact, money is conserved to the penny and totals do not depend on the order in
 which citizens are added up. Bit flags and small codes are uint8/uint16. The same field
 list defines the per-citizen Parquet output.
+
+Beside the codes are what they mean in the rules (``count_domains``, ``is_enforcement``,
+``case_is_open``): small compiled functions every rule module shares.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
+
+PENCE = 100  # pence in a pound: money is held in whole pence, shown in pounds
+COUNT_CAP = 255  # the largest count a uint8 field holds: the stage clock, turned_away
+STABLE_WEEKS_CAP = 65_535  # the largest count of stable weeks (uint16)
 
 
 class Domain(IntEnum):
@@ -34,8 +42,8 @@ class Status(IntEnum):
     ON_PLAN = 2  # has a council-tax (or enforcement) payment plan
     RESPONDED = 4  # answered a letter or visit this week
     CAUSES_FOUND = 8  # a caseworker has found the real causes and connected help
-    ROUTED = 16  # a flagged case offered to the relational team
-    PAUSED = 32  # recovery paused while engaged with a caseworker
+    ROUTED = 16  # a flagged household offered to the relational team
+    PAUSED = 32  # the recovery ladder paused while engaged with a caseworker
     ATTACHMENT = 64  # deductions from benefits for council-tax arrears
     WRONGED = 128  # the benefit award in payment came from a wrong decision
 
@@ -43,8 +51,8 @@ class Status(IntEnum):
 class Service(IntEnum):
     """The services a citizen can ask for help; bit ``1 << s`` of ``Citizens.asks``.
 
-    Each owns life domains (``SERVICE_DOMAINS``); a request for help with a domain the
-    service does not own has come to a wrong door.
+    Each owns life domains (``rules.demand.service_domains``); a request for help with a
+    domain the service does not own has come to a wrong door.
     """
 
     HOUSING = 0  # housing options and homelessness prevention
@@ -54,13 +62,11 @@ class Service(IntEnum):
 
 
 N_SERVICES = len(Service)
-# The domains each service owns (bit masks of Domain), indexed by Service.
-SERVICE_DOMAINS = (int(Domain.HOUSING), int(Domain.HEALTH),
-                   int(Domain.CARING | Domain.FAMILY), int(Domain.WORK))
 
 
 class Stage(IntEnum):
-    """The statutory council-tax recovery ladder, as ``Citizens.stage``."""
+    """The statutory council-tax recovery ladder, as ``Citizens.stage``: letters, court,
+    then the enforcement agent (bailiff) at COMPLIANCE and ENFORCEMENT."""
 
     NONE = 0
     REMINDER = 1
@@ -80,7 +86,11 @@ class Claim(IntEnum):
 
 
 class Case(IntEnum):
-    """Relational casework state, as ``Citizens.case``."""
+    """A citizen's relational case (the relational team's casework), as ``Citizens.case``.
+
+    Not a service's case (a request a service accepts) nor an enforcement agent's
+    referral. A case is open from OUTREACH to WORKING.
+    """
 
     NONE = 0
     WAITING = 1
@@ -106,7 +116,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("care_weeks", np.uint8, "weeks a child taken into care has left to stay there"),
     ("caseworker", np.int32, "caseworker index, -1 for none"),
     ("claim_week", np.int16, "week the pending claim or change was made"),
-    ("case_week", np.int16, "week the case entered its current queue"),
+    ("case_week", np.int16, "week the relational case entered its current queue"),
     ("asks", np.uint8, "services asked for help, awaiting them (Service bits)"),
     ("ask_week", np.int16, "week of the oldest pending request for help"),
     ("turned_away", np.uint8, "times a service has turned this citizen away or lost them"),
@@ -126,7 +136,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("ea_compliance_due", np.int32, "compliance fee owed to the enforcement agent, pence"),
     ("ea_fees_due", np.int32, "other enforcement fees owed, pence"),
     ("ea_placed", np.int32, "sum placed with the enforcement agent, pence"),
-    ("ea_recovered", np.int32, "debt the agent has recovered on this case, pence"),
+    ("ea_recovered", np.int32, "debt the enforcement agent recovered on this referral, pence"),
     ("rent_arrears", np.int32, "pence"),
     ("other_debt", np.int32, "pence"),
     ("plan_instalment", np.int32, "pence per week"),
@@ -145,5 +155,28 @@ BYTES_PER_CITIZEN = CITIZEN_DTYPE.itemsize
 
 
 def empty_citizens(n: int) -> np.ndarray:
-    """A zeroed population of ``n`` packed citizen records."""
-    return np.zeros(n, dtype=CITIZEN_DTYPE)
+    """A zeroed population of ``n`` packed citizen records.
+
+    A record array: compiled code sees the same array, and with numba's JIT disabled
+    ``population[i]`` is a record whose fields the rules read as attributes.
+    """
+    return np.zeros(n, dtype=CITIZEN_DTYPE).view(np.recarray)
+
+
+@njit(cache=True)
+def count_domains(domains: int) -> int:
+    """How many life domains are in trouble (set bits of ``Domain``)."""
+    return ((domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
+            + ((domains >> 4) & 1))
+
+
+@njit(cache=True)
+def is_enforcement(stage: int) -> bool:
+    """Whether the debt is with the enforcement agent (bailiff): COMPLIANCE or ENFORCEMENT."""
+    return stage == Stage.COMPLIANCE or stage == Stage.ENFORCEMENT
+
+
+@njit(cache=True)
+def case_is_open(case: int) -> bool:
+    """Whether a relational case is open (OUTREACH to WORKING)."""
+    return case >= Case.OUTREACH and case <= Case.WORKING

@@ -1,6 +1,6 @@
 """Frontline teams of the fast scheduler: each worker's skill, motivation and stress.
 
-The weekly review (phase 7) applies ``rules.worker_week`` to every worker; the
+The weekly review (phase 7) applies ``rules.workers.worker_week`` to every worker; the
 ``performance`` array is what phase 4 and 5 read (error chance of decisions, speed of
 relationship building). The reference scheduler applies the same rule to its worker
 agents.
@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from placesim.engine.rng import Purpose, agent_key, draw
-from placesim.engine.rules import performance, worker_week
+from placesim.engine.rules.workers import performance, worker_week
 
 # Worker ids in random keys: team number times this, plus the worker's index.
 TEAM_STRIDE = 1_000_000_000

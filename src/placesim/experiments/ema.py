@@ -9,7 +9,7 @@ outcomes are end-of-run indicators (the keys of ``placesim.summary.SUMMARY_KEYS`
     from placesim.experiments.ema import placesim_model
 
     model = placesim_model("scenarios/default.toml", "learning",
-                           {"life.job_loss": (0.001, 0.006), "relational.caseload_cap": (8, 30)},
+                           {"life.job_loss": (0.001, 0.006), "levers.caseload_cap": (8, 30)},
                            ["spend_total", "turned_around_end"])
     experiments, outcomes = perform_experiments(model, 50)
 

@@ -16,7 +16,7 @@ An experiment file looks like this (paths are relative to the file)::
     [fixed]                               # dotted overrides applied to every run
     "place.citizens" = 20000
 
-    [vary."relational.caseload_cap"]      # a list of values (grid designs) ...
+    [vary."levers.caseload_cap"]          # a list of values (grid designs) ...
     values = [10, 15, 25]
     [vary."levers.pause_enforcement"]     # ... or a range: low, high (and steps for grid)
     low = 0.0
@@ -54,7 +54,7 @@ import numpy as np
 
 from placesim.scenario import InputError, Problem, Scenario, load
 from placesim.scenario.errors import key_label, shown, unknown_key_message
-from placesim.scenario.fields import REGIME_LEVERS, SECTIONS, Field
+from placesim.scenario.fields import MOVED, REGIME_LEVERS, SECTIONS, Field
 from placesim.scenario.files import check_kind, parse_toml, read_text
 from placesim.scenario.names import MAX_EXPERIMENT_NAME, name_problem, safe_name
 from placesim.scenario.scenario import check_value
@@ -181,6 +181,8 @@ def field_of(path: str, scenario: Scenario | None) -> Field | str:
         if scenario is not None and parts[1] not in scenario.regimes:
             return unknown_key_message(parts[1], scenario.regimes, "regime")
         return _LEVERS.get(parts[2]) or unknown_key_message(parts[2], _LEVERS, "lever")
+    if path in MOVED:
+        return f"has moved: vary it as levers.{parts[1]} ({MOVED[path]})"
     if len(parts) == 2 and parts[0] in SECTIONS:
         specs = {f.name: f for f in SECTIONS[parts[0]]}
         return specs.get(parts[1]) or unknown_key_message(parts[1], specs)

@@ -29,12 +29,12 @@ import pyarrow as pa
 
 from placesim.atomic import write_json, write_table
 from placesim.columns import documented
+from placesim.experiments.cohort import Cohort, household_outcomes, run_arm
 from placesim.experiments.store import MANIFEST, run_file
 from placesim.provenance import code_version
 from placesim.runner import run_regime
 from placesim.scenario import Scenario
 from placesim.summary import run_summary
-from placesim.validation.cohort import Cohort, household_outcomes, run_arm
 
 _ONE_RUN_AT_A_TIME = threading.Lock()
 

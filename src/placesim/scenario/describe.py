@@ -54,9 +54,10 @@ def markdown() -> str:
                   *(_row(f"{section}.{f.name}", f) for f in fields), ""]
     parts += ["## Regime levers", "",
               "Set per regime under `[regimes.NAME]`; `target` and `learning` are presets "
-              "whose levers a file may change, a new regime says `based_on = \"target\"` "
-              "or `\"learning\"`, and `[[regimes.NAME.changes]]` changes them from a "
-              "given week. The default is the `target` preset.", "", HEADER,
+              "(written in `src/placesim/scenario/presets.toml`) whose levers a file may "
+              "change, a new regime says `based_on = \"target\"` or `\"learning\"`, and "
+              "`[[regimes.NAME.changes]]` changes them from a given week. The default is "
+              "the `target` preset.", "", HEADER,
               *(_row(f"regime.{f.name}", f) for f in REGIME_LEVERS), "",
               "| lever | " + " | ".join(f"`{p}`" for p in REGIME_PRESETS) + " |",
               "|---|" + "---|" * len(REGIME_PRESETS),

@@ -9,7 +9,13 @@ to a row of ``placesim/data/calibration.csv`` (published figures with their refe
 
 from __future__ import annotations
 
+import math
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from placesim.scenario.errors import shown
 
 Number = int | float
 
@@ -34,6 +40,19 @@ class Field:
             return f"a probability from {low} to {high}"
         what = "a whole number" if self.kind is int else "a number"
         return f"{what} from {low} to {high} ({self.unit})"
+
+
+def check_value(spec: Field, value: Any) -> str | None:
+    """Why ``value`` is not allowed for ``spec``, or None when it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{shown(value)} is a {type(value).__name__}; allowed: {spec.allowed()}"
+    if spec.kind is int and not isinstance(value, int):
+        return f"{shown(value)} is not a whole number; allowed: {spec.allowed()}"
+    # an int is compared exactly, however large; only a float can be NaN or infinite
+    if (isinstance(value, float) and not math.isfinite(value)) or not (
+            spec.low <= value <= spec.high):
+        return f"{shown(value)} is out of range; allowed: {spec.allowed()}"
+    return None
 
 
 def _p(name: str, default: float, doc: str, source: str = "assumption") -> Field:
@@ -286,8 +305,6 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "relational": (
         _f("caseworkers_per_10k", 20.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
            "Caseworkers in the relational team."),
-        _i("caseload_cap", 15, "cases per caseworker", 1, 500,
-           "Most cases a caseworker holds at once."),
         _f("hours_per_case", 1.5, "hours per case-week", 0.0, 40.0,
            "Caseworker time for each active case each week."),
         _p("outreach", 0.4, "Weekly chance an outreach call or visit reaches a trusting, "
@@ -425,12 +442,6 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         late=(150.0, "Longer support for someone whose trouble is deep.", "assumption"),
     ),
     "police": (
-        _f("officers_per_10k", 3.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
-           "Response officers."),
-        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
-           "Hours per officer available for call-outs."),
-        _f("hours_per_callout", 4.0, "hours", 0.01, 100.0,
-           "Officer hours per call-out to a family in trouble."),
         _p("refer", 0.3, "Chance that a call-out to a family in trouble is passed to social "
            "care as a welfare concern (the referral then connects as any hand-off does)."),
     ),
@@ -509,58 +520,87 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+# The regime presets (target, learning) are data: presets.toml beside this module. A
+# lever's default is its value in the target preset.
+PRESETS_FILE = "presets.toml"
+_PRESETS_READ: dict[str, Any] = tomllib.loads(
+    resources.files("placesim.scenario").joinpath(PRESETS_FILE).read_text("utf-8"))
+
+
+def _lever(name: str, doc: str, unit: str = "probability", low: Number = 0.0,
+           high: Number = 1.0, kind: type = float) -> Field:
+    """A lever of the regime, defaulting to its value in the target preset."""
+    return Field(name, kind(_PRESETS_READ["target"][name]), unit, low, high, doc,
+                 kind=kind)
+
+
 REGIME_LEVERS: tuple[Field, ...] = (
-    _p("relational_share", 0.0, "Share of flagged cases offered to the relational team."),
-    _p("pause_enforcement", 0.0, "Share of engaged cases whose recovery ladder is paused."),
-    _p("plan_affordability", 0.0, "0: plans demand the arrears within a set time; "
-       "1: plans are set from what the household can afford."),
-    _p("specialist_share", 0.0, "Share of benefit fixes done by the in-team specialist "
-       "rather than the standard route."),
-    _p("threat_tone", 1.0, "How threatening letters and visits are (scales trust loss)."),
-    _p("experiments", 0.0, "How far the relational team experiments with its practice "
-       "(its caseload cap): 0 keeps the scenario's cap; 1 moves it by relational.cap_step "
-       "each review, keeping changes that improve outcomes for people."),
-    _p("eligibility_gate", 1.0, "Strength of every service's eligibility gate: 1 turns away "
-       "requests below the service's gate; 0 helps whoever asks."),
-    _p("effort_bending", 0.0, "How far workers' effort bends toward what is counted (cases "
-       "closed, decisions made): each case takes less time (workforce.bending_speedup) and "
-       "help fails more often (workforce.bending_error)."),
-    _p("cream_skimming", 0.0, "Gaming by cream-skimming: the benefits service keeps this "
-       "share of its decisions for claims that can still meet the target; services turn "
-       "away complex requests (two or more domains in trouble) with this chance."),
-    _p("closing_early", 0.0, "Gaming by closing early: chance that a case whose help did "
-       "not work is closed and reported as resolved."),
-    _p("reclassifying", 0.0, "Gaming by reclassifying: chance that a late benefit decision "
-       "is booked as on time (the clock stopped while evidence was requested)."),
-    _p("no_wrong_door", 0.0, "0: a wrong door signposts (the citizen must find the right "
-       "service); 1: whoever is contacted holds the person and refers them on, and the "
-       "referral connects as strongly as agencies' relationships allow."),
-    _p("multi_agency", 0.0, "Chance that a relational team's referral goes to a colleague "
-       "from that agency inside the team: a warm referral that no gate turns away. "
-       "Working together also builds relationships between agencies (see system)."),
-    _p("payment_by_results", 0.0, "Weight commissioners give to each service's reported "
-       "resolution rate when they move budgets between services."),
-    _p("pooled_budget", 0.0, "Weight commissioners give to unmet need (requests turned "
-       "away, lost or waiting) when they move a pooled place budget between services."),
+    _lever("relational_share", "Share of flagged cases offered to the relational team."),
+    _lever("pause_enforcement", "Share of engaged cases whose recovery ladder is paused."),
+    _lever("plan_affordability", "0: plans demand the arrears within a set time; "
+           "1: plans are set from what the household can afford."),
+    _lever("specialist_share", "Share of benefit fixes done by the in-team specialist "
+           "rather than the standard route."),
+    _lever("threat_tone", "How threatening letters and visits are (scales trust loss)."),
+    _lever("experiments", "How far the relational team experiments with its practice "
+           "(its caseload cap): 0 keeps the cap the regime sets; 1 moves it by "
+           "relational.cap_step each review, keeping changes that improve outcomes for "
+           "people."),
+    _lever("eligibility_gate", "Strength of every service's eligibility gate: 1 turns away "
+           "requests below the service's gate; 0 helps whoever asks."),
+    _lever("effort_bending", "How far workers' effort bends toward what is counted (cases "
+           "closed, decisions made): each case takes less time (workforce.bending_speedup) "
+           "and help fails more often (workforce.bending_error)."),
+    _lever("cream_skimming", "Gaming by cream-skimming: the benefits service keeps this "
+           "share of its decisions for claims that can still meet the target; services "
+           "turn away complex requests (two or more domains in trouble) with this chance."),
+    _lever("closing_early", "Gaming by closing early: chance that a case whose help did "
+           "not work is closed and reported as resolved."),
+    _lever("reclassifying", "Gaming by reclassifying: chance that a late benefit decision "
+           "is booked as on time (the clock stopped while evidence was requested)."),
+    _lever("no_wrong_door", "0: a wrong door signposts (the citizen must find the right "
+           "service); 1: whoever is contacted holds the person and refers them on, and the "
+           "referral connects as strongly as agencies' relationships allow."),
+    _lever("multi_agency", "Chance that a relational team's referral goes to a colleague "
+           "from that agency inside the team: a warm referral that no gate turns away. "
+           "Working together also builds relationships between agencies (see system)."),
+    _lever("payment_by_results", "Weight commissioners give to each service's reported "
+           "resolution rate when they move budgets between services."),
+    _lever("pooled_budget", "Weight commissioners give to unmet need (requests turned "
+           "away, lost or waiting) when they move a pooled place budget between services."),
+    _lever("caseload_cap", "Most cases a relational caseworker holds at once. The team "
+           "starts from it and, as far as regime.experiments lets it, learns a cap of its "
+           "own; a change of this lever resets the team's cap.", "cases per caseworker",
+           1, 500, int),
 )
 
-REGIME_PRESETS: dict[str, dict[str, float]] = {
-    "target": {"relational_share": 0.0, "pause_enforcement": 0.0,
-               "plan_affordability": 0.0, "specialist_share": 0.0, "threat_tone": 1.0,
-               "experiments": 0.0, "eligibility_gate": 1.0, "effort_bending": 0.5,
-               "cream_skimming": 0.0, "closing_early": 0.0, "reclassifying": 0.0,
-               "no_wrong_door": 0.0, "multi_agency": 0.0, "payment_by_results": 1.0,
-               "pooled_budget": 0.0},
-    "learning": {"relational_share": 1.0, "pause_enforcement": 1.0,
-                 "plan_affordability": 1.0, "specialist_share": 1.0, "threat_tone": 0.3,
-                 "experiments": 1.0, "eligibility_gate": 0.0, "effort_bending": 0.0,
-                 "cream_skimming": 0.0, "closing_early": 0.0, "reclassifying": 0.0,
-                 "no_wrong_door": 1.0, "multi_agency": 1.0, "payment_by_results": 0.0,
-                 "pooled_budget": 1.0},
-}
 
-# The gaming channels: off in both presets, switched on one by one in a scenario.
-GAMING_LEVERS = ("cream_skimming", "closing_early", "reclassifying")
+def _presets() -> dict[str, dict[str, Number]]:
+    """The presets as read from presets.toml, each checked to set every lever in range."""
+    levers = {f.name: f for f in REGIME_LEVERS}
+    presets, problems = {}, []
+    for name, table in _PRESETS_READ.items():
+        if set(table) != set(levers):
+            problems.append(f"{name}: sets {sorted(set(table) ^ set(levers))} differently "
+                            "from the levers")
+            continue
+        problems += [f"{name}.{key}: {why}" for key, value in table.items()
+                     if (why := check_value(levers[key], value))]
+        presets[name] = {key: levers[key].kind(table[key]) for key in levers}
+    if problems:
+        raise ValueError(f"{PRESETS_FILE} is broken: " + "; ".join(problems))
+    return presets
+
+
+REGIME_PRESETS: dict[str, dict[str, Number]] = _presets()
+
+# Where a field that moved now lives, so an older file is told where to put it; and
+# why a field that was removed is gone.
+MOVED = {"relational.caseload_cap": "regimes.NAME.caseload_cap (a lever of each regime)"}
+REMOVED = dict.fromkeys(
+    ("police.officers_per_10k", "police.officer_hours", "police.hours_per_callout"),
+    "the police's capacity limited nothing (call-outs are not rationed), so it is no "
+    "longer a parameter; remove it from the file")
 
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (

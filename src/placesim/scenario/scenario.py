@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +19,15 @@ from placesim.scenario.errors import (
 from placesim.scenario.fields import (
     COHORT_ARMS,
     COHORT_FIELDS,
+    MOVED,
     REGIME_LEVERS,
     REGIME_PRESETS,
+    REMOVED,
     SECTIONS,
     SHARES_THAT_SUM_TO_ONE,
     Field,
     Number,
+    check_value,
 )
 from placesim.scenario.files import read_toml
 from placesim.scenario.names import name_problem, safe_name
@@ -38,19 +40,6 @@ CHANGE_WEEK = Field("week", 1, "week", 1, 2_599,
 _META_KEYS = ("name", "description", "run")
 DEFAULT_RUN = ("target", "learning")
 SHARE_TOLERANCE = 1e-6
-
-
-def check_value(spec: Field, value: Any) -> str | None:
-    """Why ``value`` is not allowed for ``spec``, or None when it is."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"{shown(value)} is a {type(value).__name__}; allowed: {spec.allowed()}"
-    if spec.kind is int and not isinstance(value, int):
-        return f"{shown(value)} is not a whole number; allowed: {spec.allowed()}"
-    # an int is compared exactly, however large; only a float can be NaN or infinite
-    if (isinstance(value, float) and not math.isfinite(value)) or not (
-            spec.low <= value <= spec.high):
-        return f"{shown(value)} is out of range; allowed: {spec.allowed()}"
-    return None
 
 
 @dataclass(frozen=True)
@@ -144,8 +133,11 @@ def _read_section(section: str, table: Any, where: str, problems: list[Problem]
         return values
     for key, value in table.items():
         if key not in specs:
+            path = f"{section}.{key}"
             problems.append(Problem(where, f"{section}.{key_label(key)}",
-                                    unknown_key_message(key, specs)))
+                                    f"has moved: set it as {MOVED[path]}" if path in MOVED
+                                    else f"was removed: {REMOVED[path]}" if path in REMOVED
+                                    else unknown_key_message(key, specs)))
             continue
         why = check_value(specs[key], value)
         if why:
@@ -171,7 +163,7 @@ def _read_levers(table: dict[str, Any], start: Mapping[str, float], path: str, w
         if why:
             problems.append(Problem(where, f"{path}.{key}", why))
         else:
-            resolved[key] = float(value)
+            resolved[key] = _LEVERS[key].kind(value)
     return resolved
 
 
@@ -364,21 +356,24 @@ def _check_caseload(values: dict[str, dict[str, Number]],
                     regimes: Mapping[str, Mapping[str, float]], changes: dict[str, tuple],
                     where: str, problems: list[Problem]) -> None:
     """The team experiments with its cap between cap_min and cap_max: the two must be in
-    order, and the cap it starts from inside them when any regime experiments."""
+    order, and a regime's cap inside them wherever that regime experiments."""
     team = values["relational"]
-    low, high, cap = team["cap_min"], team["cap_max"], team["caseload_cap"]
+    low, high = team["cap_min"], team["cap_max"]
     if low > high:
         problems.append(Problem(where, "relational.cap_min", (
             f"{low} is above relational.cap_max ({high}); the team experiments between "
             "the two")))
         return
-    settings = [levers for levers in regimes.values()]
-    settings += [levers for dated in changes.values() for _, levers in dated]
-    if not low <= cap <= high and any(levers["experiments"] > 0 for levers in settings):
-        problems.append(Problem(where, "relational.caseload_cap", (
-            f"{cap} is outside relational.cap_min to cap_max ({low} to {high}), the caps "
-            "the team experiments with (a regime here has experiments above 0); allowed: "
-            f"a whole number from {low} to {high}, or widen cap_min and cap_max")))
+    settings = [(f"regimes.{r}", levers) for r, levers in regimes.items()]
+    settings += [(f"regimes.{r}.changes[{k}]", levers)
+                 for r, dated in changes.items() for k, (_, levers) in enumerate(dated)]
+    for path, levers in settings:
+        cap = levers["caseload_cap"]
+        if levers["experiments"] > 0 and not low <= cap <= high:
+            problems.append(Problem(where, f"{path}.caseload_cap", (
+                f"{cap} is outside relational.cap_min to cap_max ({low} to {high}), the "
+                "caps the team experiments with (experiments is above 0 here); allowed: a "
+                f"whole number from {low} to {high}, or widen cap_min and cap_max")))
 
 
 def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>", *,

@@ -11,12 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placesim.engine.state import Status
+from placesim.engine.state import PENCE, Status
 from placesim.journeys import JourneyRecorder
 from placesim.model import PlaceModel
 
 DEBT_FIELDS = ("ct_arrears", "rent_arrears", "other_debt", "ea_compliance_due", "ea_fees_due")
-PENCE = 100.0
 
 
 def debt(records: np.ndarray) -> np.ndarray:

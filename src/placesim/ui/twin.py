@@ -208,7 +208,7 @@ class Twin:
     def change_levers(self, side: int, changes: Mapping[str, float]) -> Mark | None:
         """Decide ``changes`` on one side from the next week on; the mark to draw."""
         model = self.models[side]
-        changed = {n: float(v) for n, v in changes.items()
+        changed = {n: v for n, v in changes.items()  # as given: the cap is a whole number
                    if n not in LEVERS or float(v) != model.decided.get(n)}
         if not changed:
             return None

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from placesim.experiments import sensitivity as indices_of
+from placesim.experiments.cohort import Cohort
 from placesim.model import PlaceModel
 from placesim.scenario import Scenario, load
 from placesim.validation import report
-from placesim.validation.cohort import Cohort
 from placesim.validation.run import CaseResults, run_case
 from placesim.validation.sensitivity import (
     COST,

@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from placesim.experiments.cohort import Cohort, run_replicate
 from placesim.scenario import Scenario
-from placesim.validation.cohort import Cohort, run_replicate
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from placesim.experiments import sensitivity, sweep
+from placesim.experiments.cohort import Cohort
 from placesim.experiments.spec import from_text
-from placesim.validation.cohort import Cohort
 
 LEVELS = 4
 SEEDS = 2

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placesim.engine.citizen_week import benefits_wrong, entitlements
-from placesim.engine.rules import ct_gross, earnings
-from placesim.engine.state import Case, Claim, Stage, Status
+from placesim.engine.rules.benefits import benefits_wrong, entitlements
+from placesim.engine.rules.money import ct_gross, earnings
+from placesim.engine.state import PENCE, Case, Claim, Stage, Status
 from placesim.model import PlaceModel
 from placesim.scenario import Scenario
 
@@ -81,7 +81,7 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
     while model.running:
         model.step()
         weekly.append(model.engine.records(ids))
-    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.params[0],
+    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.parameters,
                   model.weekly())
 
 
@@ -90,7 +90,7 @@ def _benefits_right(records: np.ndarray, p) -> np.ndarray:
     right = np.zeros(records.shape, dtype=bool)
     for index in np.ndindex(records.shape):
         r = records[index]
-        _, entitled, cts_entitled = entitlements(r, int(r["domains"]), p)
+        _, entitled, cts_entitled = entitlements(r, p)
         right[index] = not benefits_wrong(int(r["award"]), entitled, int(r["cts_award"]),
                                           cts_entitled, p)
     return right
@@ -136,11 +136,11 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
         "answered_threat": ((responded | on_plan) & threatened).any(axis=0),
         "plan_under_threat": (on_plan & threatened).any(axis=0),
         "plan_broken_under_threat": broke_under_threat,
-        "fees": (last["fees_charged"].astype(np.int64) - first["fees_charged"]) / 100,
-        "ea_placed": rec["ea_placed"].max(axis=0) / 100,
-        "ea_recovered": rec["ea_recovered"].max(axis=0) / 100,
-        "debt_at_flag": debt(first) / 100,
-        "debt_at_end": debt(last) / 100,
+        "fees": (last["fees_charged"].astype(np.int64) - first["fees_charged"]) / PENCE,
+        "ea_placed": rec["ea_placed"].max(axis=0) / PENCE,
+        "ea_recovered": rec["ea_recovered"].max(axis=0) / PENCE,
+        "debt_at_flag": debt(first) / PENCE,
+        "debt_at_end": debt(last) / PENCE,
         "wrong_benefits_at_flag": ~right[0],
         "benefits_right_at_end": right[-1],
         "weeks_to_right_benefits": np.where(right.any(axis=0), right.argmax(axis=0),
@@ -151,9 +151,9 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
         "specialist_fix": (rec["case"] == Case.FIX_QUEUED).any(axis=0),
         "turned_around": turned_around,
         "paying_at_end": paid >= PAYING_SHARE * PAYING_WEEKS * due,
-        "public_cost": (last["public_cost"].astype(np.int64) - first["public_cost"]) / 100,
-        "income_at_flag": income[0] / 100,
-        "income_at_end": income[-1] / 100,
+        "public_cost": (last["public_cost"].astype(np.int64) - first["public_cost"]) / PENCE,
+        "income_at_flag": income[0] / PENCE,
+        "income_at_end": income[-1] / PENCE,
         "wellbeing_at_end": last["wellbeing"].astype(float),
     })
 
@@ -166,9 +166,9 @@ def weekly_means(run: ArmRun, p) -> pd.DataFrame:
     return pd.DataFrame({
         "week": np.arange(len(rec)),
         "ct_arrears": (rec["ct_arrears"] + rec["ea_compliance_due"]
-                       + rec["ea_fees_due"]).mean(axis=1) / 100,
-        "fees_charged": (rec["fees_charged"] - rec["fees_charged"][0]).mean(axis=1) / 100,
-        "weekly_income": income.mean(axis=1) / 100,
+                       + rec["ea_fees_due"]).mean(axis=1) / PENCE,
+        "fees_charged": (rec["fees_charged"] - rec["fees_charged"][0]).mean(axis=1) / PENCE,
+        "weekly_income": income.mean(axis=1) / PENCE,
         "wellbeing": rec["wellbeing"].mean(axis=1),
     })
 

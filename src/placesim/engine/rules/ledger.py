@@ -1,0 +1,145 @@
+"""The ledger: rules say what happened, the ledger counts it.
+
+Every rule reports to the week's ledger row ``acc`` (int64, indexed by
+:class:`~placesim.engine.metrics.M`) through these few verbs, never by indexing it:
+
+- ``count`` / ``count_if`` an event or a person in a state; ``add`` a sum of money;
+- ``charge`` a public cost to the agency that bears it and to the citizen's cumulative
+  ``public_cost``; ``crisis`` a cost that is also a crisis of its type; ``contact`` a
+  contact a citizen makes, tagged value or failure demand; ``triage`` a service's own
+  call at a wrong door (failure demand, not a citizen's contact);
+- ``fee`` a court cost or enforcement fee charged to the citizen;
+- ``tally_citizen``: a citizen's end-of-week state, added to the stocks (phase 6).
+
+Amounts are rounded to the whole penny (:func:`pence`) when they are charged. All sums
+are integers, so totals do not depend on the order in which citizens are counted.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from placesim.engine.metrics import MICRO, WAITING, M, service_metric
+from placesim.engine.state import (
+    N_SERVICES,
+    Case,
+    Claim,
+    Domain,
+    Stage,
+    Status,
+    case_is_open,
+    is_enforcement,
+)
+
+
+@njit(cache=True)
+def pence(x: float) -> int:
+    """Round a sum in pence to a whole penny, half up."""
+    return int(math.floor(x + 0.5))
+
+
+@njit(cache=True, inline="always")
+def count(acc, what: int) -> None:
+    """One more event (or person) of this kind this week."""
+    acc[what] += 1
+
+
+@njit(cache=True, inline="always")
+def count_if(acc, what: int, happened: bool) -> None:
+    """One more event of this kind if it happened."""
+    acc[what] += happened
+
+
+@njit(cache=True, inline="always")
+def add(acc, what: int, amount: int) -> None:
+    """A sum (pence, or a count of weeks) added to this week's total of its kind."""
+    acc[what] += amount
+
+
+@njit(cache=True, inline="always")
+def charge(r, acc, agency: int, amount: float) -> int:
+    """A public cost (pence, rounded) to an agency's spend and to the citizen's cumulative
+    public cost; returns it."""
+    cost = pence(amount)
+    acc[agency] += cost
+    r.public_cost += cost
+    return cost
+
+
+@njit(cache=True, inline="always")
+def crisis(r, acc, agency: int, kind: int, amount: float) -> None:
+    """A crisis: charged to the agency that bears it and to the crisis cost of its kind."""
+    acc[kind] += charge(r, acc, agency, amount)
+
+
+@njit(cache=True, inline="always")
+def contact(r, acc, agency: int, failure: bool, amount: float) -> None:
+    """A contact a citizen makes with a service, costed, tagged value or failure demand."""
+    cost = charge(r, acc, agency, amount)
+    acc[M.CONTACTS] += 1
+    if failure:
+        acc[M.FAILURE_CONTACTS] += 1
+        acc[M.FAILURE_COST] += cost
+
+
+@njit(cache=True, inline="always")
+def triage(r, acc, agency: int, amount: float) -> None:
+    """A service's triage call to a citizen at its wrong door: failure demand, costed to
+    the service, not a contact the citizen makes."""
+    acc[M.FAILURE_COST] += charge(r, acc, agency, amount)
+
+
+@njit(cache=True, inline="always")
+def fee(r, acc, kind: int, amount: int) -> None:
+    """Court costs or an enforcement fee (whole pence) charged to the citizen."""
+    r.fees_charged += amount
+    acc[kind] += amount
+
+
+@njit(cache=True, inline="always")
+def tally_citizen(r, p, week: int, acc) -> None:
+    """Phase 6: add this citizen's end-of-week state to the stocks.
+
+    Each state is tested before it is added: most citizens are in none of them.
+    """
+    status = int(r.status)
+    stage = int(r.stage)
+    case = int(r.case)
+    if (r.domains & Domain.WORK) == 0:
+        acc[M.IN_WORK] += 1
+    if stage != Stage.NONE:
+        acc[M.IN_ENFORCEMENT] += is_enforcement(stage)
+    if status != 0:
+        acc[M.ON_PLAN] += (status & Status.ON_PLAN) != 0
+        if (status & Status.FLAGGED) != 0:
+            acc[M.FLAGGED] += 1
+            acc[M.TURNED_AROUND] += r.stable_weeks >= p.outcomes_turned_around_weeks
+    if r.homeless_weeks > 0:
+        acc[M.HOMELESS] += 1
+    if r.care_weeks > 0:
+        acc[M.CHILDREN_IN_CARE] += 1
+    if r.claim == Claim.PENDING:
+        acc[M.CLAIMS_OVERDUE] += week - int(r.claim_week) > p.benefits_target_weeks
+    if case != Case.NONE:
+        acc[M.ACTIVE_CASES] += case_is_open(case)
+        acc[M.WAITING_CASES] += case == Case.WAITING
+    asks = int(r.asks)
+    if asks != 0:
+        for s in range(N_SERVICES):
+            acc[service_metric(s, WAITING)] += (asks >> s) & 1
+    if r.ct_arrears != 0:
+        acc[M.IN_CT_ARREARS] += r.ct_arrears > 0
+        acc[M.CT_ARREARS_TOTAL] += r.ct_arrears
+    enforcement_fees = r.ea_compliance_due + r.ea_fees_due
+    if enforcement_fees != 0:
+        acc[M.EA_FEES_OWED_TOTAL] += enforcement_fees
+    if r.rent_arrears != 0:
+        acc[M.RENT_ARREARS_TOTAL] += r.rent_arrears
+    if r.other_debt != 0:
+        acc[M.OTHER_DEBT_TOTAL] += r.other_debt
+    acc[M.SAVINGS_TOTAL] += r.savings
+    acc[M.STRESS_MICRO] += pence(float(r.stress) * MICRO)
+    acc[M.WELLBEING_MICRO] += pence(float(r.wellbeing) * MICRO)
+    acc[M.TRUST_MICRO] += pence(float(r.trust) * MICRO)
