@@ -4,10 +4,8 @@ time, saying what they hold, never half-written, never silently mixed."""
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import os
-import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +17,7 @@ from placesim import atomic, compilation, memory, runner
 from placesim.cli import main
 from placesim.experiments import load_experiment, plan
 from placesim.folders import LOCK, MANIFEST, writing
-from placesim.model import PlaceModel
-from placesim.scenario import InputError, defaults, load
+from placesim.scenario import InputError, load
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = str(ROOT / "scenarios" / "default.toml")
@@ -149,17 +146,6 @@ def test_the_estimate_counts_the_record_and_the_working_arrays():
     from placesim.engine.state import CITIZEN_DTYPE
     assert memory.bytes_per_citizen() >= CITIZEN_DTYPE.itemsize + memory.ENGINE_WORKING_BYTES
     assert memory.bytes_needed(1000, 3) == 3 * memory.bytes_needed(1000)
-
-
-def test_a_finished_model_is_freed(tmp_path):
-    """mesa 3.3 keeps every model that made agents (Agent._ids): a run lets its go."""
-    model = PlaceModel(defaults(), citizens=200, weeks=1)
-    model.step()
-    gone = weakref.ref(model)
-    runner.forget(model)
-    del model
-    gc.collect()
-    assert gone() is None
 
 
 def test_the_header_counts_weeks_in_words(capsys, tmp_path):

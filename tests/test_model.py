@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 from placesim.indicators import INDICATOR_NAMES
 from placesim.institutions import Agency, reallocate
 from placesim.model import PlaceModel
-from placesim.scenario import InputError, from_mapping
+from placesim.scenario import InputError, defaults, from_mapping
 
 
 def test_model_steps_and_collects_weekly_indicators():
@@ -290,3 +293,18 @@ def test_journeys_tell_each_week_in_words():
     # a quiet week is one in which nothing about the person changed
     quiet = journeys[journeys["events"] == ""]
     assert 0 < len(quiet) < len(journeys)
+
+
+@pytest.mark.parametrize("weeks_run", [1, 0])
+def test_a_finished_or_closed_model_is_freed(weeks_run):
+    """mesa 3.3 keeps every model that made agents (Agent._ids): a model that finishes
+    lets its go; one abandoned part way does when closed."""
+    model = PlaceModel(defaults(), citizens=200, weeks=1)
+    for _ in range(weeks_run):
+        model.step()
+    if model.running:
+        model.close()
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None

@@ -232,6 +232,15 @@ class PlaceModel(mesa.Model):
         self.datacollector.collect(self)
         if self.engine.week >= self.weeks:
             self.running = False
+            self.close()
+
+    def close(self) -> None:
+        """Let the model be freed once dropped. mesa 3.3 numbers agents per model in a
+        class-level dict (``mesa.Agent._ids``) that holds every model that made agents,
+        and so its population, for the life of the process (mesa issue 3179, fixed after
+        3.3). All of a place's agents are made when it is built, so its counter can go
+        as soon as it finishes (done then) or is abandoned (call this)."""
+        mesa.Agent._ids.pop(self, None)
 
     def weekly(self) -> pd.DataFrame:
         """Collected indicators, one row per week: regime that week, week, indicators."""

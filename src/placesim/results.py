@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,9 +32,6 @@ import pyarrow.parquet as pq
 from placesim.atomic import replaced, write_table
 from placesim.columns import documented, in_pounds
 from placesim.engine.state import CITIZEN_FIELDS
-
-if TYPE_CHECKING:
-    from placesim.runner import RegimeRun
 
 RUN_TABLES = ("weekly", "citizens", "journeys", "deciles")
 CITIZEN_CHUNK = 1 << 17  # rows per row group: about 60 MB to encode, whatever the place
@@ -80,20 +76,20 @@ def _frame(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def write_run(out: Path, run: RegimeRun) -> None:
-    """Write one regime's tables (``RUN_TABLES``) one at a time, then the run row, which
-    marks completion."""
-    name = f"regime={run.regime}.parquet"
+def write_run(out: Path, regime: str, metadata: Mapping[str, object], final: np.ndarray,
+              frames: Mapping[str, pd.DataFrame]) -> None:
+    """Write one regime's tables (``RUN_TABLES``: the citizens from the final records,
+    the others from ``frames``) one at a time, then the run row, which marks completion."""
+    name = f"regime={regime}.parquet"
     for table in RUN_TABLES:
         if table == "citizens":
-            write_citizens(out / table / name, run.final, run.regime, run.metadata)
+            write_citizens(out / table / name, final, regime, metadata)
         else:
-            frame = {"weekly": run.weekly, "journeys": run.journeys,
-                     "deciles": run.deciles}[table]
-            write_table(_with_metadata(_frame(frame), table, run.metadata), out / table / name)
+            write_table(_with_metadata(_frame(frames[table]), table, metadata),
+                        out / table / name)
     row = pd.DataFrame([{k: v if isinstance(v, str | int | float) else json.dumps(v)
-                         for k, v in run.metadata.items()}])
-    write_table(_with_metadata(_frame(row), "runs", run.metadata), out / "runs" / name)
+                         for k, v in metadata.items()}])
+    write_table(_with_metadata(_frame(row), "runs", metadata), out / "runs" / name)
 
 
 def read(out: str | Path, table: str = "weekly") -> pd.DataFrame:

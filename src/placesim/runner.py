@@ -133,17 +133,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    run = RegimeRun.of(regime, model, start_income, metadata)
-    forget(model)
-    return run
-
-
-def forget(model: PlaceModel) -> None:
-    """Let the model go when its run is done. mesa 3.3 numbers agents per model in a
-    class-level dict (``mesa.Agent._ids``) that keeps every model that made agents, and so
-    its population, alive for the life of the process (mesa issue 3179, fixed after 3.3):
-    a sweep worker running run after run would hold every place it ever ran."""
-    mesa.Agent._ids.pop(model, None)
+    return RegimeRun.of(regime, model, start_income, metadata)
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder | None,
@@ -166,7 +156,8 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
         for regime in regimes:
             run = run_regime(scenario, regime, progress, scheduler)
             if folder is not None:
-                write_run(target, run)
+                write_run(target, run.regime, run.metadata, run.final,
+                          run.tables(("weekly", "journeys", "deciles")))
                 folder.finished(run.regime, str(run.metadata["run_id"]))
             run.release()
             runs.append(run)

@@ -116,6 +116,7 @@ class Session:
         self.status.value = replace(self.status.value, busy="Building both runs…")
         with ENGINE_LOCK:
             twin = Twin(setup)
+        self.twin.close()
         self.setup, self.twin = setup, twin
         self.built.value = setup
         self.panels.reset(setup.weeks)

@@ -57,6 +57,7 @@ def replay(models: tuple[PlaceModel, PlaceModel], citizen: int) -> tuple[Journey
         while model.week < live.week:
             model.step()
             recorder.record(model.engine.records(ids))
+        model.close()
         recorders.append(recorder)
     return tuple(recorders)
 

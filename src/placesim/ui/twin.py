@@ -183,6 +183,11 @@ class Twin:
     def done(self) -> bool:
         return not all(m.running for m in self.models)
 
+    def close(self) -> None:
+        """Free both models when this pair is replaced (see PlaceModel.close)."""
+        for model in self.models:
+            model.close()
+
     def step(self) -> None:
         if not self.done:
             for model in self.models:

@@ -110,6 +110,7 @@ def ctr_share(scenario: Scenario) -> float:
     model = PlaceModel(scenario, regime=cohort.get("control", "target"))
     while model.week < int(cohort.get("flag_week", 52)):  # the run's first weeks only
         model.step()
+    model.close()  # stopped before its last week
     return float((model.engine.citizens["cts_award"] > 0).mean())
 
 
