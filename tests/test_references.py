@@ -246,7 +246,7 @@ def agree(r: Record, reference, rule, harness) -> None:
         assert_aggregates_equal(acc, expected_acc)
 
 
-LADDER = ("council_tax", "recovery", "costs", "relational", "money", "life")
+LADDER = ("council_tax", "recovery", "costs", "relational", "money", "life", "population")
 MONEY = ("council_tax", "recovery", "money", "life")
 BENEFITS = ("council_tax", "benefits", "costs", "workforce", "life")
 SERVICES = ("housing", "health", "social_care", "vcs", "demand", "costs", "workforce")

@@ -312,7 +312,8 @@ COHORT_COLUMNS = {
                               "visit, or agreed a plan with the agent"),
     "plan_under_threat": Column("true/false", "was on a plan while threatened"),
     "plan_broken_under_threat": Column("true/false", "a plan made or kept under threat "
-                                       "ended"),
+                                       "ended while money was still owed (broken, not "
+                                       "paid off)"),
     "fees": Column("GBP", "court costs and enforcement fees charged over the follow-up"),
     "ea_placed": Column("GBP", "sum placed with the enforcement agent"),
     "ea_recovered": Column("GBP", "debt the agent recovered"),

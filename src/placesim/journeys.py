@@ -81,6 +81,12 @@ def _money(pence: np.ndarray) -> np.ndarray:
     return np.array([f"{p / PENCE:.2f}" for p in pence.tolist()], dtype=object)
 
 
+def _owed(records: np.ndarray) -> np.ndarray:
+    """Everything owed on council tax: arrears with court costs, and agent fees (pence)."""
+    return (records["ct_arrears"].astype(np.int64) + records["ea_compliance_due"]
+            + records["ea_fees_due"])
+
+
 def events(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     """What happened to each citizen in a week, in words, from the records at the end of
     the week before and of the week (equal-length arrays of records)."""
@@ -104,7 +110,8 @@ def events(before: np.ndarray, after: np.ndarray) -> np.ndarray:
         np.where(decided, "benefits decided: " + _money(after["award"]) + " a week" + wrong, ""),
         np.where(plan_now & ~plan_before,
                  "plan agreed: " + _money(after["plan_instalment"]) + " a week",
-                 np.where(plan_before & ~plan_now, "plan ended", "")),
+                 np.where(plan_before & ~plan_now,
+                          np.where(_owed(after) > 0, "plan broken", "plan paid off"), "")),
         np.where((after["homeless_weeks"] > 0) & (before["homeless_weeks"] == 0),
                  "evicted: temporary accommodation", ""),
         np.where((after["care_weeks"] > 0) & (before["care_weeks"] == 0),

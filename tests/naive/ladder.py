@@ -95,6 +95,24 @@ def agree_plan(r: Record, a: float, p, acc) -> None:
     acc[M.PLANS_AGREED] += 1
 
 
+def odds(x: float) -> float:
+    return x / (1 - x)
+
+
+def acting_chance(salience: float, r: Record, p) -> float:
+    """The chance of acting on a letter: the salience is the chance for a household of
+    average engagement and starting trust, unstressed; engagement, trust and stress move
+    its odds."""
+    if salience >= 1:
+        return 1.0
+    if salience <= 0:
+        return 0.0
+    o = (odds(salience) * odds(r.engagement) / odds(p.population_engagement_mean)
+         * (0.5 + 0.5 * r.trust) / (0.5 + 0.5 * p.population_trust_initial)
+         / (1 + (p.recovery_stress_ignore_odds - 1) * r.stress))
+    return o / (1 + o)
+
+
 def answer_letter(r: Record, u: Draw, p, acc) -> None:
     """Phase 3: answering the letter of a stage begun last week."""
     r.status &= ~Status.RESPONDED
@@ -102,9 +120,7 @@ def answer_letter(r: Record, u: Draw, p, acc) -> None:
         return
     if r.stage not in SALIENCE:
         return
-    chance = (getattr(p, SALIENCE[r.stage]) * r.engagement * (0.5 + 0.5 * r.trust)
-              * (1 - 0.5 * r.stress))
-    if u(Purpose.RESPOND) < chance:
+    if u(Purpose.RESPOND) < acting_chance(getattr(p, SALIENCE[r.stage]), r, p):
         r.status |= Status.RESPONDED
         acc[M.RESPONSES] += 1
         acc[M.CONTACTS] += 1
@@ -124,7 +140,7 @@ def visit(r: Record, u: Draw, p, acc) -> None:
     if u(Purpose.EA_CONTACT) < p.recovery_visit_contact:
         acc[M.RESPONSES] += 1
         acc[M.EA_CONTACTS] += 1
-        taken = min(half_up(r.savings * p.recovery_savings_taken), owed(r))
+        taken = min(r.savings, owed(r))
         pay_agent(r, taken, acc)
         r.savings -= taken
         if owed(r) > 0:
@@ -207,15 +223,27 @@ def ladder_week(r: Record, u: Draw, p, week: int, acc) -> bool:
                 r.case, r.case_week = Case.WAITING, week
                 r.status |= Status.ROUTED
         return False
-    if r.status & Status.RESPONDED:  # response
-        if r.savings >= owed(r):
-            everything = owed(r)
+    if r.status & Status.RESPONDED:  # response, by what the household can pay
+        everything = owed(r)
+        liability = net_liability(r, p)
+        due = max(0, everything - liability * max(0, r.ct_due_until - week - 1))
+        if r.savings >= everything:
             pay_owed(r, everything, acc)
             r.savings -= everything
             acc[M.PAID_IN_FULL] += 1
             return False
-        agree_plan(r, 0.0 if r.stage in AGENT_STAGES else p.regime_plan_affordability, p,
-                   acc)
+        if (r.stage in (Stage.SUMMONS, Stage.LIABILITY_ORDER) and due < everything
+                and r.savings >= due):
+            pay_council(r, due, acc)
+            r.savings -= due
+            r.plan_instalment = liability  # instalments restored
+            r.plan_misses = 0
+            r.status |= Status.ON_PLAN
+            acc[M.PAID_DUE] += 1
+            acc[M.PLANS_AGREED] += 1
+        else:
+            agree_plan(r, 0.0 if r.stage in AGENT_STAGES else p.regime_plan_affordability,
+                       p, acc)
     if r.status & (Status.ON_PLAN | Status.PAUSED) or r.stage == Stage.RETURNED:  # hold
         return False
     clock = min(255, r.stage_weeks + 1)  # escalation

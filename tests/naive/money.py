@@ -58,6 +58,12 @@ def money_week(r: Record, u: Draw, p, week: int, acc) -> int:
         paid = min(cash, liability)
         cash -= paid
         pay_council(r, paid, acc)
+        # a missed payment caught up, before any reminder and when not on a plan
+        if r.stage == Stage.NONE and not r.status & Status.ON_PLAN:
+            caught = min(cash, r.ct_arrears)
+            cash -= caught
+            pay_council(r, caught, acc)
+            acc[M.CT_CAUGHT_UP] += caught
     # (vi) a payment plan: the whole instalment or nothing
     if r.status & Status.ON_PLAN:
         instalment = min(r.plan_instalment, owed(r))

@@ -30,6 +30,7 @@ _FLOWS = (
     ("CT_LIABILITY", "council tax charged, net of support (with CT_ACCELERATED)"),
     ("CT_ACCELERATED", "the rest of a year's council tax made due at once with a summons"),
     ("CT_PAID", "paid to the council: instalments, plans, deductions, via a bailiff"),
+    ("CT_CAUGHT_UP", "missed council tax caught up before any reminder (also in CT_PAID)"),
     ("LIVING_SPENT", "essential living costs"),
     ("BORROWED", "essential spending funded by new other debt"),
     ("RENT_DUE", "rent charged to housed citizens"),
@@ -82,6 +83,8 @@ _EVENTS = (
     ("PLANS_AGREED", "payment plans agreed"),
     ("PLANS_BROKEN", "payment plans broken"),
     ("PAID_IN_FULL", "council-tax debts paid in full on response"),
+    ("PAID_DUE", "council-tax accounts brought up to date on response after a summons, "
+     "instalments restored (also in PLANS_AGREED)"),
     ("CLAIMS", "benefit claims made"),
     ("CHANGES_REPORTED", "changes of circumstances reported"),
     ("REAPPLICATIONS", "changes reported because the award in payment was decided wrongly "

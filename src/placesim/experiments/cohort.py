@@ -100,7 +100,9 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     """One row per household: what happened to it over the follow-up.
 
     Money in GBP. ``answered_threat``: answered the compliance letter or an agent's
-    visit, or agreed a plan with the agent. ``debt`` is council tax owed (with court
+    visit, or agreed a plan with the agent. ``plan_broken_under_threat``: a plan made or
+    kept under threat ended while money was still owed (a plan paid off is not broken).
+    ``debt`` is council tax owed (with court
     costs) plus enforcement fees owed, rent arrears and other debt. ``paying_at_end``:
     paid at least 90% of the council tax (net of support) due in the last 13 weeks.
     ``public_cost`` is every public cost the rules attributed to the household during the follow-up.
@@ -114,7 +116,9 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     at_letters = np.isin(stage, LETTER_STAGES)
     threatened = np.isin(stage, THREAT_STAGES)
     reached = np.isin(stage, (*THREAT_STAGES, Stage.RETURNED)).any(axis=0)
-    plan_ends = on_plan[:-1] & ~on_plan[1:]
+    owed = (rec["ct_arrears"].astype(np.int64) + rec["ea_compliance_due"]
+            + rec["ea_fees_due"])
+    plan_ends = on_plan[:-1] & ~on_plan[1:] & (owed[1:] > 0)  # broken, not paid off
     broke_under_threat = (plan_ends & (threatened[:-1] | threatened[1:])).any(axis=0)
     right = _benefits_right(rec, p)
     decided = (rec["claim"][:-1] == Claim.PENDING) & (rec["claim"][1:] == Claim.NONE)

@@ -266,11 +266,21 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "calibration:ea_min_days_notice_to_visit"),
         _i("weeks_enforcement", 12, "weeks", 1, 104,
            "Weeks of visits before the agent returns the case unpaid."),
-        _p("respond_reminder", 0.10, "Response to a reminder, for a fully engaged, "
-           "trusting, unstressed citizen."),
-        _p("respond_final_notice", 0.15, "Response to a final notice (same scale)."),
-        _p("respond_summons", 0.30, "Response to a summons (same scale)."),
-        _p("respond_enforcement", 0.70, "Response to the threat of bailiffs (same scale)."),
+        _p("respond_reminder", 0.67, "Chance of acting on a reminder (paying or asking "
+           "for an arrangement) for a household of average engagement and starting "
+           "trust, unstressed: share of late payers paying within about three weeks of "
+           "a standard late-payment letter.", "calibration:letter_late_payment_control_paid"),
+        _p("respond_final_notice", 0.67, "Chance of acting on a final notice (same scale; "
+           "no trial separates it from the reminder).",
+           "calibration:letter_late_payment_control_paid"),
+        _p("respond_summons", 0.67, "Chance of acting on a summons (same scale; no trial "
+           "separates it from the reminder).", "calibration:letter_late_payment_control_paid"),
+        _p("respond_enforcement", 0.70, "Chance of acting on the threat of bailiffs (same "
+           "scale)."),
+        _f("stress_ignore_odds", 3.0, "odds ratio", 1.0, 20.0,
+           "Odds of ignoring a letter at full stress over the odds unstressed (people with "
+           "mental-health problems are 2-3 times as likely to be behind on council tax).",
+           "calibration:mh_relative_risk_ct_arrears"),
         _f("liability_order_costs", 80.0, "GBP", 0.0, 1_000.0,
            "Court costs added to the debt with the liability order.",
            "calibration:lo_costs_added_low"),
@@ -294,7 +304,6 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("fee_threshold", 1_500.0, "GBP", 0.0, 1_000_000.0,
            "Sum above which the percentage fee applies.", "calibration:ea_pct_threshold"),
         _p("visit_contact", 0.35, "Chance a weekly visit finds the debtor at home."),
-        _p("savings_taken", 0.9, "Share of savings the agent collects on contact."),
         _p("sale", 0.02, "Weekly chance, after a visit finding nobody, that goods are "
            "removed for sale."),
         _f("goods_value", 150.0, "GBP", 0.0, 100_000.0,
@@ -601,6 +610,10 @@ REMOVED = dict.fromkeys(
     ("police.officers_per_10k", "police.officer_hours", "police.hours_per_callout"),
     "the police's capacity limited nothing (call-outs are not rationed), so it is no "
     "longer a parameter; remove it from the file")
+REMOVED["recovery.savings_taken"] = (
+    "what an enforcement agent collects now follows from what the household can pay "
+    "(all its savings, then a plan it keeps while its income allows), not from a rate; "
+    "remove it from the file")
 
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (

@@ -154,7 +154,8 @@ def money_week(r, key, p, week: int, acc) -> int:
 
     (i) deductions from benefits for council-tax arrears; (ii) essentials, borrowing
     what cash cannot cover; (iii) rent and an instalment on rent arrears while housed;
-    (iv, v) this week's council tax charged and, unless the citizen lapses, paid;
+    (iv, v) this week's council tax charged and, unless the citizen lapses, paid, with
+    what it can of earlier weeks' missed bills before any reminder (a catch-up);
     (vi) a payment plan's instalment, all or nothing: missed too often, the plan breaks
     and the recovery ladder escalates at once (at ENFORCEMENT the bailiff's visits
     resume); (vii) other debt repaid; (viii) what is left is savings.
@@ -193,6 +194,11 @@ def money_week(r, key, p, week: int, acc) -> int:
         instalment = pay(cash, liability)
         cash -= instalment
         pay_council(r, instalment, acc)
+        if stage == Stage.NONE and (status & Status.ON_PLAN) == 0:  # catch-up
+            caught = pay(cash, int(r.ct_arrears))
+            cash -= caught
+            pay_council(r, caught, acc)
+            add(acc, M.CT_CAUGHT_UP, caught)
     # (vi)
     stage_weeks = int(r.stage_weeks)
     misses = int(r.plan_misses)

@@ -11,9 +11,10 @@ sale fee), and finally the case returned unpaid, with deductions from benefits i
 The statutory fees are here (:func:`percent_fee`); how a payment to the agent is shared
 between fees and debt is ``money.enforcement_split``.
 
-Phase 3 (:func:`answer_letter`): the citizen may answer the letter of a stage entered last
-week. Phase 5 (:func:`climb_ladder`): clearance, the flag, paying in full or agreeing a
-plan after an answer, escalation and the visit. "Recovery" here is always the recovery of
+Phase 3 (:func:`answer_letter`): the citizen may act on the letter of a stage entered last
+week, or ignore it. Phase 5 (:func:`climb_ladder`): clearance, the flag, what an answer
+does by what the household can pay (:func:`respond`: pay in full, pay what is due, or an
+arrangement), escalation and the visit. "Recovery" here is always the recovery of
 a debt; a life's recovery from trouble is ``life``.
 """
 
@@ -28,6 +29,7 @@ from placesim.engine.rules.money import (
     earnings,
     net_liability,
     owed_on_ct,
+    pay_council,
     pay_enforcement_agent,
     pay_towards_council_tax,
     rent_due,
@@ -39,12 +41,20 @@ from placesim.engine.state import COUNT_CAP, Case, Stage, Status, is_enforcement
 
 
 @njit(cache=True)
+def odds(chance: float) -> float:
+    """The odds of a chance strictly between 0 and 1."""
+    return chance / (1.0 - chance)
+
+
+@njit(cache=True)
 def letter_response_chance(stage: int, engagement: float, trust: float, stress: float,
                            p) -> float:
-    """Chance of answering the letter of a recovery stage.
+    """Chance of acting on (answering) the letter of a recovery stage, else ignoring it.
 
-    The stage's salience (how alarming the letter is) times the person's engagement,
-    damped by distrust and by stress: stressed people in debt do not open letters.
+    The stage's salience is the chance for a household of average engagement and starting
+    trust, unstressed (set from the letter trials); engagement and trust move the odds,
+    and stress multiplies the odds of ignoring it: stressed people in debt do not open
+    letters.
     """
     if stage == Stage.REMINDER:
         salience = p.recovery_respond_reminder
@@ -56,7 +66,21 @@ def letter_response_chance(stage: int, engagement: float, trust: float, stress: 
         salience = p.recovery_respond_enforcement
     else:
         return 0.0
-    return salience * engagement * (0.5 + 0.5 * trust) * (1.0 - 0.5 * stress)
+    if salience >= 1.0:
+        return 1.0
+    if salience <= 0.0:
+        return 0.0
+    o = (odds(salience) * odds(engagement) / odds(p.population_engagement_mean)
+         * (0.5 + 0.5 * trust) / (0.5 + 0.5 * p.population_trust_initial)
+         / (1.0 + (p.recovery_stress_ignore_odds - 1.0) * stress))
+    return o / (1.0 + o)
+
+
+@njit(cache=True)
+def due_now(owed: int, liability: int, due_until: int, week: int) -> int:
+    """What is due: everything owed less the weeks still to come of a year's bill that a
+    summons made due at once (the instalments missed, with court costs)."""
+    return max(0, owed - liability * max(0, due_until - week - 1))
 
 
 @njit(cache=True)
@@ -228,8 +252,8 @@ def bailiff_visit(r, key, p, acc) -> None:
     """The enforcement agent's (bailiff's) weekly visit at the ENFORCEMENT stage.
 
     With chance recovery.visit_contact the agent finds the debtor at home (a response):
-    takes a share of savings (recovery.savings_taken) and agrees a demand-led plan for
-    the rest. Otherwise, with chance recovery.sale, goods are removed for sale: a sale
+    the household pays what its savings allow and agrees a demand-led plan for the rest,
+    so what agents recover follows from who can pay. Otherwise, with chance recovery.sale, goods are removed for sale: a sale
     fee is charged and the sale raises recovery.goods_value. Every payment is shared
     between fees and debt as the regulations say (``money.enforcement_split``). The
     agent's own costs are not public costs.
@@ -238,7 +262,7 @@ def bailiff_visit(r, key, p, acc) -> None:
     if draw(key, Purpose.EA_CONTACT) < p.recovery_visit_contact:
         count(acc, M.RESPONSES)
         count(acc, M.EA_CONTACTS)
-        taken = min(pence(r.savings * p.recovery_savings_taken), owed_on_ct(r))
+        taken = min(int(r.savings), owed_on_ct(r))
         pay_enforcement_agent(r, taken, acc)
         r.savings -= taken
         owed = owed_on_ct(r)
@@ -255,12 +279,41 @@ def bailiff_visit(r, key, p, acc) -> None:
 
 
 @njit(cache=True, inline="always")
+def respond(r, owed: int, stage: int, week: int, p, acc) -> bool:
+    """An answer to a letter, by what the household can pay from its savings: everything
+    owed (paid in full: returns True); what is due after a summons made the rest of the
+    year due at once (paid, and instalments restored as a plan of the weekly bill); or
+    less (an arrangement: a payment plan)."""
+    if r.savings >= owed:
+        pay_towards_council_tax(r, owed, acc)
+        r.savings -= owed
+        count(acc, M.PAID_IN_FULL)
+        return True
+    liability = net_liability(r, p)
+    due = due_now(owed, liability, int(r.ct_due_until), week)
+    if (stage == Stage.SUMMONS or stage == Stage.LIABILITY_ORDER) and due < owed \
+            and r.savings >= due:
+        pay_council(r, due, acc)
+        r.savings -= due
+        r.plan_instalment = liability
+        r.plan_misses = 0
+        r.status |= Status.ON_PLAN
+        count(acc, M.PAID_DUE)
+        count(acc, M.PLANS_AGREED)
+        return False
+    affordability = 0.0 if is_enforcement(stage) else p.regime_plan_affordability
+    agree_plan(r, owed, affordability, p, acc)
+    return False
+
+
+@njit(cache=True, inline="always")
 def climb_ladder(r, key, p, week: int, acc) -> bool:
     """Phase 5: a week on the recovery ladder. Returns whether the citizen was threatened.
 
     Clearance (everything owed is paid: off the ladder); the flag (in arrears by
     council_tax.flag_weeks_owed weeks of the bill: a reminder, and an offer to the
-    relational team); after an answer, paying in full or agreeing a plan; a hold while
+    relational team); after an answer, what the household can pay (:func:`respond`);
+    a hold while
     on a plan, paused or returned; otherwise the stage clock runs and the next stage
     is entered when it is due; at ENFORCEMENT the bailiff visits every week.
     """
@@ -282,14 +335,8 @@ def climb_ladder(r, key, p, week: int, acc) -> bool:
             charge(r, acc, M.COST_REVENUES, p.costs_letter)
             offer_to_team(r, key, p, week)
         return False
-    if (r.status & Status.RESPONDED) != 0:  # an answer: pay in full or agree a plan
-        if r.savings >= owed:
-            pay_towards_council_tax(r, owed, acc)
-            r.savings -= owed
-            count(acc, M.PAID_IN_FULL)
-            return False
-        affordability = 0.0 if is_enforcement(stage) else p.regime_plan_affordability
-        agree_plan(r, owed, affordability, p, acc)
+    if (r.status & Status.RESPONDED) != 0 and respond(r, owed, stage, week, p, acc):
+        return False  # paid in full
     if (r.status & (Status.ON_PLAN | Status.PAUSED)) != 0 or stage == Stage.RETURNED:
         return False  # the hold
     weeks = min(COUNT_CAP, int(r.stage_weeks) + 1)
