@@ -30,7 +30,7 @@ from numba.core.registry import CPUDispatcher
 
 from placesim.engine import allocation
 from placesim.engine.metrics import M
-from placesim.engine.params import pack
+from placesim.engine.params import GamingPulls, pack
 from placesim.engine.pure import compiled_calls, python_rulebook, rule_modules
 from placesim.engine.rng import agent_key, draw
 from placesim.engine.rules.benefits import claim_benefits, standard_decision
@@ -129,7 +129,9 @@ def parameters(rng: np.random.Generator, sections: tuple[str, ...]) -> np.recarr
     levers = {f.name: _value(f, rng) for f in REGIME_LEVERS}
     levers["caseload_cap"] = int(rng.integers(1, 31))
     scenario = defaults().with_overrides(overrides)
-    return pack(scenario, levers)
+    # each service's pull toward gaming: none, full (payment by results) or in between
+    pulls = [float(rng.choice([0.0, 1.0, rng.uniform()])) for _ in range(N_SERVICES + 1)]
+    return pack(scenario, levers, GamingPulls(tuple(pulls[:-1]), pulls[-1]))
 
 
 def generator(draw_) -> np.random.Generator:

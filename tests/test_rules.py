@@ -427,36 +427,56 @@ def test_plan_instalment_bounds(owed, surplus, affordability):
 
 
 @pytest.mark.parametrize("stage, salience", [
-    (Stage.REMINDER, 0.10),
-    (Stage.FINAL_NOTICE, 0.15),
-    (Stage.SUMMONS, 0.30),
-    (Stage.LIABILITY_ORDER, 0.30),
+    (Stage.REMINDER, 0.67),
+    (Stage.FINAL_NOTICE, 0.67),
+    (Stage.SUMMONS, 0.67),
+    (Stage.LIABILITY_ORDER, 0.67),
     (Stage.COMPLIANCE, 0.70),
     (Stage.ENFORCEMENT, 0.70),
     (Stage.NONE, 0.0),
     (Stage.RETURNED, 0.0),
 ])
 def test_letter_response_chance_per_stage(stage, salience):
-    # fully engaged, trusting, unstressed: the stage's salience itself
+    # an average household (engagement 0.6 = the mean, trust 0.5 = the start), unstressed:
+    # the stage's salience itself
     chance = recovery_ladder.letter_response_chance
-    assert chance(stage, 1.0, 1.0, 0.0, P) == pytest.approx(salience)
-    # engagement 0.6, trust 0.5, stress 0.4: salience * 0.6 * (0.5 + 0.25) * (1 - 0.2)
-    expected = salience * 0.6 * 0.75 * 0.8
-    assert chance(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
-    assert python_function(chance)(stage, 0.6, 0.5, 0.4, P) == pytest.approx(expected)
+    assert chance(stage, 0.6, 0.5, 0.0, P) == pytest.approx(salience)
+    if salience == 0.0:
+        assert chance(stage, 0.9, 1.0, 0.0, P) == 0.0
+        return
+    # engagement 0.8, trust 1, stress 0.5: odds x (0.8/0.2)/(0.6/0.4) x 1/0.75 / (1 + 2 x 0.5)
+    odds = salience / (1 - salience) * (4.0 / 1.5) / 0.75 / 2.0
+    expected = odds / (1 + odds)
+    assert chance(stage, 0.8, 1.0, 0.5, P) == pytest.approx(expected)
+    assert python_function(chance)(stage, 0.8, 1.0, 0.5, P) == pytest.approx(expected)
 
 
-def test_letter_response_falls_with_stress_and_rises_with_trust():
+def test_letter_response_falls_with_stress_and_rises_with_trust_and_engagement():
     stage = Stage.FINAL_NOTICE
     chance = recovery_ladder.letter_response_chance
     by_stress = [chance(stage, 0.7, 0.5, s, P) for s in (0, .25, .5, 1)]
     by_trust = [chance(stage, 0.7, t, 0.3, P) for t in (0, .25, .5, 1)]
+    by_engagement = [chance(stage, e, 0.5, 0.3, P) for e in (0.05, 0.3, 0.6, 0.95)]
     assert all(a > b for a, b in itertools.pairwise(by_stress))
     assert all(a < b for a, b in itertools.pairwise(by_trust))
-    # escalation makes a letter more alarming
-    ladder = [recovery_ladder.letter_response_chance(s, 0.7, 0.5, 0.3, P)
-              for s in (Stage.REMINDER, Stage.FINAL_NOTICE, Stage.SUMMONS, Stage.ENFORCEMENT)]
-    assert ladder == sorted(ladder)
+    assert all(a < b for a, b in itertools.pairwise(by_engagement))
+    # at full stress the odds of ignoring are recovery.stress_ignore_odds times higher
+    calm, stressed = chance(stage, 0.7, 0.5, 0.0, P), chance(stage, 0.7, 0.5, 1.0, P)
+    assert ((1 - stressed) / stressed) / ((1 - calm) / calm) == pytest.approx(
+        P.recovery_stress_ignore_odds)
+    # a salience of 1 is always acted on, of 0 never
+    sure = record({"recovery.respond_reminder": 1.0})
+    never = record({"recovery.respond_reminder": 0.0})
+    assert chance(Stage.REMINDER, 0.01, 0.0, 1.0, sure) == 1.0
+    assert chance(Stage.REMINDER, 0.99, 1.0, 0.0, never) == 0.0
+
+
+def test_what_is_due_leaves_out_the_weeks_still_to_come():
+    due = recovery_ladder.due_now
+    assert due(10_000, 300, 0, 20) == 10_000        # nothing accelerated
+    assert due(10_000, 300, 30, 20) == 10_000 - 300 * 9
+    assert due(1_000, 300, 30, 20) == 0              # never below nothing
+    assert due(10_000, 300, 21, 20) == 10_000        # the year's last week: all due
 
 
 def test_stage_weeks_allowed():

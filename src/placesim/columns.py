@@ -85,6 +85,10 @@ def _service_columns() -> dict[str, Column]:
             f"{name}_real_resolution": Column("share (0-1)", f"{label}: cases whose trouble "
                                               "the help lifted this week over requests at its "
                                               "door (its target, as it really was)"),
+            f"{name}_gaming_pull": Column("share (0-1)", f"{label}: its pull toward gaming "
+                                          "next week: regime.payment_by_results while its "
+                                          "reported resolution is below "
+                                          "commissioning.target_resolution, else 0"),
         })
     return columns
 
@@ -113,6 +117,10 @@ def weekly_columns() -> dict[str, Column]:
         "benefits_utilisation": Column("share (0-1, above 1: overloaded)", "benefit "
                                        "decisions made this week over the assessors' "
                                        "capacity"),
+        "benefits_gaming_pull": Column("share (0-1)", "the benefits service's pull toward "
+                                       "gaming next week: regime.payment_by_results while "
+                                       "its reported on-time share is below "
+                                       "benefits.target_share, else 0"),
         "team_utilisation": Column("share (0-1, above 1: overloaded)", "cases the "
                                    "relational team holds over its caseworkers x cap"),
         "caseload_cap": Column("cases per caseworker", "the relational team's caseload cap "

@@ -68,31 +68,55 @@ class CouncilRevenues(Agency):
                          workers=0, capacity=0)
 
 
+def gaming_pull(reported: float, target: float, payment_by_results: float) -> float:
+    """A service's pull toward gaming: as strong as the dependence of its budget on its
+    reported figure while that figure falls short of its target, none otherwise."""
+    return payment_by_results if reported < target else 0.0
+
+
 class BenefitsService(Agency):
-    """Standard-route benefit decisions: queue, lead time and error rate."""
+    """Standard-route benefit decisions: queue, lead time and error rate.
+
+    Its target is the share of decisions made within benefits.target_weeks
+    (``target``); ``pull`` is its pull toward gaming for next week (:func:`gaming_pull`).
+    """
 
     label = "benefits service"
 
-    def __init__(self, model: mesa.Model, workers: int, capacity: int):
+    def __init__(self, model: mesa.Model, workers: int, capacity: int, target: float):
         super().__init__(model, M.COST_BENEFITS, (M.DECISIONS,), workers, capacity)
+        self.target = target
+        self.pull = 0.0
+
+    def review_week(self, totals: np.ndarray) -> None:
+        super().review_week(totals)
+        decisions = int(totals[M.DECISIONS])
+        if decisions:
+            reported = int(totals[M.DECISIONS_REPORTED_ON_TIME]) / decisions
+            self.pull = gaming_pull(reported, self.target,
+                                    self.model.levers["payment_by_results"])
 
 
 class ServiceAgency(Agency):
     """A service citizens ask for help: housing, health, social care or the VCS.
 
-    Its target is the share of cases it resolves. ``reported_resolution`` is what it
-    reports (cases closed as resolved, over cases it accepted); ``real_resolution`` is
-    troubles lifted over every request that came to its right door, turned away or not.
+    Its target is the share of cases it resolves (``target``). ``reported_resolution`` is
+    what it reports (cases closed as resolved, over cases it accepted);
+    ``real_resolution`` is troubles lifted over every request that came to its right
+    door, turned away or not; ``pull`` is its pull toward gaming for next week
+    (:func:`gaming_pull`).
     """
 
-    def __init__(self, model: mesa.Model, service: Service, capacity: int):
+    def __init__(self, model: mesa.Model, service: Service, capacity: int, target: float):
         super().__init__(model, SERVICE_COSTS[service],
                          (_metric(service, CASES), _metric(service, TURNED_AWAY),
                           _metric(service, WRONG_DOOR)), workers=0, capacity=capacity)
         self.service = service
         self.label = service.name.lower().replace("_", " ")
+        self.target = target
         self.reported_resolution = 0.0
         self.real_resolution = 0.0
+        self.pull = 0.0
 
     def review_week(self, totals: np.ndarray) -> None:
         super().review_week(totals)
@@ -102,6 +126,9 @@ class ServiceAgency(Agency):
                                     / cases if cases else 0.0)
         self.real_resolution = (int(totals[_metric(self.service, HELPED)]) / came
                                 if came else 0.0)
+        if cases:
+            self.pull = gaming_pull(self.reported_resolution, self.target,
+                                    self.model.levers["payment_by_results"])
 
 
 class Police(Agency):

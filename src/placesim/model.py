@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from placesim.engine.engine import Engine
+from placesim.engine.params import GamingPulls
 from placesim.engine.scheduler import Scheduler
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
@@ -89,7 +90,8 @@ def _service_reporters(agency: ServiceAgency) -> dict:
             f"{name}_capacity": lambda m: m.services[s].capacity,
             f"{name}_utilisation": lambda m: m.services[s].utilisation,
             f"{name}_reported_resolution": lambda m: m.services[s].reported_resolution,
-            f"{name}_real_resolution": lambda m: m.services[s].real_resolution}
+            f"{name}_real_resolution": lambda m: m.services[s].real_resolution,
+            f"{name}_gaming_pull": lambda m: m.services[s].pull}
 
 
 class PlaceModel(mesa.Model):
@@ -134,10 +136,14 @@ class PlaceModel(mesa.Model):
         learning = {k: int(self.scenario.get(f"relational.{k}"))
                     for k in ("review_weeks", "cap_step", "cap_min", "cap_max")}
         capacity = self.engine.service_capacity()
-        self.services = tuple(ServiceAgency(self, s, int(capacity[s])) for s in Service)
+        target = float(self.scenario.get("commissioning.target_resolution"))
+        self.services = tuple(ServiceAgency(self, s, int(capacity[s]), target)
+                              for s in Service)
         self.revenues = CouncilRevenues(self)
         self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
-                                        capacity=self.engine.decision_capacity())
+                                        capacity=self.engine.decision_capacity(),
+                                        target=float(self.scenario.get(
+                                            "benefits.target_share")))
         self.team = RelationalTeam(self, workers=caseworkers, rules=learning)
         self.police = Police(self)
         self.agencies = (self.revenues, self.benefits, self.team, *self.services, self.police)
@@ -156,6 +162,7 @@ class PlaceModel(mesa.Model):
         reporters.update({name: _reporter(name) for name in INDICATOR_NAMES})
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
+        reporters["benefits_gaming_pull"] = lambda m: m.benefits.pull
         reporters["team_utilisation"] = lambda m: m.team.utilisation
         reporters["caseload_cap"] = lambda m: m.team.caseload_cap
         reporters["caseload_mean"] = lambda m: (float(m.engine.caseload.mean())
@@ -227,6 +234,8 @@ class PlaceModel(mesa.Model):
             agency.review_week(totals)
         if self.commissioner.review_week(totals):
             self.engine.set_service_hours(self.commissioner.hours)
+        self.engine.set_gaming_pulls(GamingPulls(
+            tuple(agency.pull for agency in self.services), self.benefits.pull))
         self.culture.review_week(self.levers["multi_agency"])
         self._update_capacities()
         self.datacollector.collect(self)

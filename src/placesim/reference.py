@@ -20,7 +20,7 @@ import numpy as np
 from mesa.agent import AgentSet
 
 from placesim.engine.metrics import N_METRICS, M
-from placesim.engine.params import pack
+from placesim.engine.params import NO_PULL, GamingPulls, pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.pure import python_rulebook
 from placesim.engine.rng import Purpose
@@ -143,6 +143,8 @@ class ReferenceScheduler:
                                              place.caseworker_volunteer, strict=True))]
         self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
         self.service_hours = place.service_hours.copy()
+        self.levers = dict(levers)
+        self.pulls = NO_PULL
         self.totals = [0] * N_METRICS
 
     @property
@@ -150,7 +152,12 @@ class ReferenceScheduler:
         return self.p
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
-        self.p = _plain(pack(self.scenario, levers))
+        self.levers = dict(levers)
+        self.p = _plain(pack(self.scenario, levers, self.pulls))
+
+    def set_gaming_pulls(self, pulls: GamingPulls) -> None:
+        self.pulls = pulls
+        self.p = _plain(pack(self.scenario, self.levers, pulls))
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         self.service_hours = np.asarray(hours, dtype=np.float64).copy()
@@ -181,7 +188,8 @@ class ReferenceScheduler:
             lambda a: a.claim == Claim.PENDING and week - a.claim_week >= p.benefits_lead_weeks),
             key=lambda a: (a.claim_week, a.index))
         capacity = self.decision_capacity()
-        kept = RULES.kept_for_target(capacity, p.regime_cream_skimming)
+        kept = RULES.kept_for_target(capacity, p.regime_cream_skimming
+                                     * p.gaming_pull_benefits)
         skimmed = [a for a in claims if week - a.claim_week <= p.benefits_target_weeks][:kept]
         ahead = {a.index for a in skimmed}
         claims = (skimmed + [a for a in claims if a.index not in ahead])[:capacity]

@@ -47,8 +47,9 @@ def allocate(people: list[Record], assessors: list[float], caseload: list[int],
     waiting = sorted((i for i in ids if people[i].case == Case.WAITING),
                      key=lambda i: (people[i].case_week, i))
 
-    # decisions: with cream-skimming, claims that can still meet the target go first
-    kept = half_up(capacity.decisions * p.regime_cream_skimming)
+    # decisions: with cream-skimming (lever x the service's pull toward gaming), claims
+    # that can still meet the target go first
+    kept = half_up(capacity.decisions * p.regime_cream_skimming * p.gaming_pull_benefits)
     can_meet = [i for i in claims if week - people[i].claim_week <= p.benefits_target_weeks]
     first = can_meet[:kept]
     order = first + [i for i in claims if i not in first]

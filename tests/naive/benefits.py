@@ -99,7 +99,8 @@ def decision(r: Record, u: Draw, performance: float, p, week: int, acc) -> None:
     waited = week - r.claim_week
     on_time = waited <= p.benefits_target_weeks
     reported_on_time = on_time
-    if not on_time and u(Purpose.RECLASSIFY) < p.regime_reclassifying:
+    if not on_time and u(Purpose.RECLASSIFY) < (p.regime_reclassifying
+                                                * p.gaming_pull_benefits):
         acc[M.EVIDENCE_REQUESTS] += 1
         acc[M.CONTACTS] += 1
         acc[M.FAILURE_CONTACTS] += 1

@@ -85,8 +85,9 @@ def take_request(r: Record, service: Service, u: Draw, p, partnership: float, ac
             and Case.OUTREACH <= r.case <= Case.WORKING
             and u(Purpose.SERVICE_WARM + service) < p.regime_multi_agency)
     below_gate = level < p.regime_eligibility_gate * gate
+    pull = p.gaming_pull_services[service]  # the service's pull toward gaming
     shed = trouble(r.domains) >= 2 and u(Purpose.SERVICE_CREAM + service) < (
-        p.regime_cream_skimming)
+        p.regime_cream_skimming * pull)
     if (below_gate or shed) and not warm:
         acc[at(service, "TURNED_AWAY")] += 1
         r.turned_away = min(255, r.turned_away + 1)
@@ -107,5 +108,5 @@ def take_request(r: Record, service: Service, u: Draw, p, partnership: float, ac
         r.turned_away = 0
         acc[at(service, "HELPED")] += 1
         acc[at(service, "REPORTED_RESOLVED")] += 1
-    elif u(Purpose.SERVICE_CLOSE + service) < p.regime_closing_early:
+    elif u(Purpose.SERVICE_CLOSE + service) < p.regime_closing_early * pull:
         acc[at(service, "REPORTED_RESOLVED")] += 1

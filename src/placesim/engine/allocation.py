@@ -238,7 +238,8 @@ def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, cap: int,
     for s in range(N_SERVICES):
         limits[_REQUESTS + s] = int(service_capacity[s])
     chosen, at = _choose(keys, start, limits,
-                         kept_for_target(decision_capacity, p.regime_cream_skimming),
+                         kept_for_target(decision_capacity,
+                                         p.regime_cream_skimming * p.gaming_pull_benefits),
                          week - int(p.benefits_target_weeks), n)
 
     _serve(pop, _queue(chosen, at, _CLAIMS), _DECISION, assessor_skill, params, partnership,

@@ -8,7 +8,7 @@ import numpy as np
 
 from placesim.engine import allocation, kernels
 from placesim.engine.metrics import N_METRICS, M
-from placesim.engine.params import pack
+from placesim.engine.params import NO_PULL, GamingPulls, pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.scheduler import Learned
 from placesim.engine.workforce import Team, team_means
@@ -41,6 +41,8 @@ class Engine:
         self.caseworkers = Team(CASEWORKERS, place.caseworker_skill,
                                 place.caseworker_volunteer, self.params[0])
         self.service_hours = place.service_hours.copy()
+        self.levers = dict(levers)
+        self.pulls = NO_PULL
         block = max(1, min(block, self.n))  # a small place is one block, no wider
         blocks = kernels.n_blocks(self.n, block)
         self.block = block
@@ -59,7 +61,13 @@ class Engine:
 
     def set_levers(self, levers: Mapping[str, float]) -> None:
         """Change the regime from next week on (a policy switch)."""
-        self.params = pack(self.scenario, levers)
+        self.levers = dict(levers)
+        self.params = pack(self.scenario, levers, self.pulls)
+
+    def set_gaming_pulls(self, pulls: GamingPulls) -> None:
+        """Each service's pull toward gaming from next week (the agencies' review)."""
+        self.pulls = pulls
+        self.params = pack(self.scenario, self.levers, pulls)
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         """Staff hours each service has from next week (commissioners move budgets)."""

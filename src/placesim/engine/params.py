@@ -9,13 +9,14 @@ pounds in the scenario is held in pence here, so rules work in whole pence.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
 from placesim.engine.pure import python_function
 from placesim.engine.rules.ledger import pence
 from placesim.engine.rules.money import band_council_tax
-from placesim.engine.state import PENCE
+from placesim.engine.state import N_SERVICES, PENCE
 from placesim.scenario import Scenario
 from placesim.scenario.fields import BANDS, HOUSEHOLDS, REGIME_LEVERS, SECTIONS
 
@@ -41,11 +42,27 @@ DERIVED_TABLES = (("derived_allowance", len(HOUSEHOLDS)),
                   ("derived_living_costs", len(HOUSEHOLDS)),
                   ("derived_council_tax", len(BANDS)))
 PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS]
-                       + [(name, np.float64, (size,)) for name, size in DERIVED_TABLES])
+                       + [(name, np.float64, (size,)) for name, size in DERIVED_TABLES]
+                       + [("gaming_pull_services", np.float64, (N_SERVICES,)),
+                          ("gaming_pull_benefits", np.float64)])
 
 
-def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
-    """A one-element record array holding every parameter of a run."""
+class GamingPulls(NamedTuple):
+    """Each service's pull toward gaming this week (docs/odd.md: Targets, effort bending
+    and gaming): the place's state, set by the agencies' review and carried in the
+    parameter record so that the rules of both schedulers read it alike."""
+
+    services: tuple[float, ...]  # by Service
+    benefits: float
+
+
+NO_PULL = GamingPulls((0.0,) * N_SERVICES, 0.0)
+
+
+def pack(scenario: Scenario, levers: Mapping[str, float],
+         pulls: GamingPulls = NO_PULL) -> np.recarray:
+    """A one-element record array holding every parameter of a run, and this week's pulls
+    toward gaming."""
     record = np.recarray(1, dtype=PARAM_DTYPE)
     for name, section, field, scale in RECORD_FIELDS:
         value = levers[field] if section == "regime" else scenario.values[section][field]
@@ -56,4 +73,6 @@ def pack(scenario: Scenario, levers: Mapping[str, float]) -> np.recarray:
     band_d = record["council_tax_band_d_annual"][0]
     record["derived_council_tax"][0] = [_band_council_tax(band, band_d)
                                         for band in range(len(BANDS))]
+    record["gaming_pull_services"][0] = pulls.services
+    record["gaming_pull_benefits"][0] = pulls.benefits
     return record

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from placesim.engine.params import GamingPulls
 from placesim.engine.place import Place
 
 
@@ -74,6 +75,10 @@ class Scheduler(Protocol):
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         """Staff hours each service has from next week (by Service)."""
+        ...
+
+    def set_gaming_pulls(self, pulls: GamingPulls) -> None:
+        """Each service's pull toward gaming from next week (``params.GamingPulls``)."""
         ...
 
     def decision_capacity(self) -> int:

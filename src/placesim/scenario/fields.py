@@ -234,6 +234,9 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Assessor hours per standard-route decision."),
         _i("target_weeks", 8, "weeks", 0, 520,
            "The service's target: claims decided within this many weeks of being made."),
+        _p("target_share", 0.9, "Share of decisions the service must make within "
+           "target_weeks. Short of it, under payment by results, it games (at its gaming "
+           "levers' strength).", "assumption; calibration:uc_paid_on_time_2020 (context)"),
         _i("chase_after_weeks", 4, "weeks", 0, 104,
            "Weeks of waiting after which a claimant starts chasing."),
         _p("chase", 0.25, "Weekly chance a waiting claimant chases (failure demand)."),
@@ -485,6 +488,9 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "round."),
         _p("floor", 0.25, "Smallest staffing budget of a service, as a share of its "
            "starting budget."),
+        _p("target_resolution", 0.7, "Each service's target: the share of its cases it "
+           "reports resolved. Short of it, and with budgets following the figure, a "
+           "service games (at its gaming levers' strength)."),
     ),
     "workforce": (
         _p("turnover", 0.16, "Yearly chance a worker leaves, at no stress.",

@@ -148,7 +148,8 @@ def standard_decision(r, key, skill: float, week: int, p, acc) -> None:
     """
     waited = week - int(r.claim_week)
     on_time = waited <= p.benefits_target_weeks
-    if not on_time and draw(key, Purpose.RECLASSIFY) < p.regime_reclassifying:
+    if not on_time and (draw(key, Purpose.RECLASSIFY)
+                        < p.regime_reclassifying * p.gaming_pull_benefits):
         count(acc, M.EVIDENCE_REQUESTS)
         contact(r, acc, M.COST_BENEFITS, True, p.costs_letter + p.costs_phone_contact)
         count(acc, M.DECISIONS_REPORTED_ON_TIME)

@@ -129,7 +129,8 @@ def service_assessment(r, service: int, key, p, partnership: float, acc) -> None
     severity = need(service, int(r.rent_arrears), int(r.rent), float(r.stress))
     below_gate = severity < p.regime_eligibility_gate * gate
     shed = (count_domains(int(r.domains)) >= 2
-            and draw(key, Purpose.SERVICE_CREAM + service) < p.regime_cream_skimming)
+            and draw(key, Purpose.SERVICE_CREAM + service)
+            < p.regime_cream_skimming * p.gaming_pull_services[service])
     if not warm and (below_gate or shed):
         r.turned_away = min(COUNT_CAP, int(r.turned_away) + 1)
         count(acc, service_metric(service, TURNED_AWAY))
@@ -150,5 +151,6 @@ def service_assessment(r, service: int, key, p, partnership: float, acc) -> None
         r.turned_away = 0
         count(acc, service_metric(service, HELPED))
         count(acc, service_metric(service, REPORTED_RESOLVED))
-    elif draw(key, Purpose.SERVICE_CLOSE + service) < p.regime_closing_early:
+    elif (draw(key, Purpose.SERVICE_CLOSE + service)
+          < p.regime_closing_early * p.gaming_pull_services[service]):
         count(acc, service_metric(service, REPORTED_RESOLVED))
