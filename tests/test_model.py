@@ -191,8 +191,15 @@ def test_gaming_lifts_the_reported_figure_while_real_waiting_gets_no_better():
     assert runs["gamed"]["claims_overdue"].iloc[-1] >= runs["target"]["claims_overdue"].iloc[-1]
 
 
+def pull_in_force(weekly: pd.DataFrame, column: str) -> pd.Series:
+    """A service's pull toward gaming in force each week: the one its review set at the
+    end of the week before (none in week 0)."""
+    return weekly[column].shift(1, fill_value=0.0)
+
+
 def test_reclassifying_lifts_only_the_reported_figure():
-    """Booking late decisions as on time changes what is reported, not what happens."""
+    """Booking late decisions as on time changes what is reported, not what happens; the
+    service does it in the weeks its reported figure has fallen short of its target."""
     overloaded = from_mapping({"benefits": {"assessors_per_10k": 5.0}, "regimes": {
         "gamed": {"based_on": "target", "reclassifying": 1.0}}})
     runs = {regime: weekly_of(overloaded, regime) for regime in ("target", "gamed")}
@@ -201,8 +208,13 @@ def test_reclassifying_lifts_only_the_reported_figure():
     assert (gamed["decision_wait_weeks"] == honest["decision_wait_weeks"]).all()
     late = honest["decisions"] - honest["decisions_on_time"]
     assert late.sum() > 0
-    assert (gamed["decisions_reported_on_time"] == gamed["decisions"]).all()
-    assert (gamed["evidence_requests"] == late).all()
+    pulled = pull_in_force(gamed, "benefits_gaming_pull") == 1.0
+    assert pulled.any() and not pulled.all()
+    assert (gamed["decisions_reported_on_time"][pulled] == gamed["decisions"][pulled]).all()
+    assert (gamed["evidence_requests"][pulled] == late[pulled]).all()
+    assert (gamed["decisions_reported_on_time"][~pulled]
+            == gamed["decisions_on_time"][~pulled]).all()
+    assert (gamed["evidence_requests"][~pulled] == 0).all()
     assert gamed["cost_benefits"].sum() > honest["cost_benefits"].sum()
 
 
@@ -214,10 +226,16 @@ def test_closing_early_drifts_reported_from_real_resolution():
         while model.running:
             model.step()
         runs[regime] = model.weekly()
+    honest, closed = runs["target"], runs["gamed"]
     for service in ("housing", "health", "social_care", "vcs"):
-        honest, closed = runs["target"], runs["gamed"]
         assert (honest[f"{service}_reported_resolved"] == honest[f"{service}_helped"]).all()
-        assert (closed[f"{service}_reported_resolved"] == closed[f"{service}_cases"]).all()
+        pulled = pull_in_force(closed, f"{service}_gaming_pull") == 1.0
+        assert pulled.any()
+        # short of its target, every failed case is closed as resolved; otherwise none
+        assert (closed[f"{service}_reported_resolved"][pulled]
+                == closed[f"{service}_cases"][pulled]).all()
+        assert (closed[f"{service}_reported_resolved"][~pulled]
+                == closed[f"{service}_helped"][~pulled]).all()
         # what really happened to people is the same: only the books differ
         assert (closed[f"{service}_helped"] == honest[f"{service}_helped"]).all()
 

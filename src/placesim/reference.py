@@ -156,6 +156,8 @@ class ReferenceScheduler:
         self.p = _plain(pack(self.scenario, levers, self.pulls))
 
     def set_gaming_pulls(self, pulls: GamingPulls) -> None:
+        if pulls == self.pulls:
+            return
         self.pulls = pulls
         self.p = _plain(pack(self.scenario, self.levers, pulls))
 

@@ -66,6 +66,8 @@ class Engine:
 
     def set_gaming_pulls(self, pulls: GamingPulls) -> None:
         """Each service's pull toward gaming from next week (the agencies' review)."""
+        if pulls == self.pulls:
+            return
         self.pulls = pulls
         self.params = pack(self.scenario, self.levers, pulls)
 
