@@ -82,8 +82,15 @@ MISS_REASONS = {
         "Fewer households reach enforcement than in the story: some pay in full or keep a "
         "plan when a letter or the summons arrives."),
     "answer_when_threatened": (
-        "The share answering once threatened is set by recovery.respond_enforcement and "
-        "recovery.visit_contact (assumptions) scaled by engagement, trust and stress."),
+        "The share answering once threatened follows from recovery.respond_enforcement and "
+        "recovery.visit_contact (assumptions), moved by engagement, trust and stress; this "
+        "cohort, newly flagged, is little stressed and mostly able to pay."),
+    "letters_unanswered": (
+        "Households act on a letter as the trials of letter wording say: an average "
+        "household, unstressed, acts on two letters in three "
+        "(calibration:letter_late_payment_control_paid), stress multiplies the odds of "
+        "ignoring one (calibration:mh_relative_risk_ct_arrears); over three or four letters "
+        "most households answer one. The story's 'most go unanswered' is not met."),
     "turned_around": (
         "Lives turned around depend on how stable a life must be and for how long "
         "(outcomes.stable_stress, outcomes.turned_around_weeks): definitions, not "
