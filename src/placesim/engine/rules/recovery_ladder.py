@@ -253,8 +253,9 @@ def bailiff_visit(r, key, p, acc) -> None:
 
     With chance recovery.visit_contact the agent finds the debtor at home (a response):
     the household pays what its savings allow and agrees a demand-led plan for the rest,
-    so what agents recover follows from who can pay. Otherwise, with chance recovery.sale, goods are removed for sale: a sale
-    fee is charged and the sale raises recovery.goods_value. Every payment is shared
+    so what agents recover follows from who can pay. Otherwise, with chance
+    recovery.sale, goods are removed for sale: a sale fee is charged and the sale raises
+    recovery.goods_value. Every payment is shared
     between fees and debt as the regulations say (``money.enforcement_split``). The
     agent's own costs are not public costs.
     """
@@ -312,10 +313,9 @@ def climb_ladder(r, key, p, week: int, acc) -> bool:
 
     Clearance (everything owed is paid: off the ladder); the flag (in arrears by
     council_tax.flag_weeks_owed weeks of the bill: a reminder, and an offer to the
-    relational team); after an answer, what the household can pay (:func:`respond`);
-    a hold while
-    on a plan, paused or returned; otherwise the stage clock runs and the next stage
-    is entered when it is due; at ENFORCEMENT the bailiff visits every week.
+    relational team); after an answer, what the household can pay (:func:`respond`); a
+    hold while on a plan, paused or returned; otherwise the stage clock runs and the next
+    stage is entered when it is due; at ENFORCEMENT the bailiff visits every week.
     """
     stage = int(r.stage)
     owed = owed_on_ct(r)
