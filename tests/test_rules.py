@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import placesim.scenario
 from placesim.engine import metrics, state
 from placesim.engine.metrics import M
-from placesim.engine.params import pack
+from placesim.engine.params import NO_PULL, GamingPulls, pack
 from placesim.engine.pure import python_function
 from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.rules import (
@@ -39,12 +39,17 @@ from placesim.engine.state import Case, Domain, Stage
 HYPOTHESIS = settings(deadline=None, max_examples=200)
 
 
-def record(overrides=None, regime="target"):
-    """The packed parameter record (pence) for the defaults plus ``overrides``."""
+def record(overrides=None, regime="target", pulls=NO_PULL):
+    """The packed parameter record (pence) for the defaults plus ``overrides``, and the
+    services' pulls toward gaming (none unless given)."""
     scenario = placesim.scenario.defaults()
     if overrides:
         scenario = scenario.with_overrides(overrides)
-    return pack(scenario, scenario.regime(regime))[0]
+    return pack(scenario, scenario.regime(regime), pulls)[0]
+
+
+# every service short of its target under full payment by results
+SHORT_OF_TARGETS = GamingPulls((1.0,) * len(state.Service), 1.0)
 
 
 P = record()
@@ -889,10 +894,12 @@ def test_crises_need_their_domain_and_rise_with_stress():
 # ---------------------------------------------------------------- services and doors
 
 
-def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0, **state):
+def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0,
+              pulls=NO_PULL, **state):
     """A citizen (a pure-Python stand-in record) after one assessment by ``service``.
 
-    Effort bending is off unless ``overrides`` set it, so costs are the plain hours.
+    Effort bending is off unless ``overrides`` set it, so costs are the plain hours; no
+    service is pulled toward gaming unless ``pulls`` say so.
     """
     from types import SimpleNamespace
 
@@ -904,7 +911,7 @@ def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0, *
     fields.update(state)
     r = SimpleNamespace(**fields)
     acc = np.zeros(len(M), dtype=np.int64)
-    p = record({"regimes.target.effort_bending": 0.0, **(overrides or {})})
+    p = record({"regimes.target.effort_bending": 0.0, **(overrides or {})}, pulls=pulls)
     python_rulebook().service_assessment(r, service, agent_key(1, 1, 7), p,
                                          p.system_partnership, acc)
     return r, acc
@@ -975,14 +982,18 @@ def test_cream_skimming_sheds_complex_cases_but_a_warm_referral_passes_every_gat
 
     vcs = Service.VCS
     skim = {"regimes.target.cream_skimming": 1.0, "vcs.error_rate": 0.0}
-    r, acc = _assessed(vcs, Domain.WORK | Domain.HEALTH, skim)
+    r, acc = _assessed(vcs, Domain.WORK | Domain.HEALTH, skim, pulls=SHORT_OF_TARGETS)
     assert acc[_m(vcs, TURNED_AWAY)] == 1 and r.domains == Domain.WORK | Domain.HEALTH
-    r, acc = _assessed(vcs, Domain.WORK, skim)  # a simple case is taken
+    # a service meeting its target (no pull) does not skim, however strong the lever
+    r, acc = _assessed(vcs, Domain.WORK | Domain.HEALTH, skim)
+    assert acc[_m(vcs, CASES)] == 1 and r.domains == Domain.HEALTH
+    r, acc = _assessed(vcs, Domain.WORK, skim, pulls=SHORT_OF_TARGETS)  # a simple case
     assert acc[_m(vcs, CASES)] == 1 and r.domains == 0
     # a colleague from the agency inside a multi-agency team: no gate, no skimming
     r, acc = _assessed(vcs, Domain.WORK | Domain.HEALTH,
                        {**skim, "regimes.target.multi_agency": 1.0},
-                       status=int(Status.CAUSES_FOUND), case=int(Case.WORKING))
+                       status=int(Status.CAUSES_FOUND), case=int(Case.WORKING),
+                       pulls=SHORT_OF_TARGETS)
     assert acc[_m(vcs, CASES)] == 1 and r.domains == Domain.HEALTH
 
 
@@ -992,9 +1003,11 @@ def test_closing_early_reports_failed_help_as_resolved():
 
     social = Service.SOCIAL_CARE
     failing = {"social_care.error_rate": 1.0, "regimes.target.eligibility_gate": 0.0}
-    for closing, reported in ((0.0, 0), (1.0, 1)):
+    for closing, pulls, reported in ((0.0, SHORT_OF_TARGETS, 0), (1.0, SHORT_OF_TARGETS, 1),
+                                     (1.0, NO_PULL, 0)):
         r, acc = _assessed(social, Domain.FAMILY | Domain.CARING,
-                           {**failing, "regimes.target.closing_early": closing}, stress=0.7)
+                           {**failing, "regimes.target.closing_early": closing}, stress=0.7,
+                           pulls=pulls)
         assert acc[_m(social, CASES)] == 1 and acc[_m(social, HELPED)] == 0
         assert acc[_m(social, REPORTED_RESOLVED)] == reported
         assert r.domains == Domain.FAMILY | Domain.CARING  # the trouble is still there
