@@ -385,6 +385,24 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Social-care cost of a child in foster care.", "calibration:foster_care_week"),
         _f("police_callout", 250.0, "GBP per call-out", 0.0, 100_000.0,
            "Police cost of attending a call-out (officer time, custody, paperwork)."),
+        _f("ta_stay_weeks", 88.0, "weeks", 0.0, 2_600.0,
+           "Mean remaining stay of a household in temporary accommodation at the end of a "
+           "run, for the costs it has committed (1.7 years: stock over yearly "
+           "main-duty acceptances, England 2024). Read after a run only.",
+           "calibration:ta_mean_stay_years_derived"),
+        _f("care_stay_weeks", 132.0, "weeks", 0.0, 2_600.0,
+           "Mean remaining stay of a child in care at the end of a run, for the costs it "
+           "has committed (2.53 years: children looked after over yearly starts, England "
+           "2024). Read after a run only.", "calibration:cla_mean_duration_years_derived"),
+        _f("team_setup", 6_500.0, "GBP per caseworker", 0.0, 1_000_000.0,
+           "One-off cost of setting up a relational team, per caseworker, in the week it "
+           "takes its first case: recruiting and inducting (workforce.recruitment) and "
+           "about two weeks' training at costs.relational_hour. Read after a run only.",
+           "assumption: no published set-up cost of the Gateshead team was found; "
+           "calibration:troubled_families_cost_per_family_2015 (context)"),
+        _p("team_management", 0.2, "Management and support added to a relational team's "
+           "casework cost (team leaders, supervision, administration). Read after a run "
+           "only.", "assumption: about one team leader to five caseworkers"),
     ),
     "demand": (
         _p("ask", 0.05, "Weekly chance that an engaged citizen in trouble in some life domain "
