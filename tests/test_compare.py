@@ -131,7 +131,7 @@ def test_xmr_limits_are_the_mean_plus_and_minus_2_66_moving_ranges(compared):
 def test_the_report_states_the_stored_numbers(compared):
     html = (compared.directory / "report.html").read_text()
     markdown = (compared.directory / "report.md").read_text()
-    row = compared.differences.set_index("indicator").loc["spend_total"]
+    row = compared.differences.set_index("indicator").loc["net_public_cost"]
     figure = (f"{number(row.difference, 'GBP', True)} [{number(row.difference_low, 'GBP', True)}"
               f", {number(row.difference_high, 'GBP', True)}]")
     assert figure in markdown and figure.replace("&", "&amp;") in html
@@ -217,6 +217,9 @@ def exit_code(argv: list[str]) -> int:
     (["--replicates", "0"], "--replicates: 0 is not allowed; allowed: a whole number from 2"),
     (["--replicates", "two"], "argument --replicates: 'two' is not a whole number"),
     (["--citizens", "5"], "--citizens: 5 is out of range"),
+    (["--horizon", "200"], "--horizon: 200 is not allowed; allowed: a whole number of years "
+     "from 1 to 125"),
+    (["--horizon", "ten"], "argument --horizon: 'ten' is not a whole number"),
 ])
 def test_bad_input_gets_a_clear_message_and_exit_2(flags, message, tmp_path, capsys):
     assert exit_code(["compare", str(DEFAULT), "--out", str(tmp_path), *flags]) == 2

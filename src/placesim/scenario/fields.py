@@ -397,12 +397,14 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("team_setup", 6_500.0, "GBP per caseworker", 0.0, 1_000_000.0,
            "One-off cost of setting up a relational team, per caseworker, in the week it "
            "takes its first case: recruiting and inducting (workforce.recruitment) and "
-           "about two weeks' training at costs.relational_hour. Read after a run only.",
-           "assumption: no published set-up cost of the Gateshead team was found; "
-           "calibration:troubled_families_cost_per_family_2015 (context)"),
-        _p("team_management", 0.2, "Management and support added to a relational team's "
-           "casework cost (team leaders, supervision, administration). Read after a run "
-           "only.", "assumption: about one team leader to five caseworkers"),
+           "about two weeks' training at costs.relational_hour. No published set-up cost "
+           "of the Gateshead team was found; for scale, the Troubled Families programme "
+           "cost 5,214 GBP per family (calibration.csv: troubled_families_cost_per_family"
+           "_2015). Read after a run only."),
+        _f("team_management", 0.2, "share of casework cost", 0.0, 10.0,
+           "Management and support added to a relational team's casework cost (team "
+           "leaders, supervision, administration): about one team leader to five "
+           "caseworkers. Read after a run only."),
     ),
     "demand": (
         _p("ask", 0.05, "Weekly chance that an engaged citizen in trouble in some life domain "
