@@ -41,9 +41,10 @@ MAX_HORIZON_YEARS = 125  # the Green Book's schedule of discount rates ends at 1
 GREEN_BOOK_RATES = ((30, 0.035), (75, 0.030), (125, 0.025))
 
 PUBLIC = ("council", "dwp", "nhs", "housing", "police")
+COLLECTING = ("council",)  # public payers with revenue in: their net cost may be negative
 PARTIES = (*PUBLIC, "household", "enforcement_agents")
-PARTY_LABELS = {"council": "council", "dwp": "DWP", "nhs": "NHS", "housing": "housing",
-                "police": "police", "household": "households",
+PARTY_LABELS = {"council": "the council", "dwp": "the DWP", "nhs": "the NHS",
+                "housing": "housing", "police": "the police", "household": "households",
                 "enforcement_agents": "enforcement agents"}
 # Who bears each agency's spend (weekly cost_* columns). The benefits service decides the
 # cash awards the DWP pays; the voluntary sector's help is commissioned by the council;
@@ -222,38 +223,37 @@ def transfer_balance(ledger: pd.DataFrame) -> pd.Series:
 
 
 def _payer_rows() -> tuple[tuple[str, str, str, str], ...]:
-    rows = [("net_public_cost", "Net cost to the public purse (resource + transfers out "
-             "- revenue in), simulated", "GBP", "total over the run"),
-            ("resource_cost", "  of which resource costs (staff, services, care, "
-             "temporary accommodation, A&E...)", "GBP", "total over the run")]
-    rows += [(f"resource_{p}", f"    resource costs borne by {PARTY_LABELS[p]}", "GBP",
-              "total over the run") for p in PUBLIC]
-    rows += [("team_setup", "    of council's: relational team set-up "
-              "(costs.team_setup per caseworker, once)", "GBP", "total over the run"),
-             ("team_management", "    of council's: relational team management "
-              "(costs.team_management x casework cost)", "GBP", "total over the run"),
-             ("transfers_out", "  of which transfers out (benefits, council-tax support, "
-              "rent arrears paid off)", "GBP", "total over the run"),
-             ("revenue_in", "  less revenue in (council tax and court costs collected)",
-              "GBP", "total over the run")]
+    run, after, horizon = "total over the run", "after the run, expected", (
+        "present value over the horizon")
+    rows = [("net_public_cost", "Net cost to the public purse, simulated (resource costs "
+             "+ transfers out - revenue in)", "GBP", run),
+            ("resource_cost", "Resource costs of public payers, simulated (staff, "
+             "services, care, temporary accommodation, A&E...)", "GBP", run)]
+    rows += [(f"resource_{p}", f"Resource costs borne by {PARTY_LABELS[p]}", "GBP", run)
+             for p in PUBLIC]
+    rows += [("team_setup", "Relational team set-up, within the council's resource costs "
+              "(costs.team_setup per caseworker, once)", "GBP", run),
+             ("team_management", "Relational team management, within the council's "
+              "resource costs (costs.team_management x casework cost)", "GBP", run),
+             ("transfers_out", "Transfers out of public payers (benefits, council-tax "
+              "support, rent arrears paid off)", "GBP", run),
+             ("revenue_in", "Revenue into public payers (council tax and court costs "
+              "collected)", "GBP", run)]
     rows += [(f"transfer_{t.column}", f"Transfer: {t.label}, {PARTY_LABELS[t.payer]} to "
-              f"{PARTY_LABELS[t.payee]}", "GBP", "total over the run") for t in TRANSFERS]
-    rows += [(f"net_{p}", f"Net cost to {PARTY_LABELS[p]} (resource + transfers out - in)",
-              "GBP", "total over the run") for p in PUBLIC]
-    rows += [("net_household", "Net transfers received by households (in - out)", "GBP",
-              "total over the run"),
+              f"{PARTY_LABELS[t.payee]}", "GBP", run) for t in TRANSFERS]
+    rows += [(f"net_{p}", f"Net cost to {PARTY_LABELS[p]}", "GBP", run) for p in PUBLIC]
+    rows += [("net_household", "Net transfers received by households", "GBP", run),
              ("committed_cost", "Committed at the end: remaining stays in care and "
-              "temporary accommodation (undiscounted)", "GBP", "after the run, expected"),
-             ("committed_ta", "  of which temporary accommodation (costs.ta_stay_weeks "
-              "mean stay)", "GBP", "after the run, expected"),
-             ("committed_care", "  of which children in care (costs.care_stay_weeks "
-              "mean stay)", "GBP", "after the run, expected"),
+              "temporary accommodation (undiscounted)", "GBP", after),
+             ("committed_ta", "Committed: temporary accommodation (costs.ta_stay_weeks "
+              "mean stay)", "GBP", after),
+             ("committed_care", "Committed: children in care (costs.care_stay_weeks mean "
+              "stay)", "GBP", after),
              ("pv_net_public_cost", "Net cost to the public purse, discounted over the "
-              "horizon (simulated + committed)", "GBP", "present value over the horizon"),
+              "horizon (simulated + committed)", "GBP", horizon),
              ("pv_resource_cost", "Resource costs, discounted over the horizon (simulated "
-              "+ committed)", "GBP", "present value over the horizon"),
-             ("team_cost", "Relational team: casework, set-up and management", "GBP",
-              "total over the run"),
+              "+ committed)", "GBP", horizon),
+             ("team_cost", "Relational team: casework, set-up and management", "GBP", run),
              ("team_cost_per_life", "Relational team cost per life turned around at end",
               "GBP per life", "over the run"),
              ("horizon_years", "Horizon of the discounted figures", "years",

@@ -39,6 +39,7 @@ from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import CRISES, ROWS, SERVICE_LABELS
 from placesim.treasury import (
     ACCOUNT_ROWS,
+    COLLECTING,
     DEFAULT_HORIZON_YEARS,
     PUBLIC,
     TRANSFERS,
@@ -219,9 +220,10 @@ def _with_interval(name: str, values: pd.Series, low: float = -math.inf,
     return {name: mean, f"{name}_low": lower, f"{name}_high": upper}
 
 
-# Net figures of the Treasury's account may be below zero (a payer that collects more than
-# it spends).
-SIGNED = frozenset(key for key, *_ in ACCOUNT_ROWS if "net_" in key)
+# Net figures of the Treasury's account that may be below zero: a payer that collects
+# more than it spends, the whole purse, the households' net transfers.
+SIGNED = frozenset({"net_public_cost", "pv_net_public_cost", "net_household",
+                    *(f"net_{p}" for p in COLLECTING)})
 
 
 def _bounds(key: str, unit: str) -> tuple[float, float, float, float]:
