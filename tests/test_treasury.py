@@ -156,3 +156,14 @@ def test_the_compare_api_names_a_bad_horizon(tmp_path):
         placesim.compare(DEFAULT, out=tmp_path, replicates=2, citizens=500, weeks=4,
                          horizon=2.5)
     assert not (tmp_path / "store").exists()
+
+
+def test_revenues_officers_time_is_set_against_their_staffed_hours(runs):
+    weekly = runs["target"].weekly
+    staffed = 1 * 30.0  # 2 officers per 10,000 is less than one for 2,000: at least one
+    hours = weekly["revenues_staff_seconds"] / 3600
+    np.testing.assert_allclose(weekly["revenues_utilisation"], hours / staffed)
+    # summonses take 15 minutes and referrals 9; answered letters 8 minutes each on top
+    ladder = weekly["summonses"] * 900 + weekly["ea_referrals"] * 540
+    assert (weekly["revenues_staff_seconds"] >= ladder).all()
+    assert (weekly["revenues_staff_seconds"] > ladder).any()

@@ -111,6 +111,10 @@ def weekly_columns() -> dict[str, Column]:
             f"{team}_stress": Column("score (0-1)", f"mean stress of the {who} at the end "
                                      "of the week (a snapshot: see its mean over weeks)")})
     columns.update({
+        "revenues_utilisation": Column("share (0-1, above 1: overloaded)", "revenues "
+                                       "officers' hours on citizens this week "
+                                       "(revenues_staff_seconds / 3600) over the hours "
+                                       "they are staffed for"),
         "benefits_utilisation": Column("share (0-1, above 1: overloaded)", "benefit "
                                        "decisions made this week over the assessors' "
                                        "capacity"),

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from placesim.engine.engine import Engine
+from placesim.engine.place import team_size
 from placesim.engine.scheduler import Scheduler
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
@@ -135,7 +136,9 @@ class PlaceModel(mesa.Model):
                     for k in ("review_weeks", "cap_step", "cap_min", "cap_max")}
         capacity = self.engine.service_capacity()
         self.services = tuple(ServiceAgency(self, s, int(capacity[s])) for s in Service)
-        self.revenues = CouncilRevenues(self)
+        self.revenues = CouncilRevenues(
+            self, team_size(self.scenario.get("revenues.officers_per_10k"), self.engine.n),
+            self.scenario.get("revenues.officer_hours"))
         self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
                                         capacity=self.engine.decision_capacity())
         self.team = RelationalTeam(self, workers=caseworkers, rules=learning)
@@ -155,6 +158,7 @@ class PlaceModel(mesa.Model):
         reporters.update({f"lever_{name}": _lever(name) for name in levers})
         reporters.update({name: _reporter(name) for name in INDICATOR_NAMES})
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
+        reporters["revenues_utilisation"] = lambda m: m.revenues.utilisation
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["team_utilisation"] = lambda m: m.team.utilisation
         reporters["caseload_cap"] = lambda m: m.team.caseload_cap

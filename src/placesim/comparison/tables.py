@@ -90,7 +90,8 @@ RESOURCES = (*(f"resource_{p}" for p in PUBLIC), "team_setup", "team_management"
              "team_cost", "team_cost_per_life")
 LIFE = ("turned_around_end", "evictions", "homeless_weeks", "ae_attendances", "mh_crises",
         "care_entries", "police_callouts", "crises", "wellbeing_end", "debt_end")
-DEMAND = ("contacts", "failure_contacts", "failure_demand_share", "failure_cost")
+DEMAND = ("contacts", "failure_contacts", "failure_demand_share", "failure_cost",
+          "failure_staff_hours", "revenues_utilisation")
 SPLIT = ("resource_cost", "transfers_out", "revenue_in", "net_public_cost",
          *(f"transfer_{t.column}" for t in TRANSFERS), "benefits_entitled")
 HORIZON = ("committed_cost", "committed_ta", "committed_care", "pv_resource_cost",

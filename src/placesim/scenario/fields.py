@@ -358,10 +358,22 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("wellbeing_rate", 0.1, "per week", 0.0, 1.0,
            "Speed at which wellbeing (0-10) follows 10 x (1 - stress) less domain trouble."),
     ),
+    "revenues": (
+        _f("officers_per_10k", 2.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Council-tax revenues officers: they answer letters, prepare summonses and pass "
+           "cases to enforcement agents. Their staffed hours are the capacity the "
+           "revenues team's work (revenues_utilisation) is set against."),
+        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Working hours of a revenues officer a week."),
+    ),
     "costs": (
         _f("letter", 0.85, "GBP per letter", 0.0, 100.0, "Printing and postage."),
-        _f("phone_contact", 2.83, "GBP per contact", 0.0, 1_000.0,
-           "Cost of a telephone contact.", "calibration:cost_contact_phone"),
+        _f("contact_minutes", 8.0, "minutes", 0.0, 600.0,
+           "Staff time a telephone contact or triage call takes (handling and after-call "
+           "work), costed at the hourly cost of the staff of the service contacted: "
+           "failure demand costs the hours it takes. For scale, the channel cost of a "
+           "council phone contact (2.83 GBP in 2011) is about 6 minutes of a 30 GBP an "
+           "hour officer.", "assumption; calibration:cost_contact_phone (scale)"),
         _f("face_to_face_contact", 8.62, "GBP per contact", 0.0, 1_000.0,
            "Cost of a face-to-face contact.", "calibration:cost_contact_f2f"),
         _f("revenues_hour", 30.0, "GBP per hour", 0.0, 1_000.0,
@@ -617,10 +629,13 @@ REGIME_PRESETS: dict[str, dict[str, Number]] = _presets()
 # Where a field that moved now lives, so an older file is told where to put it; and
 # why a field that was removed is gone.
 MOVED = {"relational.caseload_cap": "regimes.NAME.caseload_cap (a lever of each regime)"}
-REMOVED = dict.fromkeys(
+REMOVED = {**dict.fromkeys(
     ("police.officers_per_10k", "police.officer_hours", "police.hours_per_callout"),
     "the police's capacity limited nothing (call-outs are not rationed), so it is no "
-    "longer a parameter; remove it from the file")
+    "longer a parameter; remove it from the file"),
+    "costs.phone_contact": "a contact is costed as the staff time it takes "
+    "(costs.contact_minutes at the hourly cost of the service contacted); remove it from "
+    "the file"}
 
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (
