@@ -165,15 +165,13 @@ def weekly_ledger(weekly: pd.DataFrame, terms: Terms) -> pd.DataFrame:
 
 def _committed(stock: float, weekly_cost: float, stay_weeks: float, first_week: int,
                horizon_weeks: int) -> tuple[float, float]:
-    """Expected cost of a stock that leaves at 1 / ``stay_weeks`` a week: in full
-    (undiscounted) and discounted over the weeks from ``first_week`` to the horizon."""
-    if stock <= 0 or stay_weeks <= 0:
-        return 0.0, 0.0
+    """Expected cost of a stock that leaves with chance 1 / ``stay_weeks`` (at least 1) a
+    week: in full (undiscounted) and discounted over the weeks from ``first_week`` to the
+    horizon."""
     full = stock * weekly_cost * stay_weeks
     weeks = np.arange(first_week, max(first_week, horizon_weeks))
-    stays = (1.0 - 1.0 / stay_weeks) ** (weeks - first_week) if stay_weeks > 1 else (
-        (weeks == first_week).astype(float))
-    return full, float(stock * weekly_cost * (stays * discount_factors(weeks)).sum())
+    staying = (1.0 - 1.0 / stay_weeks) ** (weeks - first_week)
+    return full, float(stock * weekly_cost * (staying * discount_factors(weeks)).sum())
 
 
 def account(weekly: pd.DataFrame, terms: Terms,

@@ -397,12 +397,12 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Social-care cost of a child in foster care.", "calibration:foster_care_week"),
         _f("police_callout", 250.0, "GBP per call-out", 0.0, 100_000.0,
            "Police cost of attending a call-out (officer time, custody, paperwork)."),
-        _f("ta_stay_weeks", 88.0, "weeks", 0.0, 2_600.0,
+        _f("ta_stay_weeks", 88.0, "weeks", 1.0, 2_600.0,
            "Mean remaining stay of a household in temporary accommodation at the end of a "
            "run, for the costs it has committed (1.7 years: stock over yearly "
            "main-duty acceptances, England 2024). Read after a run only.",
            "calibration:ta_mean_stay_years_derived"),
-        _f("care_stay_weeks", 132.0, "weeks", 0.0, 2_600.0,
+        _f("care_stay_weeks", 132.0, "weeks", 1.0, 2_600.0,
            "Mean remaining stay of a child in care at the end of a run, for the costs it "
            "has committed (2.53 years: children looked after over yearly starts, England "
            "2024). Read after a run only.", "calibration:cla_mean_duration_years_derived"),
