@@ -21,7 +21,9 @@ import placesim
 from placesim.cli import main
 from placesim.comparison import Comparison
 from placesim.comparison.report import number
+from placesim.comparison.tables import PER_LIFE
 from placesim.summary import SUMMARY_KEYS
+from placesim.treasury import ACCOUNT_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "default.toml"
@@ -57,15 +59,17 @@ def test_paired_differences_equal_scipy_on_the_stored_runs(compared):
         assert (row.difference_low, row.difference_high) == pytest.approx((low, high),
                                                                           rel=1e-9)
         assert row.baseline == pytest.approx(base.mean()) and row.replicates == 3
-    assert set(c.differences.indicator) == set(SUMMARY_KEYS)
+    assert set(c.differences.indicator) == {*SUMMARY_KEYS, *ACCOUNT_KEYS,
+                                            *(key for key, *_ in PER_LIFE)}
 
 
 def test_crises_are_the_sum_of_their_kinds_and_the_headline_reads_them(compared):
     d = compared.differences.set_index("indicator")
     kinds = ["evictions", "ae_attendances", "mh_crises", "care_entries", "police_callouts"]
     assert d.loc["crises", "baseline"] == pytest.approx(d.loc[kinds, "baseline"].sum())
-    assert list(compared.headline().indicator) == ["spend_total", "ct_paid", "fees_charged",
-                                                    "turned_around_end", "crises"]
+    assert list(compared.headline().indicator) == [
+        "net_public_cost", "resource_cost", "committed_cost", "pv_net_public_cost",
+        "turned_around_end", "pv_net_cost_per_extra_life", "crises", "fees_charged"]
 
 
 def test_winners_and_losers_recomputed_from_the_citizens_and_summing_to_one(compared):
@@ -127,11 +131,13 @@ def test_xmr_limits_are_the_mean_plus_and_minus_2_66_moving_ranges(compared):
 def test_the_report_states_the_stored_numbers(compared):
     html = (compared.directory / "report.html").read_text()
     markdown = (compared.directory / "report.md").read_text()
-    row = compared.differences.set_index("indicator").loc["spend_total"]
+    row = compared.differences.set_index("indicator").loc["net_public_cost"]
     figure = (f"{number(row.difference, 'GBP', True)} [{number(row.difference_low, 'GBP', True)}"
               f", {number(row.difference_high, 'GBP', True)}]")
     assert figure in markdown and figure.replace("&", "&amp;") in html
-    for section in ("Headline", "Who pays and who saves", "Life outcomes", ("Reported versus "
+    for section in ("Headline", "Who pays and who saves", "Net cost by payer",
+                    "Transfers and resource costs", "Committed and discounted",
+                    "How the money is counted", "Life outcomes", ("Reported versus "
                     "real"), "Variation, not red/amber/green", "Demand: value and failure",
                     "Three journeys side by side", "Assumptions", "Reproduce",
                     "Common random numbers make this per-person reading possible",
@@ -211,6 +217,9 @@ def exit_code(argv: list[str]) -> int:
     (["--replicates", "0"], "--replicates: 0 is not allowed; allowed: a whole number from 2"),
     (["--replicates", "two"], "argument --replicates: 'two' is not a whole number"),
     (["--citizens", "5"], "--citizens: 5 is out of range"),
+    (["--horizon", "200"], "--horizon: 200 is not allowed; allowed: a whole number of years "
+     "from 1 to 125"),
+    (["--horizon", "ten"], "argument --horizon: 'ten' is not a whole number"),
 ])
 def test_bad_input_gets_a_clear_message_and_exit_2(flags, message, tmp_path, capsys):
     assert exit_code(["compare", str(DEFAULT), "--out", str(tmp_path), *flags]) == 2

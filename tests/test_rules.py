@@ -957,9 +957,11 @@ def test_a_wrong_door_signposts_or_loses_people_and_no_wrong_door_holds_them():
     assert acc[_m(housing, WRONG_DOOR)] == 1 and acc[_m(health, REFERRED_ON)] == 1
     assert r.asks == 1 << health and r.domains == Domain.HEALTH
     assert acc[M.CONTACTS] == acc[M.FAILURE_CONTACTS] == 1  # the second contact
-    phone = half_up(2.83 * 100)
-    assert acc[M.FAILURE_COST] == 2 * phone  # triage call and the call to the right door
-    assert acc[M.COST_HOUSING] == phone and acc[M.COST_HEALTH] == phone
+    # each call is 8 minutes of staff time: a housing officer's at 30 GBP an hour (the
+    # triage call), a health officer's at 60 (the call to the right door)
+    assert acc[M.COST_HOUSING] == 400 and acc[M.COST_HEALTH] == 800
+    assert acc[M.FAILURE_COST] == 400 + 800
+    assert acc[M.FAILURE_STAFF_SECONDS] == 2 * 8 * 60
     # a signpost that does not: lost until they ask again
     r, acc = _assessed(housing, Domain.HEALTH, {"demand.signpost_connect": 0.0})
     assert acc[_m(housing, LOST)] == 1 and r.asks == 0 and r.turned_away == 1

@@ -19,6 +19,7 @@ from placesim.scenario import InputError, Problem, Scenario, load
 from placesim.scenario.errors import shown
 from placesim.scenario.fields import SECTIONS
 from placesim.scenario.scenario import check_value
+from placesim.treasury import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, check_horizon
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_WRITTEN = 1
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         spec = _PLACE[flag]
         run.add_argument(f"--{flag}", type=_whole_number, metavar="N",
                          help=f"{spec.doc} Overrides place.{flag}; {spec.allowed()}.")
+    _horizon_flag(run)
     run.add_argument("--out", type=Path, metavar="DIR",
                      help="output directory (default: results/<scenario name>)")
     run.add_argument("--replace", action="store_true",
@@ -122,6 +124,15 @@ class _Deprecated(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+def _horizon_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--horizon", type=_whole_number, metavar="YEARS",
+                        default=DEFAULT_HORIZON_YEARS,
+                        help="years the costs as the Treasury counts them look ahead: "
+                             "simulated weeks and the costs committed at the end of the "
+                             "run, discounted at Green Book rates (3.5%% a year); 1 to "
+                             f"{MAX_HORIZON_YEARS} (default {DEFAULT_HORIZON_YEARS})")
+
+
 def _dask_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask", metavar="ADDRESS",
                         help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786, to run "
@@ -150,6 +161,7 @@ def _compare_parser(commands) -> None:
     compare.add_argument("--workers", type=_whole_number, default=1, metavar="N",
                          help="local worker processes (default 1: on a small machine the "
                          "engine already uses every core; ignored with --dask)")
+    _horizon_flag(compare)
     _dask_flag(compare)
     compare.add_argument("--sensitivity", type=Path, metavar="CSV",
                          help="a sensitivity.csv from 'placesim sensitivity' whose highest-"
@@ -250,7 +262,9 @@ def _run(args: argparse.Namespace) -> int:
     from placesim.provenance import code_version
     from placesim.results import TABLES
     from placesim.summary import compare, render, render_deciles
+    from placesim.treasury import render_accounts
 
+    horizon = check_horizon(args.horizon, "command line", "--horizon")
     scenario = _with_flags(load(args.scenario), args)
     regimes = _regimes(args.regime, scenario)
     out = args.out or Path("results") / scenario.name
@@ -262,9 +276,12 @@ def _run(args: argparse.Namespace) -> int:
           f"{_plural(weeks, 'week')}, seed {scenario.get('place.seed')}, regimes: "
           f"{', '.join(regimes)}", file=sys.stderr)
     prepare_kernels()
-    runs = runner.run_scenario(scenario, regimes, folder, args.progress, args.scheduler)
+    runs = runner.run_scenario(scenario, regimes, folder, args.progress, args.scheduler,
+                               horizon=horizon)
     table = compare({run.regime: run.weekly for run in runs})
     print(render(table, f"{scenario.name}: {n:,} citizens over {_plural(weeks, 'week')}"))
+    print()
+    print(render_accounts({run.regime: run.accounts.iloc[0] for run in runs}, horizon))
     print()
     print(render_deciles({run.regime: run.deciles for run in runs}))
     print(f"\nResults written to {out}/ ({', '.join(f'{t}/' for t in TABLES)}, "
@@ -433,6 +450,7 @@ def _compare(args: argparse.Namespace) -> int:
     from placesim.compilation import prepare_kernels
     from placesim.memory import check_fits
 
+    horizon = check_horizon(args.horizon, "command line", "--horizon")
     scenario = _with_flags(load(args.scenario), args)
     screening = None
     if args.sensitivity is not None:
@@ -453,7 +471,7 @@ def _compare(args: argparse.Namespace) -> int:
         comparison = compare(scenario, args.baseline, args.reform,
                              replicates=args.replicates, workers=workers,
                              dask=args.dask, out=out, screening=screening,
-                             progress=args.progress, command=command)
+                             progress=args.progress, command=command, horizon=horizon)
     except InputError as error:  # name the flags, not the function's arguments
         raise InputError([Problem("command line", f"--{p.path}", p.message)
                           if p.where == "arguments" else p for p in error.problems]) from None

@@ -45,6 +45,7 @@ from placesim.engine.state import (
 from placesim.indicators import DERIVED, INDICATOR_NAMES
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import ROWS, SUMMARY_LABELS, SUMMARY_WHEN
+from placesim.treasury import ACCOUNT_ROWS
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,10 @@ def weekly_columns() -> dict[str, Column]:
             f"{team}_stress": Column("score (0-1)", f"mean stress of the {who} at the end "
                                      "of the week (a snapshot: see its mean over weeks)")})
     columns.update({
+        "revenues_utilisation": Column("share (0-1, above 1: overloaded)", "revenues "
+                                       "officers' hours on citizens this week "
+                                       "(revenues_staff_seconds / 3600) over the hours "
+                                       "they are staffed for"),
         "benefits_utilisation": Column("share (0-1, above 1: overloaded)", "benefit "
                                        "decisions made this week over the assessors' "
                                        "capacity"),
@@ -303,6 +308,9 @@ def summary_columns() -> dict[str, Column]:
             for key, _, unit, _ in ROWS}
 
 
+ACCOUNT_COLUMNS = {key: Column(f"{unit}, {when}", label.strip())
+                   for key, label, unit, when in ACCOUNT_ROWS}
+
 SWEEP_KEYS = {
     "run_id": RUN_COLUMNS["run_id"],
     "regime": Column("name", "regime run"),
@@ -445,6 +453,13 @@ TABLES: dict[str, tuple[str, dict[str, Column]]] = {
     "citizens": ("one row per citizen: the final state", citizen_columns()),
     "journeys": ("sampled citizens, one row per citizen and week", journey_columns()),
     "deciles": ("one row per decile of income at the end", DECILE_COLUMNS),
+    "accounts": ("one row per regime: the run as the Treasury would count it "
+                 "(placesim.treasury): resource costs by payer kept apart from transfers, "
+                 "net cost to the public purse, costs committed at the end of the run and "
+                 "present values discounted over the horizon (--horizon, Green Book "
+                 "rates); 'simulated' figures are over the run's weeks, 'committed' after "
+                 "them, 'present value' both discounted to the run's first week",
+                 {"regime": Column("name", "regime run"), **ACCOUNT_COLUMNS}),
     "runs": ("one row per run: what was run, how, with which code", RUN_COLUMNS),
     "summary": ("sweeps: one row per run, the end-of-run indicators (the keys that "
                 "'placesim sensitivity --output' and experiments accept)",
@@ -480,7 +495,7 @@ def documented(table: pa.Table, kind: str,
 def comparison_columns(table: str) -> dict[str, Column]:
     """The columns of one of a comparison's tables: those of the run and sweep tables it
     carries (summaries, weekly, journeys), then the comparison's own."""
-    carried = {"summaries": TABLES["summary"][1],
+    carried = {"summaries": {**TABLES["summary"][1], **ACCOUNT_COLUMNS},
                "weekly": {**weekly_columns(), "crises": Column(
                    "count, this week", "crises of every type this week")},
                "journeys": journey_columns()}.get(table, {})

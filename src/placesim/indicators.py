@@ -19,6 +19,8 @@ from placesim.engine.metrics import (
 )
 from placesim.engine.state import PENCE
 
+SECONDS_AN_HOUR = 3600
+
 
 def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | int]:
     """Raw aggregates by name (money in GBP) plus derived means and totals."""
@@ -33,6 +35,7 @@ def weekly_indicators(totals: np.ndarray, citizens: int) -> dict[str, float | in
     out["fees_charged"] = (int(totals[M.COURT_COSTS_ADDED])
                            + int(totals[M.EA_FEES_CHARGED])) / PENCE
     out["crisis_cost_total"] = sum(int(totals[m]) for m in CRISIS_COST_METRICS) / PENCE
+    out["failure_staff_hours"] = int(totals[M.FAILURE_STAFF_SECONDS]) / SECONDS_AN_HOUR
     contacts = int(totals[M.CONTACTS])
     out["failure_demand_share"] = (int(totals[M.FAILURE_CONTACTS]) / contacts
                                    if contacts else 0.0)
@@ -59,6 +62,8 @@ DERIVED: dict[str, tuple[str, str]] = {
                      "citizens: court_costs_added + ea_fees_charged"),
     "crisis_cost_total": ("GBP, this week", "public cost of crises of every type: the "
                           "crisis_cost_* columns (each also in its agency's spend)"),
+    "failure_staff_hours": ("hours, this week", "staff time failure demand took: "
+                            "failure_staff_seconds / 3600"),
     "failure_demand_share": ("share (0-1), this week", "failure_contacts / contacts (0 "
                              "when there were no contacts)"),
     "reported_on_time_share": ("share (0-1), this week", "benefit decisions the service "

@@ -28,6 +28,7 @@ from placesim.engine.metrics import (
 )
 from placesim.engine.pure import python_function
 from placesim.engine.state import PENCE, Service
+from placesim.indicators import SECONDS_AN_HOUR
 
 
 def _metric(service: Service, kind: int) -> int:
@@ -59,13 +60,23 @@ class Agency(mesa.Agent):
 
 
 class CouncilRevenues(Agency):
-    """Council-tax billing and the statutory recovery ladder."""
+    """Council-tax billing and the statutory recovery ladder, staffed by revenues officers.
+
+    Its workload is the officers' hours the week's letters answered, summonses and
+    referrals took; its capacity the hours it is staffed for (``revenues``). Work is not
+    rationed by it: the utilisation says how much of the staffed time the ladder uses,
+    failure demand included."""
 
     label = "council revenues"
 
-    def __init__(self, model: mesa.Model):
-        super().__init__(model, M.COST_REVENUES, (M.RESPONSES, M.SUMMONSES, M.EA_REFERRALS),
-                         workers=0, capacity=0)
+    def __init__(self, model: mesa.Model, workers: int, hours: float):
+        super().__init__(model, M.COST_REVENUES, (M.REVENUES_STAFF_SECONDS,), workers,
+                         capacity=round(workers * hours))
+
+    def review_week(self, totals: np.ndarray) -> None:
+        super().review_week(totals)
+        self.workload = int(totals[M.REVENUES_STAFF_SECONDS]) / SECONDS_AN_HOUR
+        self.utilisation = self.workload / self.capacity if self.capacity else 0.0
 
 
 def gaming_pull(reported: float, target: float, payment_by_results: float) -> float:

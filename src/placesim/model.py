@@ -18,6 +18,7 @@ import pandas as pd
 
 from placesim.engine.engine import Engine
 from placesim.engine.params import GamingPulls
+from placesim.engine.place import team_size
 from placesim.engine.scheduler import Scheduler
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
@@ -139,7 +140,9 @@ class PlaceModel(mesa.Model):
         target = float(self.scenario.get("commissioning.target_resolution"))
         self.services = tuple(ServiceAgency(self, s, int(capacity[s]), target)
                               for s in Service)
-        self.revenues = CouncilRevenues(self)
+        self.revenues = CouncilRevenues(
+            self, team_size(self.scenario.get("revenues.officers_per_10k"), self.engine.n),
+            self.scenario.get("revenues.officer_hours"))
         self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
                                         capacity=self.engine.decision_capacity(),
                                         target=float(self.scenario.get(
@@ -161,6 +164,7 @@ class PlaceModel(mesa.Model):
         reporters.update({f"lever_{name}": _lever(name) for name in levers})
         reporters.update({name: _reporter(name) for name in INDICATOR_NAMES})
         reporters.update({name: _reporter(name) for name in self.engine.workforce()})
+        reporters["revenues_utilisation"] = lambda m: m.revenues.utilisation
         reporters["benefits_utilisation"] = lambda m: m.benefits.utilisation
         reporters["benefits_gaming_pull"] = lambda m: m.benefits.pull
         reporters["team_utilisation"] = lambda m: m.team.utilisation

@@ -8,6 +8,7 @@ Layout of an output directory::
     citizens/regime=<name>.parquet  one row per citizen: final state
     journeys/regime=<name>.parquet  sampled citizens, one row per citizen and week
     deciles/regime=<name>.parquet   end-of-run debt, fees, cost and wellbeing by income decile
+    accounts/regime=<name>.parquet  one row: costs by payer, transfers, committed, discounted
     runs/regime=<name>.parquet      one row: what was run, how, with which code
 
 Money is in GBP in every table (placesim.columns; docs/outputs.md). Each file is
@@ -33,7 +34,7 @@ from placesim.atomic import replaced, write_table
 from placesim.columns import documented, in_pounds
 from placesim.engine.state import CITIZEN_FIELDS
 
-RUN_TABLES = ("weekly", "citizens", "journeys", "deciles")
+RUN_TABLES = ("weekly", "citizens", "journeys", "deciles", "accounts")
 CITIZEN_CHUNK = 1 << 17  # rows per row group: about 60 MB to encode, whatever the place
 TABLES = (*RUN_TABLES, "runs")
 

@@ -28,6 +28,7 @@ from placesim.outcomes import citizen_outcomes, weekly_income
 from placesim.provenance import code_version
 from placesim.results import TABLES, write_run
 from placesim.scenario import Scenario
+from placesim.treasury import DEFAULT_HORIZON_YEARS, Terms, account
 
 PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
 
@@ -49,6 +50,8 @@ class RegimeRun:
     start_income: np.ndarray  # pence a week, at week 0
     journey_frame: Callable[[], pd.DataFrame]  # the sampled journeys, in words when read
     turned_around_weeks: int
+    terms: Terms  # what the Treasury's account of the run needs from its scenario
+    horizon: int = DEFAULT_HORIZON_YEARS  # years, for the account's discounted figures
 
     @classmethod
     def of(cls, regime: str, model: PlaceModel, start_income: np.ndarray,
@@ -57,7 +60,7 @@ class RegimeRun:
         journeys = partial(model.journey_recorder.frame, list(model.regimes_by_week))
         # the model is not stepped again: its population becomes the run's, uncopied
         return cls(regime, metadata, model.weekly(), model.engine.citizens, start_income,
-                   journeys, weeks)
+                   journeys, weeks, Terms.of(model.scenario))
 
     @cached_property
     def journeys(self) -> pd.DataFrame:
@@ -68,6 +71,12 @@ class RegimeRun:
     def outcomes(self) -> pd.DataFrame:
         """One row per citizen (built when read, not kept: it is as long as the place)."""
         return citizen_outcomes(self.start_income, self.final, self.turned_around_weeks)
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """The run as the Treasury would count it, in one row (``placesim.treasury``)."""
+        return pd.DataFrame([{"regime": self.regime,
+                              **account(self.weekly, self.terms, self.horizon)}])
 
     @cached_property
     def deciles(self) -> pd.DataFrame:
@@ -138,14 +147,15 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder | None,
                  progress: bool | None = None, scheduler: str = "fast",
-                 replace: bool = False) -> list[RegimeRun]:
+                 replace: bool = False,
+                 horizon: int = DEFAULT_HORIZON_YEARS) -> list[RegimeRun]:
     """Run each regime in turn, writing each to ``out`` as soon as it finishes.
 
     ``out`` (a folder, or one already claimed) is claimed before any work
     (``folders.RunFolder``): a folder holding another scenario's, size's or code's
     results is refused unless ``replace``, and a folder another placesim is writing is
     refused. The runs returned keep their weekly tables, deciles and journeys, not their
-    populations.
+    populations; their accounts discount over ``horizon`` years.
     """
     for regime in regimes:
         scenario.regime(regime)  # fail on an unknown regime before any work is done
@@ -155,9 +165,10 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
     with folder.open() if folder is not None else nullcontext() as target:
         for regime in regimes:
             run = run_regime(scenario, regime, progress, scheduler)
+            run.horizon = horizon
             if folder is not None:
                 write_run(target, run.regime, run.metadata, run.final,
-                          run.tables(("weekly", "journeys", "deciles")))
+                          run.tables(("weekly", "journeys", "deciles", "accounts")))
                 folder.finished(run.regime, str(run.metadata["run_id"]))
             run.release()
             runs.append(run)

@@ -119,6 +119,10 @@ ROWS: tuple[Row, ...] = (
      _share("failure_contacts", "contacts")),
     ("failure_cost", "Failure demand: cost (within agency spend above)", "GBP",
      _total("failure_cost")),
+    ("failure_staff_hours", "Failure demand: staff hours it took", "hours",
+     _total("failure_staff_hours")),
+    ("revenues_utilisation", "Revenues officers: share of staffed hours used, mean over "
+     "the weeks", "share", _mean("revenues_utilisation")),
     ("decisions_on_time_reported", "Benefit decisions on time, reported", "fraction",
      _share("decisions_reported_on_time", "decisions")),
     ("decisions_on_time_real", "Benefit decisions on time, real", "fraction",

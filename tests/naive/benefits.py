@@ -7,6 +7,7 @@ from __future__ import annotations
 from naive.citizen import (
     Record,
     allowance,
+    call,
     charge,
     earned,
     gross_council_tax,
@@ -41,10 +42,8 @@ def wrong(r: Record, cash: int, support: int, p) -> bool:
 
 def phone(r: Record, acc, failure: bool, p) -> None:
     acc[M.CONTACTS] += 1
-    cost = charge(r, acc, M.COST_BENEFITS, p.costs_phone_contact)
-    if failure:
-        acc[M.FAILURE_CONTACTS] += 1
-        acc[M.FAILURE_COST] += cost
+    acc[M.FAILURE_CONTACTS] += failure
+    call(r, acc, M.COST_BENEFITS, failure, p)
 
 
 def claims_week(r: Record, u: Draw, p, week: int, acc, income: int) -> None:
@@ -102,10 +101,8 @@ def decision(r: Record, u: Draw, performance: float, p, week: int, acc) -> None:
     if not on_time and u(Purpose.RECLASSIFY) < (p.regime_reclassifying
                                                 * p.gaming_pull_benefits):
         acc[M.EVIDENCE_REQUESTS] += 1
-        acc[M.CONTACTS] += 1
-        acc[M.FAILURE_CONTACTS] += 1
-        acc[M.FAILURE_COST] += charge(r, acc, M.COST_BENEFITS,
-                                      p.costs_letter + p.costs_phone_contact)
+        acc[M.FAILURE_COST] += charge(r, acc, M.COST_BENEFITS, p.costs_letter)
+        phone(r, acc, True, p)
         reported_on_time = True
     acc[M.DECISIONS] += 1
     acc[M.DECISIONS_ON_TIME] += on_time

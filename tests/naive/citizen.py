@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from placesim.engine.metrics import N_METRICS
+from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.state import CITIZEN_FIELDS, Domain, empty_citizens
 from placesim.scenario.fields import HOUSEHOLDS
 
@@ -132,3 +132,26 @@ def charge(r: Record, acc: np.ndarray, agency: int, amount: float) -> int:
     acc[agency] += pence
     r.public_cost += pence
     return pence
+
+
+# Whose staff take a call, by the spend it is charged to: their hourly cost (pence).
+HOURLY = {M.COST_REVENUES: "costs_revenues_hour", M.COST_BENEFITS: "costs_benefits_hour",
+          M.COST_HOUSING: "housing_officer_hour", M.COST_HEALTH: "health_officer_hour",
+          M.COST_SOCIAL_CARE: "social_care_officer_hour", M.COST_VCS: "vcs_officer_hour"}
+
+
+def call(r: Record, acc: np.ndarray, agency: int, failure: bool, p) -> None:
+    """A phone contact or triage call: costs.contact_minutes of the agency's staff time;
+    failure demand also counts its cost and its staff seconds."""
+    cost = charge(r, acc, agency, p.costs_contact_minutes / 60 * getattr(p, HOURLY[agency]))
+    if agency == M.COST_REVENUES:
+        acc[M.REVENUES_STAFF_SECONDS] += half_up(p.costs_contact_minutes * 60)
+    if failure:
+        acc[M.FAILURE_COST] += cost
+        acc[M.FAILURE_STAFF_SECONDS] += half_up(p.costs_contact_minutes * 60)
+
+
+def officer_hours(r: Record, acc: np.ndarray, hours: float, p) -> None:
+    """A revenues officer's hours on a case (a summons, a referral), costed and tallied."""
+    charge(r, acc, M.COST_REVENUES, hours * p.costs_revenues_hour)
+    acc[M.REVENUES_STAFF_SECONDS] += half_up(hours * 60 * 60)

@@ -8,11 +8,13 @@ from collections.abc import Callable
 
 from naive.citizen import (
     Record,
+    call,
     charge,
     earned,
     half_up,
     living,
     net_liability,
+    officer_hours,
     owed,
     rent_charged,
 )
@@ -124,7 +126,7 @@ def answer_letter(r: Record, u: Draw, p, acc) -> None:
         r.status |= Status.RESPONDED
         acc[M.RESPONSES] += 1
         acc[M.CONTACTS] += 1
-        charge(r, acc, M.COST_REVENUES, p.costs_phone_contact)
+        call(r, acc, M.COST_REVENUES, False, p)
 
 
 def end_referral(r: Record, acc) -> None:
@@ -171,7 +173,7 @@ def enter(r: Record, stage: Stage, week: int, p, acc) -> bool:
             acc[M.CT_LIABILITY] += extra
             acc[M.CT_ACCELERATED] += extra
         acc[M.SUMMONSES] += 1
-        charge(r, acc, M.COST_REVENUES, p.costs_summons_hours * p.costs_revenues_hour)
+        officer_hours(r, acc, p.costs_summons_hours, p)
         charge(r, acc, M.COST_REVENUES, p.costs_letter)
         charge(r, acc, M.COST_COURTS, p.recovery_court_fee)
         return True
@@ -191,7 +193,7 @@ def enter(r: Record, stage: Stage, week: int, p, acc) -> bool:
         acc[M.EA_FEES_CHARGED] += compliance
         acc[M.EA_REFERRALS] += 1
         acc[M.EA_PLACED] += r.ea_placed
-        charge(r, acc, M.COST_REVENUES, p.costs_referral_hours * p.costs_revenues_hour)
+        officer_hours(r, acc, p.costs_referral_hours, p)
         return True
     if stage == Stage.ENFORCEMENT:
         fee = stage_fee(p.recovery_fee_enforcement, r.ea_placed, p)

@@ -4,7 +4,7 @@ queues, doors, gates and help"; "Asking for help: demand, doors and giving up").
 from __future__ import annotations
 
 from naive.benefits import bent, bent_error
-from naive.citizen import Record, charge, half_up, trouble
+from naive.citizen import Record, call, charge, half_up, trouble
 from naive.ladder import Draw
 from placesim.engine.metrics import SERVICE_BASE, SERVICE_KINDS, M
 from placesim.engine.rng import Purpose
@@ -49,10 +49,8 @@ def need(service: Service, r: Record) -> float:
 
 def contact(r: Record, acc, service: Service, failure: bool, p) -> None:
     acc[M.CONTACTS] += 1
-    cost = charge(r, acc, SPEND[service], p.costs_phone_contact)
-    if failure:
-        acc[M.FAILURE_CONTACTS] += 1
-        acc[M.FAILURE_COST] += cost
+    acc[M.FAILURE_CONTACTS] += failure
+    call(r, acc, SPEND[service], failure, p)
 
 
 def take_request(r: Record, service: Service, u: Draw, p, partnership: float, acc) -> None:
@@ -62,7 +60,7 @@ def take_request(r: Record, service: Service, u: Draw, p, partnership: float, ac
         elsewhere = askable(r) & ~OWNS[service]
         if not elsewhere:
             return
-        acc[M.FAILURE_COST] += charge(r, acc, SPEND[service], p.costs_phone_contact)
+        call(r, acc, SPEND[service], True, p)  # the triage call
         acc[at(service, "WRONG_DOOR")] += 1
         held = u(Purpose.SERVICE_HOLD + service) < p.regime_no_wrong_door
         connect = partnership if held else p.demand_signpost_connect

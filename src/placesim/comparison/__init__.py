@@ -24,6 +24,7 @@ from placesim.comparison.runs import Settings, check_writable, run
 from placesim.comparison.tables import Comparison, build
 from placesim.model import resolve_scenario
 from placesim.scenario import InputError, Problem, Scenario
+from placesim.treasury import DEFAULT_HORIZON_YEARS, horizon_problems
 
 __all__ = ["Comparison", "compare", "default_out", "shipped_screening"]
 
@@ -46,7 +47,7 @@ def compare(scenario: str | Path | Scenario | None = None, baseline: str = "targ
             overrides: Mapping[str, Any] | None = None, workers: int = 1,
             dask: str | None = None, out: str | Path | None = None,
             screening: pd.DataFrame | None = None, progress: bool = False,
-            command: str = "") -> Comparison:
+            command: str = "", horizon: int = DEFAULT_HORIZON_YEARS) -> Comparison:
     """Run ``baseline`` and ``reform`` on ``replicates`` common seeds (replicate k has
     seed ``seed + k``) and compare them.
 
@@ -56,7 +57,10 @@ def compare(scenario: str | Path | Scenario | None = None, baseline: str = "targ
     cluster at ``dask``. The comparison's tables are written to ``out/tables``.
     ``screening`` is a sensitivity table (``placesim sensitivity``'s CSV) whose
     highest-ranked parameters the report lists; default: :func:`shipped_screening`.
-    ``command`` is recorded as the way to reproduce the comparison.
+    ``command`` is recorded as the way to reproduce the comparison. ``horizon`` (whole
+    years, 1 to 125) is how far the Treasury's account looks: simulated weeks and the
+    costs committed at the end of the run, discounted at Green Book rates
+    (``placesim.treasury``).
     """
     resolved = resolve_scenario(scenario, citizens, weeks, seed, overrides)
     settings = Settings(resolved, baseline, reform, replicates)
@@ -64,6 +68,7 @@ def compare(scenario: str | Path | Scenario | None = None, baseline: str = "targ
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         problems.append(Problem("arguments", "workers",
                                 f"{workers!r} is not allowed; allowed: at least 1"))
+    problems += horizon_problems(horizon)
     if problems:
         raise InputError(problems)
     out = Path(out) if out is not None else default_out(resolved, baseline, reform)
@@ -76,13 +81,13 @@ def compare(scenario: str | Path | Scenario | None = None, baseline: str = "targ
         raise RuntimeError(f"{len(report.failed)} run(s) of the comparison failed: {last}")
     comparison = build(out, resolved, baseline, reform,
                        shipped_screening() if screening is None else screening,
-                       command or _command(resolved, settings, out))
+                       command or _command(resolved, settings, out, horizon), horizon)
     comparison.write(out)
     return comparison
 
 
-def _command(scenario: Scenario, settings: Settings, out: Path) -> str:
+def _command(scenario: Scenario, settings: Settings, out: Path, horizon: int) -> str:
     """The command that reruns exactly this comparison from its stored scenario."""
     return (f"placesim compare {out / 'store' / 'scenario.toml'} --baseline "
             f"{settings.baseline} --reform {settings.reform} --replicates "
-            f"{settings.replicates} --seed {settings.seed} --out {out}")
+            f"{settings.replicates} --seed {settings.seed} --horizon {horizon} --out {out}")

@@ -32,10 +32,13 @@ from placesim.comparison.tables import (
     AGENCIES,
     DEMAND,
     HEADLINE,
+    HORIZON,
     LIFE,
+    PAYERS,
     PERSONAL,
+    RESOURCES,
     ROLES,
-    TRANSFERS,
+    SPLIT,
     WINNERS,
     Comparison,
 )
@@ -50,7 +53,7 @@ def number(value: float, unit: str, signed: bool = False) -> str:
         return "n/a"
     sign = "+" if signed and value > 0 else ("-" if value < 0 else "")
     size = abs(value)
-    if unit == "GBP":
+    if unit.startswith("GBP"):
         if size >= 1e6:
             text = f"£{size / 1e6:,.2f}m"
         elif size >= 1e4:
@@ -249,22 +252,54 @@ def document(comparison: Comparison) -> Document:
         f"{c.reform} compared with {c.baseline}: {m['scenario']}",
         f"{m['citizens']:,} citizens over {m['weeks']} weeks, {c.replicates} paired "
         f"replicates; placesim {m['code_version']}")
+    horizon = int(m.get("horizon_years", 0))
     doc.add(Heading("Headline", anchor="headline"), *_uncertainty(c),
-            *(Text(_sentence(c, key)) for key in ("spend_total", "ct_paid", "fees_charged",
+            Note(_counting(horizon, m["weeks"]), "info"),
+            *(Text(_sentence(c, key)) for key in ("net_public_cost", "pv_net_public_cost",
                                                    "turned_around_end")),
+            Text(_per_life_sentence(c)),
             Text(_crises_sentence(c)),
-            Table(indicator_table(c, HEADLINE), "Headline, totals over the run"),
+            Table(indicator_table(c, HEADLINE), "Headline: simulated over the run, "
+                  f"committed at its end, discounted over {horizon} years"),
             Heading("Who pays and who saves", anchor="agencies"),
-            Text("Public spend by agency (\"total counts\"): one agency's extra spend can be "
-                 "another's saving — the wrong-pocket problem. Transfers (benefits, council "
-                 "tax, fees) are money moving between people and the state, shown apart."),
+            Text("The wrong-pocket problem: one payer's extra cost can be another's saving. "
+                 "Each public payer's net cost is its resource costs plus the transfers it "
+                 "pays out less the revenue it collects; households' net transfers are what "
+                 "they receive less what they pay. Transfers net to zero across the whole "
+                 "place, the households and the enforcement agents included."),
+            Picture.of("payers", fig.differences_by(
+                c, PAYERS, "Who pays and who saves: net cost by payer",
+                f"{c.reform} minus {c.baseline}, GBP over the run (95% interval)"),
+                "Difference in each payer's net cost over the run; bars right of zero: "
+                f"that payer bears more under {c.reform}."),
+            Table(indicator_table(c, PAYERS), "Net cost by payer"),
+            Table(indicator_table(c, RESOURCES), "Resource costs by payer, with the "
+                  "relational team's set-up and management"),
+            Heading("Transfers and resource costs", anchor="transfers", level=3),
+            Text("As the Green Book counts them: resource costs use up staff time, "
+                 "placements, beds and rooms; transfers (benefits, council-tax support, "
+                 "council tax, court costs and fees) move money between pockets and use "
+                 "none. Net cost to the public purse = resource costs + transfers out − "
+                 "revenue in, each part shown."),
+            Table(indicator_table(c, SPLIT), "Transfers apart from resource costs"),
             Picture.of("agencies", fig.differences_by(
-                c, AGENCIES, "Who pays and who saves: spend by agency",
+                c, AGENCIES, "Spend by agency, as the engine charges it",
                 f"{c.reform} minus {c.baseline}, GBP over the run (95% interval)"),
                 "Difference in each agency's spend over the run; bars right of zero: "
                 f"{c.reform} spends more."),
-            Table(_agency_table(c), "Spend by agency"),
-            Table(indicator_table(c, TRANSFERS), "Transfers and revenue"),
+            Table(_agency_table(c), "Spend by agency (housing's includes the rent arrears "
+                  "it pays off, a transfer)"),
+            Heading("Committed and discounted", anchor="horizon", level=3),
+            Text(f"Costs committed at the end of the run: the households still in temporary "
+                 "accommodation and the children still in care at the last week stay on, "
+                 "leaving at a constant weekly rate with the published mean stays "
+                 "(costs.ta_stay_weeks, costs.care_stay_weeks). Present values discount "
+                 "every simulated week and every committed week to the run's first week at "
+                 f"HM Treasury Green Book rates (3.5% a year for years 1-30), up to "
+                 f"{horizon} years from the start. Nothing after the run is extrapolated: "
+                 "no new demand is assumed beyond the simulated weeks."),
+            Table(indicator_table(c, HORIZON), f"Committed at the end, and discounted over "
+                  f"{horizon} years"),
             Heading("Life outcomes", anchor="life"),
             Picture.of("life", fig.relative_differences(c, LIFE, "Life outcomes"),
                     "Each outcome's difference as a share of its level under "
@@ -344,10 +379,35 @@ def document(comparison: Comparison) -> Document:
                  "docs/parameters.md). Intervals here cover the randomness of lives between "
                  "replicates, not the uncertainty of the parameters themselves: for that, "
                  "read the sensitivity ranking above and run a sweep. The money is the cost "
-                 "of the services the model represents, not every public pound in a place; "
-                 "it is not discounted. Results for a real place need that place's own "
-                 "figures."))
+                 "of the services and the transfers the model represents, not every public "
+                 "pound in a place; the discounted figures count the simulated weeks and "
+                 "the stays committed at the end, not what the place would do after the "
+                 "run. Results for a real place need that place's own figures."))
     return doc
+
+
+def _counting(horizon: int, weeks: int) -> str:
+    return (f"How the money is counted: 'simulated' figures are totals over the run's "
+            f"{weeks} weeks, undiscounted; 'committed' figures are the expected cost of the "
+            "stays in care and temporary accommodation still running at its end; "
+            f"'discounted' figures are present values over {horizon} years from the start "
+            "at Green Book rates, simulated and committed weeks together. Transfers are "
+            "kept apart from resource costs.")
+
+
+def _per_life_sentence(comparison: Comparison) -> str:
+    r = comparison.differences.set_index("indicator").loc["pv_net_cost_per_extra_life"]
+    if math.isnan(r.difference):
+        return ("Net public cost per extra life turned around: none, because "
+                f"{comparison.reform} does not turn around more lives than "
+                f"{comparison.baseline} in every replicate.")
+    interval = ("" if math.isnan(r.difference_low) else
+                f" (95% interval {number(r.difference_low, 'GBP', True)} to "
+                f"{number(r.difference_high, 'GBP', True)})")
+    return (f"{r.label}: {number(r.difference, 'GBP', True)}{interval}, the paired "
+            "difference in discounted net public cost over the difference in lives turned "
+            "around at the end, replicate by replicate; below zero, each extra life comes "
+            "with a saving.")
 
 
 def _crises_sentence(comparison: Comparison) -> str:
@@ -384,9 +444,10 @@ def headline_text(comparison: Comparison) -> str:
     """The headline table with intervals, for a terminal."""
     table = indicator_table(comparison, HEADLINE).drop(columns=["unit"])
     widths = [max(len(str(c)), *(len(str(v)) for v in table[c])) for c in table.columns]
-    title = (f"{comparison.reform} compared with {comparison.baseline}: totals over the run, "
-             f"mean of {comparison.replicates} paired replicates [95% interval]")
-    lines = [title, ""]
+    title = (f"{comparison.reform} compared with {comparison.baseline}: mean of "
+             f"{comparison.replicates} paired replicates [95% interval]")
+    horizon = int(comparison.metadata.get("horizon_years", 0))
+    lines = [title, _counting(horizon, comparison.metadata["weeks"]), ""]
     for row in [list(table.columns), *table.itertuples(index=False)]:
         cells = [str(v).ljust(w) if k == 0 else str(v).rjust(w)
                  for k, (v, w) in enumerate(zip(row, widths, strict=True))]

@@ -37,6 +37,15 @@ from placesim.provenance import code_version
 from placesim.scenario import Scenario
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import CRISES, ROWS, SERVICE_LABELS
+from placesim.treasury import (
+    ACCOUNT_ROWS,
+    COLLECTING,
+    DEFAULT_HORIZON_YEARS,
+    PUBLIC,
+    TRANSFERS,
+    Terms,
+    account,
+)
 
 TABLES = "tables"
 
@@ -65,20 +74,36 @@ PERSONAL = (
             None, 0.0),
 )
 WINNERS = tuple(o for o in PERSONAL if o.lower_is_better is not None)
-HEADLINE = ("spend_total", "ct_paid", "fees_charged", "turned_around_end", "crises")
+# Extra cost per extra life turned around, replicate by replicate: (key, label, unit,
+# numerator, denominator), each a paired difference of the reform from the baseline.
+PER_LIFE = (("pv_net_cost_per_extra_life", "Net public cost per extra life turned around "
+             "(discounted over the horizon)", "GBP per life", "pv_net_public_cost",
+             "turned_around_end"),
+            ("pv_resource_cost_per_extra_life", "Resource cost per extra life turned "
+             "around (discounted over the horizon)", "GBP per life", "pv_resource_cost",
+             "turned_around_end"))
+HEADLINE = ("net_public_cost", "resource_cost", "committed_cost", "pv_net_public_cost",
+            "turned_around_end", "pv_net_cost_per_extra_life", "crises", "fees_charged")
 AGENCIES = tuple(key for key, *_ in ROWS if key.startswith("cost_"))
+PAYERS = (*(f"net_{p}" for p in PUBLIC), "net_household")
+RESOURCES = (*(f"resource_{p}" for p in PUBLIC), "team_setup", "team_management",
+             "team_cost", "team_cost_per_life")
 LIFE = ("turned_around_end", "evictions", "homeless_weeks", "ae_attendances", "mh_crises",
         "care_entries", "police_callouts", "crises", "wellbeing_end", "debt_end")
-DEMAND = ("contacts", "failure_contacts", "failure_demand_share", "failure_cost")
-TRANSFERS = ("benefits_paid", "benefits_entitled", "ct_paid", "fees_charged",
-             "ea_fees_paid")
+DEMAND = ("contacts", "failure_contacts", "failure_demand_share", "failure_cost",
+          "failure_staff_hours", "revenues_utilisation")
+SPLIT = ("resource_cost", "transfers_out", "revenue_in", "net_public_cost",
+         *(f"transfer_{t.column}" for t in TRANSFERS), "benefits_entitled")
+HORIZON = ("committed_cost", "committed_ta", "committed_care", "pv_resource_cost",
+           "pv_net_public_cost", "pv_resource_cost_per_extra_life",
+           "pv_net_cost_per_extra_life")
 # Each target as reported and as it really was: (label, reported key, real key).
 TARGETS = (("Benefit decisions on time", "decisions_on_time_reported",
             "decisions_on_time_real"),
            *((f"{label.capitalize()}: requests resolved", f"{s.name.lower()}_resolved_reported",
               f"{s.name.lower()}_resolved_real") for s, label in SERVICE_LABELS.items()))
 # Weekly series read as individuals (XmR) charts: column, label, unit.
-XMR_SERIES = (("spend_total", "Public spend", "GBP a week"),
+XMR_SERIES = (("spend_total", "Public spend by agency", "GBP a week"),
               ("crises", "Crises, all types", "crises a week"),
               ("failure_demand_share", "Failure demand", "share of contacts"),
               ("ct_paid", "Council tax collected", "GBP a week"),
@@ -196,24 +221,40 @@ def _with_interval(name: str, values: pd.Series, low: float = -math.inf,
     return {name: mean, f"{name}_low": lower, f"{name}_high": upper}
 
 
-def _bounds(unit: str) -> tuple[float, float, float, float]:
+# Net figures of the Treasury's account that may be below zero: a payer that collects
+# more than it spends, the whole purse, the households' net transfers.
+SIGNED = frozenset({"net_public_cost", "pv_net_public_cost", "net_household",
+                    *(f"net_{p}" for p in COLLECTING)})
+
+
+def _bounds(key: str, unit: str) -> tuple[float, float, float, float]:
     """Where a mean and a difference of a summary indicator can lie: a share in [0, 1],
-    so its difference in [-1, 1]; every other indicator (money, counts, scores) is at
-    least zero, and its difference unbounded."""
+    so its difference in [-1, 1]; a net sum of money anywhere; every other indicator
+    (money, counts, scores) is at least zero, and its difference unbounded."""
     if unit == "fraction":
         return 0.0, 1.0, -1.0, 1.0
+    if key in SIGNED:
+        return -math.inf, math.inf, -math.inf, math.inf
     return 0.0, math.inf, -math.inf, math.inf
 
 
+# Every row a comparison reports: the run summary's, then the Treasury's account.
+COMPARED = (*((key, label, unit) for key, label, unit, _ in ROWS),
+            *((key, label, unit) for key, label, unit, _ in ACCOUNT_ROWS))
+
+
 def differences(summaries: pd.DataFrame, baseline: str, reform: str) -> pd.DataFrame:
-    """One row per summary indicator: each regime's mean with its interval, and the
-    paired difference (reform minus baseline, replicate by replicate) with its
-    interval; the relative difference is the difference over the baseline mean."""
+    """One row per summary indicator and figure of the Treasury's account: each
+    regime's mean with its interval, and the paired difference (reform minus baseline,
+    replicate by replicate) with its interval; the relative difference is the difference
+    over the baseline mean. Then the extra cost per extra life turned around
+    (``PER_LIFE``): the ratio of the paired differences, replicate by replicate, as the
+    difference (no regime levels); none when some replicate turns around no more lives."""
     wide = summaries.pivot(index="replicate", columns="regime")
     rows = []
-    for key, label, unit, _ in ROWS:
+    for key, label, unit in COMPARED:
         base, other = wide[(key, baseline)], wide[(key, reform)]
-        low, high, below, above = _bounds(unit)
+        low, high, below, above = _bounds(key, unit)
         row = {"indicator": key, "label": label.strip(), "unit": unit,
                **_with_interval("baseline", base, low, high),
                **_with_interval("reform", other, low, high),
@@ -221,6 +262,18 @@ def differences(summaries: pd.DataFrame, baseline: str, reform: str) -> pd.DataF
                "replicates": int((other - base).notna().sum())}
         mean = row["baseline"]
         row["relative"] = row["difference"] / mean if mean else math.nan
+        row["clear"] = bool(row["difference_low"] > 0 or row["difference_high"] < 0)
+        rows.append(row)
+    for key, label, unit, cost, lives in PER_LIFE:
+        gained = wide[(lives, reform)] - wide[(lives, baseline)]
+        ratio = (wide[(cost, reform)] - wide[(cost, baseline)]) / gained
+        if (gained <= 0).any():  # no extra life in some replicate: no cost per life
+            ratio[:] = math.nan
+        nothing = {f"{side}{end}": math.nan for side in ("baseline", "reform")
+                   for end in ("", "_low", "_high")}
+        row = {"indicator": key, "label": label, "unit": unit, **nothing,
+               **_with_interval("difference", ratio), "replicates": int(ratio.notna().sum()),
+               "relative": math.nan}
         row["clear"] = bool(row["difference_low"] > 0 or row["difference_high"] < 0)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -410,10 +463,22 @@ def assumptions(scenario: Scenario, baseline: str, reform: str,
                                        "baseline", "reform", "unit", "meaning", "source"])
 
 
+def _with_accounts(summaries: pd.DataFrame, weekly: pd.DataFrame, terms: Terms,
+                   horizon: int) -> pd.DataFrame:
+    """Each run's summary with its Treasury account, derived from its weekly tallies."""
+    accounts = pd.DataFrame([{"replicate": replicate, "regime": regime, **account(
+        group.sort_values("week"), terms, horizon)}
+        for (replicate, regime), group in weekly.groupby(["replicate", "regime"])])
+    return summaries.merge(accounts, on=["replicate", "regime"], how="left",
+                           validate="one_to_one")
+
+
 def build(out: Path, scenario: Scenario, baseline: str, reform: str,
-          screening: pd.DataFrame | None = None, command: str = "") -> Comparison:
-    """The comparison of the finished runs in ``out/store``; per-citizen differences are
-    streamed to ``out/tables/citizens.parquet``."""
+          screening: pd.DataFrame | None = None, command: str = "",
+          horizon: int = DEFAULT_HORIZON_YEARS) -> Comparison:
+    """The comparison of the finished runs in ``out/store``, with each run's Treasury
+    account discounted over ``horizon`` years; per-citizen differences are streamed to
+    ``out/tables/citizens.parquet``."""
     store = out / "store"
     plan = read_plan(store)
     summaries = read_results(store, "summary").drop(columns=["point"])
@@ -422,6 +487,7 @@ def build(out: Path, scenario: Scenario, baseline: str, reform: str,
         raise ValueError(f"{len(missing)} of the comparison's runs are not finished")
     weekly = read_results(store, "weekly").drop(columns=["point"])
     weekly["crises"] = weekly[CRISES].sum(axis=1)
+    summaries = _with_accounts(summaries, weekly, Terms.of(scenario), horizon)
     role = {baseline: "baseline", reform: "reform"}
     runs = {r: dict(zip(g["regime"].map(role), g["run_id"], strict=True))
             for r, g in plan.groupby("replicate")}
@@ -456,6 +522,7 @@ def build(out: Path, scenario: Scenario, baseline: str, reform: str,
                 "seeds": seeds, "citizens": int(scenario.get("place.citizens")),
                 "weeks": int(scenario.get("place.weeks")), "code_version": code_version(),
                 "command": command, "few_replicates": len(runs) < FEW_REPLICATES,
+                "horizon_years": horizon,
                 "run_ids": {str(k): v for k, v in runs.items()}}
     return Comparison(baseline, reform, summaries,
                       differences(summaries, baseline, reform), weekly, deciles, winners,

@@ -94,6 +94,10 @@ _EVENTS = (
      "call that stop the clock (failure demand)"),
     ("CONTACTS", "contacts citizens make with services, value and failure demand"),
     ("FAILURE_CONTACTS", "contacts that are failure demand"),
+    ("FAILURE_STAFF_SECONDS", "staff time failure demand took: failure-demand contacts and "
+     "triage calls, seconds"),
+    ("REVENUES_STAFF_SECONDS", "revenues officers' time on citizens: answering letters, "
+     "preparing summonses, passing cases to agents, seconds"),
     ("DECISIONS", "standard-route benefit decisions"),
     ("DECISION_ERRORS", "wrong standard-route decisions"),
     ("DECISIONS_ON_TIME", "decisions made within the target (real)"),

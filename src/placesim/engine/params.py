@@ -38,9 +38,15 @@ _pence, _band_council_tax = python_function(pence), python_function(band_council
 # Tables that follow from the parameters, indexed by household type or council-tax band
 # and worked out once per run, so a rule looks a value up rather than branching on the
 # category. Allowances and living costs in pence, council tax in whole pence a week.
+# The hourly cost of each agency's staff (pence), indexed by its spend metric from
+# COST_REVENUES (courts and police have no staff who take contacts).
+AGENCY_HOURS = ("costs_revenues_hour", None, "costs_benefits_hour", "costs_relational_hour",
+                "housing_officer_hour", "health_officer_hour", "social_care_officer_hour",
+                "vcs_officer_hour", None)
 DERIVED_TABLES = (("derived_allowance", len(HOUSEHOLDS)),
                   ("derived_living_costs", len(HOUSEHOLDS)),
-                  ("derived_council_tax", len(BANDS)))
+                  ("derived_council_tax", len(BANDS)),
+                  ("derived_agency_hour", len(AGENCY_HOURS)))
 PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS]
                        + [(name, np.float64, (size,)) for name, size in DERIVED_TABLES]
                        + [("gaming_pull_services", np.float64, (N_SERVICES,)),
@@ -73,6 +79,8 @@ def pack(scenario: Scenario, levers: Mapping[str, float],
     band_d = record["council_tax_band_d_annual"][0]
     record["derived_council_tax"][0] = [_band_council_tax(band, band_d)
                                         for band in range(len(BANDS))]
+    record["derived_agency_hour"][0] = [record[name][0] if name else 0.0
+                                        for name in AGENCY_HOURS]
     record["gaming_pull_services"][0] = pulls.services
     record["gaming_pull_benefits"][0] = pulls.benefits
     return record

@@ -370,10 +370,22 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("wellbeing_rate", 0.1, "per week", 0.0, 1.0,
            "Speed at which wellbeing (0-10) follows 10 x (1 - stress) less domain trouble."),
     ),
+    "revenues": (
+        _f("officers_per_10k", 2.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
+           "Council-tax revenues officers: they answer letters, prepare summonses and pass "
+           "cases to enforcement agents. Their staffed hours are the capacity the "
+           "revenues team's work (revenues_utilisation) is set against."),
+        _f("officer_hours", 30.0, "hours per week", 0.0, 80.0,
+           "Working hours of a revenues officer a week."),
+    ),
     "costs": (
         _f("letter", 0.85, "GBP per letter", 0.0, 100.0, "Printing and postage."),
-        _f("phone_contact", 2.83, "GBP per contact", 0.0, 1_000.0,
-           "Cost of a telephone contact.", "calibration:cost_contact_phone"),
+        _f("contact_minutes", 8.0, "minutes", 0.0, 600.0,
+           "Staff time a telephone contact or triage call takes (handling and after-call "
+           "work), costed at the hourly cost of the staff of the service contacted: "
+           "failure demand costs the hours it takes. For scale, the channel cost of a "
+           "council phone contact (2.83 GBP in 2011) is about 6 minutes of a 30 GBP an "
+           "hour officer.", "assumption; calibration:cost_contact_phone (scale)"),
         _f("face_to_face_contact", 8.62, "GBP per contact", 0.0, 1_000.0,
            "Cost of a face-to-face contact.", "calibration:cost_contact_f2f"),
         _f("revenues_hour", 30.0, "GBP per hour", 0.0, 1_000.0,
@@ -397,6 +409,26 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Social-care cost of a child in foster care.", "calibration:foster_care_week"),
         _f("police_callout", 250.0, "GBP per call-out", 0.0, 100_000.0,
            "Police cost of attending a call-out (officer time, custody, paperwork)."),
+        _f("ta_stay_weeks", 88.0, "weeks", 1.0, 2_600.0,
+           "Mean remaining stay of a household in temporary accommodation at the end of a "
+           "run, for the costs it has committed (1.7 years: stock over yearly "
+           "main-duty acceptances, England 2024). Read after a run only.",
+           "calibration:ta_mean_stay_years_derived"),
+        _f("care_stay_weeks", 132.0, "weeks", 1.0, 2_600.0,
+           "Mean remaining stay of a child in care at the end of a run, for the costs it "
+           "has committed (2.53 years: children looked after over yearly starts, England "
+           "2024). Read after a run only.", "calibration:cla_mean_duration_years_derived"),
+        _f("team_setup", 6_500.0, "GBP per caseworker", 0.0, 1_000_000.0,
+           "One-off cost of setting up a relational team, per caseworker, in the week it "
+           "takes its first case: recruiting and inducting (workforce.recruitment) and "
+           "about two weeks' training at costs.relational_hour. No published set-up cost "
+           "of the Gateshead team was found; for scale, the Troubled Families programme "
+           "cost 5,214 GBP per family (calibration.csv: troubled_families_cost_per_family"
+           "_2015). Read after a run only."),
+        _f("team_management", 0.2, "share of casework cost", 0.0, 10.0,
+           "Management and support added to a relational team's casework cost (team "
+           "leaders, supervision, administration): about one team leader to five "
+           "caseworkers. Read after a run only."),
     ),
     "demand": (
         _p("ask", 0.05, "Weekly chance that an engaged citizen in trouble in some life domain "
@@ -612,14 +644,16 @@ REGIME_PRESETS: dict[str, dict[str, Number]] = _presets()
 # Where a field that moved now lives, so an older file is told where to put it; and
 # why a field that was removed is gone.
 MOVED = {"relational.caseload_cap": "regimes.NAME.caseload_cap (a lever of each regime)"}
-REMOVED = dict.fromkeys(
+REMOVED = {**dict.fromkeys(
     ("police.officers_per_10k", "police.officer_hours", "police.hours_per_callout"),
     "the police's capacity limited nothing (call-outs are not rationed), so it is no "
-    "longer a parameter; remove it from the file")
-REMOVED["recovery.savings_taken"] = (
-    "what an enforcement agent collects now follows from what the household can pay "
-    "(all its savings, then a plan it keeps while its income allows), not from a rate; "
-    "remove it from the file")
+    "longer a parameter; remove it from the file"),
+    "costs.phone_contact": "a contact is costed as the staff time it takes "
+    "(costs.contact_minutes at the hourly cost of the service contacted); remove it from "
+    "the file",
+    "recovery.savings_taken": "what an enforcement agent collects now follows from what "
+    "the household can pay (all its savings, then a plan it keeps while its income "
+    "allows), not from a rate; remove it from the file"}
 
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (

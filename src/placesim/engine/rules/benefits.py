@@ -16,7 +16,15 @@ from numba import njit
 
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose, draw
-from placesim.engine.rules.ledger import add, charge, contact, count, count_if, pence
+from placesim.engine.rules.ledger import (
+    add,
+    charge,
+    contact,
+    count,
+    count_if,
+    failure_charge,
+    pence,
+)
 from placesim.engine.rules.money import ct_gross, earnings, rent_due
 from placesim.engine.rules.workers import bent_error, bent_hours
 from placesim.engine.state import Claim, Status
@@ -91,14 +99,13 @@ def claim_benefits(r, key, p, week: int, acc, earned: int) -> None:
     award = int(r.award)
     support = min(int(r.cts_award), ct_gross(int(r.band), p))
     engagement = float(r.engagement)
-    phone = p.costs_phone_contact
     if r.claim == Claim.NONE:
         if award == 0 and support == 0 and (entitled > 0 or cts_entitled > 0):
             if draw(key, Purpose.CLAIM) < p.benefits_claim * engagement:
                 r.claim = Claim.PENDING
                 r.claim_week = week
                 count(acc, M.CLAIMS)
-                contact(r, acc, M.COST_BENEFITS, False, phone)
+                contact(r, acc, M.COST_BENEFITS, False, p)
         elif (benefits_wrong(award, entitled, support, cts_entitled, p)
               and draw(key, Purpose.REPORT) < p.benefits_report_change * engagement):
             r.claim = Claim.PENDING
@@ -106,11 +113,11 @@ def claim_benefits(r, key, p, week: int, acc, earned: int) -> None:
             count(acc, M.CHANGES_REPORTED)
             reapplying = (r.status & Status.WRONGED) != 0
             count_if(acc, M.REAPPLICATIONS, reapplying)
-            contact(r, acc, M.COST_BENEFITS, reapplying, phone)
+            contact(r, acc, M.COST_BENEFITS, reapplying, p)
     elif (week - int(r.claim_week) >= p.benefits_chase_after_weeks
           and draw(key, Purpose.CHASE) < p.benefits_chase):
         count(acc, M.CHASES)
-        contact(r, acc, M.COST_BENEFITS, True, phone)
+        contact(r, acc, M.COST_BENEFITS, True, p)
     add(acc, M.BENEFITS_ENTITLED, entitled)
     add(acc, M.CTS_ENTITLED, cts_entitled)
     count_if(acc, M.WRONG_BENEFITS, benefits_wrong(award, entitled, support, cts_entitled, p))
@@ -151,7 +158,8 @@ def standard_decision(r, key, skill: float, week: int, p, acc) -> None:
     if not on_time and (draw(key, Purpose.RECLASSIFY)
                         < p.regime_reclassifying * p.gaming_pull_benefits):
         count(acc, M.EVIDENCE_REQUESTS)
-        contact(r, acc, M.COST_BENEFITS, True, p.costs_letter + p.costs_phone_contact)
+        failure_charge(r, acc, M.COST_BENEFITS, p.costs_letter)
+        contact(r, acc, M.COST_BENEFITS, True, p)
         count(acc, M.DECISIONS_REPORTED_ON_TIME)
     else:
         count_if(acc, M.DECISIONS_REPORTED_ON_TIME, on_time)

@@ -117,4 +117,4 @@ def ask_for_help(r, key, p, week: int, acc) -> None:
         repeat = r.turned_away > 0
         count(acc, service_metric(door, ASKS))
         count_if(acc, service_metric(door, REPEAT_ASKS), repeat)
-        contact(r, acc, SERVICE_COSTS[door], repeat, p.costs_phone_contact)
+        contact(r, acc, SERVICE_COSTS[door], repeat, p)

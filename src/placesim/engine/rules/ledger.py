@@ -6,8 +6,10 @@ Every rule reports to the week's ledger row ``acc`` (int64, indexed by
 - ``count`` / ``count_if`` an event or a person in a state; ``add`` a sum of money;
 - ``charge`` a public cost to the agency that bears it and to the citizen's cumulative
   ``public_cost``; ``crisis`` a cost that is also a crisis of its type; ``contact`` a
-  contact a citizen makes, tagged value or failure demand; ``triage`` a service's own
-  call at a wrong door (failure demand, not a citizen's contact);
+  contact a citizen makes, tagged value or failure demand, costed as staff time
+  (``staff_time``); ``triage`` a service's own call at a wrong door (failure demand, not
+  a citizen's contact); ``failure_charge`` another cost of failure demand (a letter);
+  ``work`` an officer's hours on a case;
 - ``fee`` a court cost or enforcement fee charged to the citizen;
 - ``tally_citizen``: a citizen's end-of-week state, added to the stocks (phase 6).
 
@@ -75,19 +77,56 @@ def crisis(r, acc, agency: int, kind: int, amount: float) -> None:
 
 
 @njit(cache=True, inline="always")
-def contact(r, acc, agency: int, failure: bool, amount: float) -> None:
-    """A contact a citizen makes with a service, costed, tagged value or failure demand."""
-    cost = charge(r, acc, agency, amount)
-    acc[M.CONTACTS] += 1
-    if failure:
-        acc[M.FAILURE_CONTACTS] += 1
-        acc[M.FAILURE_COST] += cost
+def staff_time(p, agency: int, minutes: float) -> float:
+    """Pence for ``minutes`` of the time of the staff whose spend is ``agency``."""
+    return minutes / 60.0 * p.derived_agency_hour[agency - M.COST_REVENUES]
 
 
 @njit(cache=True, inline="always")
-def triage(r, acc, agency: int, amount: float) -> None:
-    """A service's triage call to a citizen at its wrong door: failure demand, costed to
-    the service, not a contact the citizen makes."""
+def _revenues_time(acc, agency: int, minutes: float) -> None:
+    """Revenues officers' time, tallied against their staffed hours."""
+    if agency == M.COST_REVENUES:
+        acc[M.REVENUES_STAFF_SECONDS] += pence(minutes * 60.0)
+
+
+@njit(cache=True, inline="always")
+def work(r, acc, agency: int, hours: float, p) -> None:
+    """Officer time on a citizen's case (a summons, a referral), charged to the agency at
+    its staff's hourly cost."""
+    charge(r, acc, agency, hours * p.derived_agency_hour[agency - M.COST_REVENUES])
+    _revenues_time(acc, agency, hours * 60.0)
+
+
+@njit(cache=True, inline="always")
+def _failure(acc, cost: int, minutes: float) -> None:
+    acc[M.FAILURE_COST] += cost
+    acc[M.FAILURE_STAFF_SECONDS] += pence(minutes * 60.0)
+
+
+@njit(cache=True, inline="always")
+def contact(r, acc, agency: int, failure: bool, p) -> None:
+    """A contact a citizen makes with a service, costed as the staff time it takes
+    (``costs.contact_minutes``), tagged value or failure demand."""
+    minutes = p.costs_contact_minutes
+    cost = charge(r, acc, agency, staff_time(p, agency, minutes))
+    _revenues_time(acc, agency, minutes)
+    acc[M.CONTACTS] += 1
+    if failure:
+        acc[M.FAILURE_CONTACTS] += 1
+        _failure(acc, cost, minutes)
+
+
+@njit(cache=True, inline="always")
+def triage(r, acc, agency: int, p) -> None:
+    """A service's triage call to a citizen at its wrong door: failure demand, costed as
+    the service's staff time, not a contact the citizen makes."""
+    minutes = p.costs_contact_minutes
+    _failure(acc, charge(r, acc, agency, staff_time(p, agency, minutes)), minutes)
+
+
+@njit(cache=True, inline="always")
+def failure_charge(r, acc, agency: int, amount: float) -> None:
+    """A cost failure demand causes besides staff time (a letter), to the agency."""
     acc[M.FAILURE_COST] += charge(r, acc, agency, amount)
 
 

@@ -24,7 +24,7 @@ from numba import njit
 
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose, draw
-from placesim.engine.rules.ledger import add, charge, contact, count, fee, pence
+from placesim.engine.rules.ledger import add, charge, contact, count, fee, pence, work
 from placesim.engine.rules.money import (
     earnings,
     net_liability,
@@ -158,7 +158,7 @@ def answer_letter(r, key, p, acc) -> None:
         if draw(key, Purpose.RESPOND) < chance:
             r.status = status | Status.RESPONDED
             count(acc, M.RESPONSES)
-            contact(r, acc, M.COST_REVENUES, False, p.costs_phone_contact)
+            contact(r, acc, M.COST_REVENUES, False, p)
 
 
 @njit(cache=True, inline="always")
@@ -214,7 +214,7 @@ def enter_stage(r, stage: int, week: int, p, acc) -> bool:
     if stage == Stage.SUMMONS:
         accelerate(r, week, p, acc)
         count(acc, M.SUMMONSES)
-        charge(r, acc, M.COST_REVENUES, p.costs_summons_hours * p.costs_revenues_hour)
+        work(r, acc, M.COST_REVENUES, p.costs_summons_hours, p)
         charge(r, acc, M.COST_REVENUES, p.costs_letter)
         charge(r, acc, M.COST_COURTS, p.recovery_court_fee)
         return True
@@ -234,7 +234,7 @@ def enter_stage(r, stage: int, week: int, p, acc) -> bool:
         fee(r, acc, M.EA_FEES_CHARGED, compliance)
         count(acc, M.EA_REFERRALS)
         add(acc, M.EA_PLACED, placed)
-        charge(r, acc, M.COST_REVENUES, p.costs_referral_hours * p.costs_revenues_hour)
+        work(r, acc, M.COST_REVENUES, p.costs_referral_hours, p)
         return True
     if stage == Stage.ENFORCEMENT:
         enforcement = percent_fee(int(r.ea_placed), p.recovery_fee_enforcement, p)

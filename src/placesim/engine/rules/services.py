@@ -89,7 +89,7 @@ def hand_off(r, service: int, elsewhere: int, key, p, partnership: float, acc) -
         right = service_of(elsewhere)
         r.asks |= 1 << right
         count(acc, service_metric(right, REFERRED_ON))
-        contact(r, acc, SERVICE_COSTS[right], True, p.costs_phone_contact)
+        contact(r, acc, SERVICE_COSTS[right], True, p)
     elif held:
         r.asks |= 1 << service
     else:
@@ -119,7 +119,7 @@ def service_assessment(r, service: int, key, p, partnership: float, acc) -> None
     if (int(r.domains) & owned) == 0:
         elsewhere = trouble_to_ask_about(r) & ~owned
         if elsewhere != 0:  # a wrong door: a triage call, failure demand
-            triage(r, acc, agency, p.costs_phone_contact)
+            triage(r, acc, agency, p)
             count(acc, service_metric(service, WRONG_DOOR))
             hand_off(r, service, elsewhere, key, p, partnership, acc)
         return
