@@ -22,6 +22,7 @@ from placesim.calibration.targets import (
 from placesim.comparison.statistics import CONFIDENCE
 
 PAGE = "calibration.md"
+DIFFERS = "**differs from the derived value: update the default**"
 
 
 def number(value: float) -> str:
@@ -65,13 +66,14 @@ def _targets_table(calibration: Calibration, label: str, set_by: bool) -> list[s
 
 def _hazards_table(calibration: Calibration) -> list[str]:
     lines = ["| parameter | the rule | published rate per household-week | exposure: mean "
-             "weekly multiplier [95% interval] | derived hazard | in use |",
+             "weekly multiplier [95% interval] | derived hazard [95% interval] | in use |",
              "|---|---|---:|---:|---:|---:|"]
     for row in calibration.hazards().itertuples():
-        note = "" if row.derived == row.in_use else " (**differs from the derived value**)"
+        note = "" if row.agrees else f" ({DIFFERS})"
         lines.append(f"| `{row.parameter}` | {row.rule} | {row.weekly_rate:.3g} "
                      f"(`{row.target}`) | {row.exposure:.3g} [{row.exposure_low:.3g}, "
-                     f"{row.exposure_high:.3g}] | {row.derived:g} | {row.in_use:g}{note} |")
+                     f"{row.exposure_high:.3g}] | {row.derived:g} [{row.derived_low:.3g}, "
+                     f"{row.derived_high:.3g}] | {row.in_use:g}{note} |")
     return lines
 
 
@@ -79,7 +81,7 @@ def _durations_table(calibration: Calibration) -> list[str]:
     lines = ["| parameter | published mean stay (years) | from | derived weeks | in use |",
              "|---|---:|---|---:|---:|"]
     for row in calibration.durations().itertuples():
-        note = "" if row.derived == row.in_use else " (**differs from the derived value**)"
+        note = "" if row.derived == row.in_use else f" ({DIFFERS})"
         lines.append(f"| `{row.parameter}` | {row.years:g} | calibration:{row.source}: "
                      f"{row.rule} | {row.derived} | {row.in_use}{note} |")
     return lines
@@ -119,8 +121,11 @@ def render(calibration: Calibration, command: str) -> str:
          "published rates describe). The exposure does not depend on the hazard where the "
          "crisis does not feed back on the state (A&E, mental-health crisis, care entry); "
          "an eviction adds a housing shock to the family, a weak feedback. The derived "
-         "value is given to two significant figures and written into the parameter "
-         "table (`src/placesim/scenario/fields.py`) with its source. The procedure is "
+         "value is given to two significant figures, with the interval the exposure's "
+         "interval gives, and written into the parameter table "
+         "(`src/placesim/scenario/fields.py`) with its source; a value in use outside that "
+         "interval is flagged. Lengths of stay are set first (below), since a household in "
+         "care or in temporary accommodation is not exposed to a new entry. The procedure is "
          "`placesim.calibration.procedure`; rerun it (the command below) after any change "
          "to the population or the rules, and update the defaults where a row says it "
          "differs."), "",

@@ -168,7 +168,9 @@ class Calibration:
 
     def hazards(self) -> pd.DataFrame:
         """Each hazard's derivation: published weekly rate, exposure [95% interval],
-        derived value (from the mean exposure) and the value in use."""
+        derived value (from the mean exposure, to two significant figures) with the
+        interval the exposure's gives, the value in use and whether it lies in that
+        interval (rounded outward to two figures, as the value in use is)."""
         by_key = {t.key: t for t in TARGETS}
         rows = []
         for hazard in HAZARDS:
@@ -176,11 +178,14 @@ class Calibration:
             found = [r.exposures[hazard.parameter] for r in self.runs
                      if r.regime == EXPOSURE_REGIME]
             mean, low, high = interval(np.array(found), 0.0)
+            derived = [weekly / e if e > 0 else math.nan for e in (mean, high, low)]
+            in_use = float(self.scenario.get(hazard.parameter))
             rows.append({"parameter": hazard.parameter, "target": hazard.target,
                          "rule": hazard.rule, "weekly_rate": weekly, "exposure": mean,
                          "exposure_low": low, "exposure_high": high,
-                         "derived": rounded(weekly / mean) if mean > 0 else math.nan,
-                         "in_use": float(self.scenario.get(hazard.parameter))})
+                         "derived": rounded(derived[0]), "derived_low": derived[1],
+                         "derived_high": derived[2], "in_use": in_use,
+                         "agrees": _within(in_use, derived[1], derived[2])})
         return pd.DataFrame(rows)
 
     def durations(self) -> pd.DataFrame:
@@ -192,6 +197,16 @@ class Calibration:
                          "derived": round(WEEKS_A_YEAR * years),
                          "in_use": int(self.scenario.get(duration.parameter))})
         return pd.DataFrame(rows)
+
+
+def _within(value: float, low: float, high: float) -> bool:
+    """Whether ``value`` lies in [low, high] widened to ``SIGNIFICANT`` figures (or
+    matches ``low`` to them, when there is no interval: a single seed)."""
+    if math.isnan(high):
+        return math.isclose(value, rounded(low))
+    step = 10.0 ** (math.floor(math.log10(abs(low))) - SIGNIFICANT + 1) if low else 0.0
+    return math.floor(low / step) * step <= value <= math.ceil(high / step) * step \
+        if step else low <= value <= high
 
 
 def _bounds(target) -> tuple[float, float]:

@@ -1,12 +1,12 @@
-"""A cohort experiment: households newly in council-tax arrears, followed under two arms.
+"""A cohort experiment: households entering council-tax recovery, followed under two arms.
 
 Both arms run the same place from the same seed. Until the cohort's flag week they are the
 same place, bit for bit (the treatment arm differs only by dated changes from that week).
 The cohort is defined in advance, as the story describes it: ``households`` of the
 households entering the council-tax recovery process in the flag week (a first reminder),
-whatever their history, identical in both arms (:func:`cohort_ids`). Every draw is keyed by (seed, week,
-citizen, purpose), so each household meets the same life events in both arms (common
-random numbers) and differences can be read household by household.
+whatever their history, identical in both arms (:func:`cohort_ids`). Every draw is keyed
+by (seed, week, citizen, purpose), so each household meets the same life events in both
+arms (common random numbers) and differences can be read household by household.
 
 Outputs, per replicate and arm: one row per household with its outcomes over the
 follow-up (see :func:`household_outcomes`), and the cohort's weekly means.

@@ -161,7 +161,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("caring_earnings_loss", 0.5, "Share of earnings lost in a caring crisis."),
         _f("eviction_rent_weeks", 12.0, "weeks of rent", 0.0, 104.0,
            "Rent arrears, in weeks of rent, from which eviction is possible."),
-        _p("eviction", 0.0085, "Weekly chance of eviction once past the threshold and in "
+        _p("eviction", 0.0093, "Weekly chance of eviction once past the threshold and in "
            "housing trouble." + CALIBRATED,
            "calibration:landlord_repossessions_per_10k_renting_households_ew (27.6 per "
            "10,000 renting households a year)"),
@@ -180,7 +180,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "detention under the Mental Health Act." + CALIBRATED,
            "calibration:mha_detentions_per_10k_households_eng (21 per 10,000 households a "
            "year)"),
-        _p("care_entry", 0.0044, "Weekly chance a child of a family in trouble is taken "
+        _p("care_entry", 0.0045, "Weekly chance a child of a family in trouble is taken "
            "into care, at full stress." + CALIBRATED,
            "calibration:cla_starts_per_10k_households_eng (13.4 per 10,000 households a "
            "year)"),

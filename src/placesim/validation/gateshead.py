@@ -216,9 +216,10 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         "share the seed, so they are the same place until the flag week and each household "
         "meets the same life events in both (common random numbers): differences can be "
         "read household by household."), "",
-        (f"Context (an input check, not a target): {place_ctr:.1%} of the model's households "
-        f"receive council-tax support at the flag week; Gateshead's 21,112 eligible people "
-        f"over its households are {CTR_SHARE:.1%}."), "",
+        (f"Context: {place_ctr:.1%} of the model's households receive council-tax support "
+        f"at the flag week; Gateshead's 21,112 eligible people over its households are "
+        f"{CTR_SHARE:.1%}. This is a calibration target of the whole place "
+        "(`cts_share` in docs/calibration.md), not a pattern of the story."), "",
         "## The story's patterns against the model", "",
         ("Each pattern is labelled. An *input check* restates an input or holds by "
         "construction (the statutory fees, the standard route's lead time, causes found "
