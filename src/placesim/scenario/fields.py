@@ -620,10 +620,12 @@ REMOVED = dict.fromkeys(
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (
     _i("flag_week", 52, "week", 1, 2_000,
-       "Week whose newly flagged council-tax debtors form the cohort (after the start-up "
-       "surge of reminders)."),
+       "Week whose households entering the council-tax recovery process (a first "
+       "reminder), whatever their history, form the cohort (after the start-up surge of "
+       "reminders)."),
     _i("households", 50, "households", 1, 100_000,
-       "Households in the cohort: the first of those flagged that week, by id."),
+       "Households in the cohort, drawn at random among those entering the recovery "
+       "process that week (all of them when fewer)."),
     _i("follow_weeks", 104, "weeks", 1, 1_000, "Weeks the cohort is followed."),
     _i("replicates", 30, "runs", 2, 10_000,
        "Replicates (seeds place.seed, place.seed + 1, ...) for intervals across runs."),

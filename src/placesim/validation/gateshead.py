@@ -61,12 +61,12 @@ MISS_REASONS = {
         "so the sum placed with an agent is of the real order (here GBP {placed:,.0f} on "
         "average). But in the model most households in the cohort can pay: {paying:.0%} of "
         "the control arm are paying their council tax again at the end, so what is placed is "
-        "largely recovered, by plans with the agent and from savings. The flagged cohort "
+        "largely recovered, by plans with the agent and from savings. The cohort "
         "includes households that fell behind by a lapse (life.lapse) rather than for want "
         "of money, which also keeps benefit problems below the story's 'nearly all' (next "
         "miss): the same gap, in who is flagged. Left visible rather than tuned away."),
     "benefit_problems": (
-        "In the model {share:.0%} of newly flagged households have wrong or unclaimed "
+        "In the model {share:.0%} of the households entering recovery have wrong or unclaimed "
         "benefits: a result of the standard route's error rate (benefits.error_rate, an "
         "assumption), take-up and unreported changes of circumstances. The story's 'nearly "
         "all' is a practitioner's account of one cohort; the model flags every household "
@@ -74,7 +74,7 @@ MISS_REASONS = {
     "cost_difference": (
         "Over the follow-up the relational team costs more per household than it saves: its "
         "time (relational.hours_per_case x costs.relational_hour for up to "
-        "relational.max_case_weeks weeks) is an assumption, and a cohort newly in arrears "
+        "relational.max_case_weeks weeks) is an assumption, and a cohort entering recovery "
         "has few of the crises (evictions, children in care, mental-health crises) whose "
         "costs the team avoids. The sensitivity analysis shows what would have to hold for "
         "it to pay off."),
