@@ -201,7 +201,8 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         "council-tax arrears in Gateshead, first through the council's recovery process and "
         "then with a relational team that had a benefits specialist in it. This page asks "
         "whether placesim, from its documented rules and parameters, reproduces what was "
-        "seen. None of the patterns below is an input."), "",
+        "seen. No validation target below is an input; the few patterns that restate one are "
+        "labelled input checks."), "",
         "## The experiment", "",
         (f"`scenarios/gateshead_council_tax.toml`: a Gateshead-like place of "
         f"{int(scenario.get('place.citizens')):,} households (199,100 people at 2.2 per "
