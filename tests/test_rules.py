@@ -662,7 +662,7 @@ def test_evicted():
 
 
 def test_ae_attendance_doubles_at_full_stress():
-    u = 0.015  # between 1% and 2%
+    u = 1.5 * P.life_ae_attendance  # between the hazard and twice it
     assert not life.ae_attendance(Domain.HEALTH, 0.0, u, P)
     assert life.ae_attendance(Domain.HEALTH, 1.0, u, P)
     assert not life.ae_attendance(Domain.WORK, 1.0, 0.0, P)
@@ -876,11 +876,13 @@ def test_team_turnover_matches_the_yearly_rate_at_no_stress():
 
 def test_crises_need_their_domain_and_rise_with_stress():
     assert not life.mental_health_crisis(0, 1.0, 0.0, P)
-    assert life.mental_health_crisis(Domain.HEALTH, 1.0, 0.019, P)  # 0.02 x stress 1
-    assert not life.mental_health_crisis(Domain.HEALTH, 0.5, 0.011, P)  # 0.02 x 0.5
+    mh = P.life_mh_crisis
+    assert life.mental_health_crisis(Domain.HEALTH, 1.0, 0.95 * mh, P)  # hazard x stress 1
+    assert not life.mental_health_crisis(Domain.HEALTH, 0.5, 0.55 * mh, P)  # x stress 0.5
     assert not life.mental_health_crisis(Domain.HEALTH, 0.0, 0.0, P)  # no stress, no crisis
     # only households with children (codes 2 and 3) can have a child taken into care
-    assert life.enters_care(Domain.FAMILY, 2, 1.0, 0.0019, P)
+    assert life.enters_care(Domain.FAMILY, 2, 1.0, 0.95 * P.life_care_entry, P)
+    assert not life.enters_care(Domain.FAMILY, 2, 0.5, 0.55 * P.life_care_entry, P)
     assert not life.enters_care(Domain.FAMILY, 1, 1.0, 0.0, P)
     assert not life.enters_care(Domain.HEALTH, 3, 1.0, 0.0, P)
     # police: 0.01 x (0.5 + stress)

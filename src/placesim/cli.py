@@ -23,6 +23,7 @@ from placesim.treasury import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, check_ho
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_WRITTEN = 1
+CALIBRATION_SEEDS = 5  # seeds of placesim calibrate, unless --replicates says
 CONFIRM_RUNS = 20_000  # a sweep planning more runs than this must be confirmed (--yes)
 MAX_TRAJECTORIES = 1_000  # a Morris screening of the validation case
 LONGEST_MESSAGE = 300
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     case.add_argument("--screening", type=Path, metavar="DIR",
                       help="results store of the sensitivity screening's sweep, resumed if "
                       "present (default results/validation/<scenario name>)")
+    _calibrate_parser(commands)
     _compare_parser(commands)
     _sweep_parsers(commands)
     _ui_parser(commands)
@@ -172,6 +174,25 @@ def _compare_parser(commands) -> None:
                          "results/compare/<scenario>-<baseline>-vs-<reform>)")
     compare.add_argument("--no-progress", dest="progress", action="store_false",
                          help="no progress bar")
+
+
+def _calibrate_parser(commands) -> None:
+    calibrate = commands.add_parser(
+        "calibrate", help="run the place on several seeds under each regime, set the crisis "
+        "hazards from published rates and write docs/calibration.md (the model's value of "
+        "every target, with its interval, against the published value and its source)")
+    calibrate.add_argument("scenario", type=Path, nargs="?",
+                           default=Path("scenarios/default.toml"),
+                           help="scenario file (default scenarios/default.toml)")
+    calibrate.add_argument("--replicates", type=_whole_number, default=CALIBRATION_SEEDS,
+                           metavar="N", help="seeds, SEED .. SEED+N-1, each run under every "
+                           f"regime (default {CALIBRATION_SEEDS})")
+    for flag in ("seed", "weeks", "citizens"):
+        spec = _PLACE[flag]
+        calibrate.add_argument(f"--{flag}", type=_whole_number, metavar="N",
+                               help=f"{spec.doc} Overrides place.{flag}; {spec.allowed()}.")
+    calibrate.add_argument("--out", type=Path, metavar="DIR", default=Path("docs"),
+                           help="where calibration.md goes (default docs)")
 
 
 def _ui_parser(commands) -> None:
@@ -354,6 +375,39 @@ def _validate_case(args: argparse.Namespace) -> int:
     except ValueError as error:  # e.g. a cohort that comes out empty in a small place
         raise InputError([Problem(str(path), "cohort", str(error))]) from None
     print(f"Evidence written to {page} (figures beside it)")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from placesim.calibration.page import write_page
+    from placesim.calibration.procedure import calibrate
+    from placesim.compilation import prepare_kernels
+    from placesim.folders import check_writable
+    from placesim.memory import check_fits
+
+    problems = []
+    if not 2 <= args.replicates <= MAX_REPLICATES:
+        problems.append(Problem("command line", "--replicates", (
+            f"{args.replicates:,} is out of range; allowed: a whole number from 2 (an "
+            f"interval needs two seeds) to {MAX_REPLICATES:,}")))
+    if problems:
+        raise InputError(problems)
+    scenario = _with_flags(load(args.scenario), args)
+    check_writable(args.out, "command line", "--out")
+    check_fits(int(scenario.get("place.citizens")))
+    first = int(scenario.get("place.seed"))
+    seeds = range(first, first + args.replicates)
+    print(f"placesim {__version__}: calibrate {scenario.name} ({args.scenario}), "
+          f"{scenario.get('place.citizens'):,} households, "
+          f"{_plural(scenario.get('place.weeks'), 'week')}, seeds {first} to {seeds[-1]}",
+          file=sys.stderr)
+    prepare_kernels()
+    command = " ".join(["placesim", *sys.argv[1:]]) if sys.argv[1:2] == ["calibrate"] else (
+        f"placesim calibrate {args.scenario}")
+    calibration = calibrate(scenario, seeds, progress=lambda what: print(
+        f"  running {what}", file=sys.stderr))
+    page = write_page(calibration, args.out, command)
+    print(f"Calibration written to {page}")
     return 0
 
 
@@ -563,6 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "validate": _validate, "validate-case": _validate_case,
+                "calibrate": _calibrate,
                 "compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity,
                 "parameters": _parameters, "outputs": _outputs, "ui": _ui}[args.command](args)
     except InputError as error:

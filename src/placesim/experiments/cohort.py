@@ -1,11 +1,12 @@
-"""A cohort experiment: households newly in council-tax arrears, followed under two arms.
+"""A cohort experiment: households entering council-tax recovery, followed under two arms.
 
 Both arms run the same place from the same seed. Until the cohort's flag week they are the
-same place, bit for bit (the treatment arm differs only by dated changes from that week);
-the cohort is the first ``households`` citizens (by id) whose council-tax arrears flag was
-raised in the flag week, identical in both arms. Every draw is keyed by (seed, week,
-citizen, purpose), so each household meets the same life events in both arms (common
-random numbers) and differences can be read household by household.
+same place, bit for bit (the treatment arm differs only by dated changes from that week).
+The cohort is defined in advance, as the story describes it: ``households`` of the
+households entering the council-tax recovery process in the flag week (a first reminder),
+whatever their history, identical in both arms (:func:`cohort_ids`). Every draw is keyed
+by (seed, week, citizen, purpose), so each household meets the same life events in both
+arms (common random numbers) and differences can be read household by household.
 
 Outputs, per replicate and arm: one row per household with its outcomes over the
 follow-up (see :func:`household_outcomes`), and the cohort's weekly means.
@@ -55,9 +56,25 @@ class ArmRun:
     seed: int
     flag_week: int
     ids: np.ndarray
+    known_before: np.ndarray  # whether each had been in the recovery process before
     records: np.ndarray  # (follow_weeks + 1) x households, packed citizen records
     params: np.record
     weekly: pd.DataFrame  # the whole place's indicators, one row per week
+
+
+def cohort_ids(stage_before: np.ndarray, stage_after: np.ndarray, cohort: Cohort,
+               seed: int) -> np.ndarray:
+    """The cohort, defined in advance: households entering the recovery process in the
+    flag week (sent a first reminder, off the ladder at the start of the week), whatever
+    their history; ``cohort.households`` of them drawn at random, since the week's
+    arrivals have no order, by a generator keyed on (seed, flag week) alone, so both arms
+    draw the same households. Ids in ascending order."""
+    entering = np.flatnonzero((stage_before == Stage.NONE) & (stage_after == Stage.REMINDER))
+    if len(entering) <= cohort.households:
+        return entering
+    chosen = np.random.default_rng([seed, cohort.flag_week]).choice(
+        entering, cohort.households, replace=False)
+    return np.sort(chosen)
 
 
 def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
@@ -69,20 +86,21 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
     model = PlaceModel(scenario, regime=arm, weeks=weeks, seed=seed)
     while model.week < cohort.flag_week:
         model.step()
-    flagged_before = (model.engine.citizens["status"] & Status.FLAGGED) != 0
+    stage_before = model.engine.citizens["stage"].copy()
+    known_before = (model.engine.citizens["status"] & Status.FLAGGED) != 0
     model.step()
-    flagged = (model.engine.citizens["status"] & Status.FLAGGED) != 0
-    ids = np.flatnonzero(flagged & ~flagged_before)[:cohort.households]
+    ids = cohort_ids(stage_before, model.engine.citizens["stage"], cohort, seed)
     if len(ids) == 0:
-        raise ValueError(f"no household was flagged for arrears in week {cohort.flag_week} "
-                         f"of a place of {model.engine.n:,} (seed {seed}): the cohort is "
-                         "empty; use a larger place or another cohort.flag_week")
+        raise ValueError(f"no household entered the recovery process in week "
+                         f"{cohort.flag_week} of a place of {model.engine.n:,} (seed {seed}): "
+                         "the cohort is empty; use a larger place or another "
+                         "cohort.flag_week")
     weekly = [model.engine.records(ids)]
     while model.running:
         model.step()
         weekly.append(model.engine.records(ids))
-    return ArmRun(arm, seed, cohort.flag_week, ids, np.stack(weekly), model.engine.parameters,
-                  model.weekly())
+    return ArmRun(arm, seed, cohort.flag_week, ids, known_before[ids], np.stack(weekly),
+                  model.engine.parameters, model.weekly())
 
 
 def _benefits_right(records: np.ndarray, p) -> np.ndarray:
@@ -135,6 +153,7 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     turned_around = last["stable_weeks"] >= p.outcomes_turned_around_weeks
     return pd.DataFrame({
         "citizen": run.ids,
+        "known_before": run.known_before,
         "answered_letter": (responded & at_letters).any(axis=0),
         "reached_enforcement": reached,
         "answered_threat": ((responded | on_plan) & threatened).any(axis=0),

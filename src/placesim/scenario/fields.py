@@ -100,6 +100,9 @@ def service_fields(staff: str, officers: float, hours_per_case: float, hourly: f
     )
 
 
+# The end of the description of a hazard set from a published rate by the calibration
+# procedure (placesim.calibration.procedure), which docs/calibration.md shows.
+CALIBRATED = " Set by `placesim calibrate` from the published rate (docs/calibration.md)."
 HOUSEHOLDS = ("single", "couple", "lone_parent", "couple_children")
 BANDS = ("a", "b", "c", "d")
 
@@ -158,21 +161,33 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("caring_earnings_loss", 0.5, "Share of earnings lost in a caring crisis."),
         _f("eviction_rent_weeks", 12.0, "weeks of rent", 0.0, 104.0,
            "Rent arrears, in weeks of rent, from which eviction is possible."),
-        _p("eviction", 0.01, "Weekly chance of eviction once past the threshold and in "
-           "housing trouble."),
-        _i("homeless_weeks", 13, "weeks", 1, 255,
-           "Weeks spent in temporary accommodation after an eviction.",
-           "calibration:homeless_public_cost_90d (cost counted per 90 days)"),
-        _p("ae_attendance", 0.01, "Weekly chance of an A&E attendance while ill, at no "
-           "stress (doubles at full stress)."),
+        _p("eviction", 0.0093, "Weekly chance of eviction once past the threshold and in "
+           "housing trouble." + CALIBRATED,
+           "calibration:landlord_repossessions_per_10k_renting_households_ew (27.6 per "
+           "10,000 renting households a year)"),
+        _i("homeless_weeks", 88, "weeks", 1, 255,
+           "Weeks spent in temporary accommodation after an eviction: 52 x the mean stay "
+           "in years (Little's law: stock over yearly flow, docs/calibration.md).",
+           "calibration:ta_mean_stay_years_derived (1.7 years; L)"),
+        _p("ae_attendance", 0.21, "Weekly chance of an A&E attendance while ill, at no "
+           "stress (doubles at full stress)." + CALIBRATED,
+           "calibration:ae_attendances_per_household_eng_2024 (1.1 a household a year)"),
         _p("family_trouble", 0.002, "Weekly hazard of family trouble: relationship "
            "breakdown, conflict, a child struggling (baseline)."),
         _p("family_recovery", 0.03, "Weekly chance family trouble settles."),
-        _p("mh_crisis", 0.02, "Weekly chance of a mental-health crisis while ill, at full "
-           "stress (none without stress)."),
-        _p("care_entry", 0.002, "Weekly chance a child of a family in trouble is taken "
-           "into care, at full stress."),
-        _i("care_weeks", 52, "weeks", 1, 255, "Weeks a child taken into care stays there."),
+        _p("mh_crisis", 0.0021, "Weekly chance of a mental-health crisis while ill, at full "
+           "stress (none without stress); a crisis is what the statistic counts: a new "
+           "detention under the Mental Health Act." + CALIBRATED,
+           "calibration:mha_detentions_per_10k_households_eng (21 per 10,000 households a "
+           "year)"),
+        _p("care_entry", 0.0045, "Weekly chance a child of a family in trouble is taken "
+           "into care, at full stress." + CALIBRATED,
+           "calibration:cla_starts_per_10k_households_eng (13.4 per 10,000 households a "
+           "year)"),
+        _i("care_weeks", 132, "weeks", 1, 255, "Weeks a child taken into care stays there: "
+           "52 x the mean stay in years (Little's law: children looked after over starts "
+           "a year, docs/calibration.md).",
+           "calibration:cla_mean_duration_years_derived (2.53 years)"),
         _p("police_callout", 0.01, "Weekly chance police are called to a family in trouble, "
            "at half stress (x 0.5 + stress)."),
         _p("lapse", 0.002, "Weekly chance that a citizen who could pay forgets or "
@@ -658,10 +673,12 @@ REMOVED = {**dict.fromkeys(
 # The optional [cohort] table of a scenario: a cohort experiment (placesim.validation).
 COHORT_FIELDS: tuple[Field, ...] = (
     _i("flag_week", 52, "week", 1, 2_000,
-       "Week whose newly flagged council-tax debtors form the cohort (after the start-up "
-       "surge of reminders)."),
+       "Week whose households entering the council-tax recovery process (a first "
+       "reminder), whatever their history, form the cohort (after the start-up surge of "
+       "reminders)."),
     _i("households", 50, "households", 1, 100_000,
-       "Households in the cohort: the first of those flagged that week, by id."),
+       "Households in the cohort, drawn at random among those entering the recovery "
+       "process that week (all of them when fewer)."),
     _i("follow_weeks", 104, "weeks", 1, 1_000, "Weeks the cohort is followed."),
     _i("replicates", 30, "runs", 2, 10_000,
        "Replicates (seeds place.seed, place.seed + 1, ...) for intervals across runs."),

@@ -61,12 +61,12 @@ MISS_REASONS = {
         "so the sum placed with an agent is of the real order (here GBP {placed:,.0f} on "
         "average). But in the model most households in the cohort can pay: {paying:.0%} of "
         "the control arm are paying their council tax again at the end, so what is placed is "
-        "largely recovered, by plans with the agent and from savings. The flagged cohort "
+        "largely recovered, by plans with the agent and from savings. The cohort "
         "includes households that fell behind by a lapse (life.lapse) rather than for want "
         "of money, which also keeps benefit problems below the story's 'nearly all' (next "
         "miss): the same gap, in who is flagged. Left visible rather than tuned away."),
     "benefit_problems": (
-        "In the model {share:.0%} of newly flagged households have wrong or unclaimed "
+        "In the model {share:.0%} of the households entering recovery have wrong or unclaimed "
         "benefits: a result of the standard route's error rate (benefits.error_rate, an "
         "assumption), take-up and unreported changes of circumstances. The story's 'nearly "
         "all' is a practitioner's account of one cohort; the model flags every household "
@@ -74,7 +74,7 @@ MISS_REASONS = {
     "cost_difference": (
         "Over the follow-up the relational team costs more per household than it saves: its "
         "time (relational.hours_per_case x costs.relational_hour for up to "
-        "relational.max_case_weeks weeks) is an assumption, and a cohort newly in arrears "
+        "relational.max_case_weeks weeks) is an assumption, and a cohort entering recovery "
         "has few of the crises (evictions, children in care, mental-health crises) whose "
         "costs the team avoids. The sensitivity analysis shows what would have to hold for "
         "it to pay off."),
@@ -147,8 +147,10 @@ def _misses(evidence: CaseEvidence) -> list[str]:
              "share": treatment["wrong_benefits_at_flag"].mean()}
     lines = []
     for row in evidence.evaluation.itertuples():
-        if row.verdict == "out" and row.target in MISS_REASONS:
-            lines.append(f"- **{row.pattern}** — {MISS_REASONS[row.target].format(**facts)}")
+        if row.verdict == "out":
+            why = MISS_REASONS.get(row.target, "No reason is recorded yet: a miss to "
+                                   "investigate, left visible.")
+            lines.append(f"- **{row.pattern}** ({row.label}) — {why.format(**facts)}")
     return lines or ["Every target falls within its band."]
 
 
@@ -195,7 +197,9 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
     arms = {cohort.control: "targets", cohort.treatment: "relational team"}
     replicates = results.outcomes["seed"].nunique()
     households = int(results.outcomes.groupby(["seed", "arm"]).size().min())
-    verdicts = evaluation["verdict"].value_counts()
+    held_out = evaluation[evaluation["label"] == "validation target"]
+    verdicts = held_out["verdict"].value_counts()
+    known = results.outcomes.loc[results.outcomes["arm"] == cohort.control, "known_before"]
     text = [
         "# Validation: the Gateshead council-tax case", "",
         report.version_line(replicates, households, command), "",
@@ -204,23 +208,35 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         "council-tax arrears in Gateshead, first through the council's recovery process and "
         "then with a relational team that had a benefits specialist in it. This page asks "
         "whether placesim, from its documented rules and parameters, reproduces what was "
-        "seen. None of the patterns below is an input."), "",
+        "seen. No validation target below is an input; the few patterns that restate one are "
+        "labelled input checks."), "",
         "## The experiment", "",
         (f"`scenarios/gateshead_council_tax.toml`: a Gateshead-like place of "
         f"{int(scenario.get('place.citizens')):,} households (199,100 people at 2.2 per "
-        f"household). The cohort is the first {cohort.households} households whose arrears "
-        f"flag is raised in week {cohort.flag_week}, followed for {cohort.follow_weeks} "
-        f"weeks. Control arm (`{cohort.control}`): the target-driven recovery process. "
+        f"household). The cohort is defined in advance, as the story describes it: "
+        f"{cohort.households} of the households entering the council-tax recovery process "
+        f"in week {cohort.flag_week} (sent a first reminder that week), whatever their "
+        f"history, drawn at random among that week's arrivals, and followed for "
+        f"{cohort.follow_weeks} weeks; {known.mean():.0%} of them had been in the recovery "
+        f"process before. Control arm (`{cohort.control}`): the target-driven recovery process. "
         f"Treatment arm (`{cohort.treatment}`): the same place, where the households flagged "
         "that week go to a relational team with an embedded benefits specialist. Both arms "
         "share the seed, so they are the same place until the flag week and each household "
         "meets the same life events in both (common random numbers): differences can be "
         "read household by household."), "",
-        (f"Context (an input check, not a target): {place_ctr:.1%} of the model's households "
-        f"receive council-tax support at the flag week; Gateshead's 21,112 eligible people "
-        f"over its households are {CTR_SHARE:.1%}."), "",
+        (f"Context: {place_ctr:.1%} of the model's households receive council-tax support "
+        f"at the flag week; Gateshead's 21,112 eligible people over its households are "
+        f"{CTR_SHARE:.1%}. This is a calibration target of the whole place "
+        "(`cts_share` in docs/calibration.md), not a pattern of the story."), "",
         "## The story's patterns against the model", "",
-        (f"Of {len(evaluation)} patterns, {verdicts.get('in', 0)} fall within their bands "
+        ("Each pattern is labelled. An *input check* restates an input or holds by "
+        "construction (the statutory fees, the standard route's lead time, causes found "
+        "by a team that works every case), so meeting it checks the rules, not the model; "
+        "a *validation target* is held out, and no parameter is set from it. The team's "
+        "effect is judged as the difference between the arms, household by household "
+        "(`paired`), with its interval across replicates; levels of one arm describe it. "
+        "The whole place's calibration is in docs/calibration.md."), "",
+        (f"Of {len(held_out)} validation targets, {verdicts.get('in', 0)} fall within their bands "
         f"with their whole 95% interval, {verdicts.get('unclear', 0)} have an interval that "
         f"crosses a band's edge (the replicates cannot tell) and {verdicts.get('out', 0)} "
         "miss their bands. Bands come from "
@@ -235,7 +251,8 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         "## Where the model misses, and why", "",
         *_misses(evidence), "",
         "## Inputs that carry story values", "",
-        ("Some of the story's numbers are model inputs, so the model cannot confirm them: "
+        ("Some of the story's numbers are model inputs, so the model cannot confirm them "
+        "(the patterns labelled input check above are of this kind): "
         "the specialist's time per fix (`relational.hours_per_fix` = 2 hours, "
         "calibration:dwp_fix_new_hours) and accuracy (`relational.specialist_accuracy` = "
         "0.98); the standard route's lead time (`benefits.lead_weeks` = 5 weeks, NAO), which "

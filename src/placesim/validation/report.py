@@ -104,16 +104,16 @@ VERDICTS = {"in": "yes", "unclear": "unclear: the interval crosses the band's ed
 
 
 def targets_table(evaluation: pd.DataFrame) -> str:
-    lines = ["| pattern | source (confidence) | band | model, mean [95% interval] | in band "
-             "(judged on the interval) |", "|---|---|---|---|---|"]
+    lines = ["| pattern | label | source (confidence) | band | model, mean [95% interval] | "
+             "in band (judged on the interval) |", "|---|---|---|---|---|---|"]
     for row in evaluation.itertuples():
         label = "story value" if "story" in row.source else row.source
         unit = row.unit
         band = f"{_number(row.band_low, unit)} to {_number(row.band_high, unit)}"
         model = (f"{_number(row.model, unit)} [{_number(row.ci_low, unit)}, "
                  f"{_number(row.ci_high, unit)}]")
-        lines.append(f"| {row.pattern} ({row.arm}) | {label} ({row.confidence}) | {band} | "
-                     f"{model} | {VERDICTS[row.verdict]} |")
+        lines.append(f"| {row.pattern} ({row.arm}) | {row.label} | {label} "
+                     f"({row.confidence}) | {band} | {model} | {VERDICTS[row.verdict]} |")
     return "\n".join(lines)
 
 

@@ -4,21 +4,26 @@ Each target names the arm it is read from, how the model's value is computed fro
 cohort's household outcomes (one value per replicate), the band it should fall in and
 where the band comes from: a row of calibration.csv (with its confidence), or the story
 itself (a practitioner's account in a podcast, with no primary document: labelled so).
-None of these values is a model input.
+
+Each is labelled as docs/calibration.md labels the whole place's targets. An *input
+check* restates an input or holds by construction (the statutory fees, the standard
+route's lead time, causes found by a team that works every case it takes), so meeting it
+checks the rules, not the model. A *validation target* is held out: no parameter is set
+from it. The team's effect is judged as a difference between the arms, household by
+household (``arm = "paired"``), never as a level of the treatment arm alone.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 
-import numpy as np
 import pandas as pd
 
-from placesim.comparison.statistics import CONFIDENCE, interval
+from placesim.calibration.targets import CALIBRATION, source_keys
+from placesim.comparison.statistics import interval
+
 STORY = "story (podcast transcript, 2021; no primary document)"
 
 
@@ -32,6 +37,7 @@ class Target:
     high: float
     source: str  # calibration keys, or STORY
     unit: str = "share"
+    label: str = "validation target"  # or "input check" (see the module's docstring)
 
 
 def _share(column: str, among: str | None = None) -> Callable[[pd.DataFrame], float]:
@@ -84,7 +90,7 @@ TARGETS: tuple[Target, ...] = (
            "enforcement (compliance 75 + enforcement 235, liability-order costs 70-130 "
            "on top)", "control", _fees_when_enforced, 380.0, 560.0,
            "calibration:ea_fee_compliance, ea_fee_enforcement, lo_costs_added_low/high",
-           "GBP"),
+           "GBP", label="input check"),
     Target("ea_recovery_rate", "Enforcement recovers a fraction of the sum placed",
            "control", _recovery_rate, 0.18, 0.32,
            "calibration:ea_recovery_rate_ct (0.22, FOI), ea_recovery_rate_ct_press (0.27)"),
@@ -92,18 +98,22 @@ TARGETS: tuple[Target, ...] = (
            "control", _debt_growth, 1.0, math.inf, STORY, "ratio"),
     Target("old_route_weeks", "The old route fixes benefits in about six weeks: weeks from "
            "claim to standard-route decision", "control", _decision_weeks, 4.0, 8.0,
-           "calibration:dwp_fix_old_weeks", "weeks"),
+           "calibration:dwp_fix_old_weeks", "weeks", label="input check"),
     Target("benefit_problems", "Benefit problems found for nearly all: households with "
            "wrong or unclaimed benefits when flagged", "treatment",
            _share("wrong_benefits_at_flag"), 0.8, 1.0, "calibration:gateshead_wrong_benefits"),
     Target("causes_found", "The team finds what is really going on (share of households "
-           "whose causes were found)", "treatment", _share("causes_found"), 0.8, 1.0, STORY),
+           "whose causes were found)", "treatment", _share("causes_found"), 0.8, 1.0, STORY,
+           label="input check"),
     Target("turned_around", "About 32 of 50 lives significantly turned around (stable "
            "for outcomes.turned_around_weeks at the end)", "treatment",
            _share("turned_around"), 0.5, 0.78, "calibration:gateshead_lives_turned_around"),
-    Target("paying_again", "Payments resume: households paying at least 90% of the council "
-           "tax due in the last 13 weeks", "treatment", _share("paying_at_end"), 0.8, 1.0,
-           STORY),
+    Target("turned_around_difference", "The team turns more lives around: share turned "
+           "around, relational team minus targets", "paired", _difference("turned_around"),
+           0.0, 1.0, STORY, "difference of shares"),
+    Target("paying_difference", "Payments resume with the team: share paying at least 90% "
+           "of the council tax due in the last 13 weeks, relational team minus targets",
+           "paired", _difference("paying_at_end"), 0.0, 1.0, STORY, "difference of shares"),
     Target("cost_difference", "Lower total public cost: GBP per household, relational team "
            "minus targets (negative is cheaper)", "paired", _difference("public_cost"),
            -math.inf, 0.0, STORY, "GBP"),
@@ -138,17 +148,20 @@ def per_replicate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.Da
 
 def confidence_of(source: str) -> str:
     """The confidence calibration.csv gives the first key of a source (H, M or L)."""
-    if not source.startswith("calibration:"):
+    keys = source_keys(source)
+    if not keys:
         return "L"
-    key = source.removeprefix("calibration:").split(",")[0].split(" ")[0]
-    return _CALIBRATION.get(key, {}).get("confidence", "?")
+    return CALIBRATION.get(keys[0], {}).get("confidence", "?")
 
 
 def _bounds(target: Target) -> tuple[float, float]:
-    """Where the model's value can lie: a share in [0, 1]; a ratio, weeks or money of one
-    arm at least zero; a paired difference anywhere."""
+    """Where the model's value can lie: a share in [0, 1], a difference of shares in
+    [-1, 1]; a ratio, weeks or money of one arm at least zero; a paired difference of
+    money anywhere."""
     if target.unit == "share":
         return 0.0, 1.0
+    if target.unit == "difference of shares":
+        return -1.0, 1.0
     return (-math.inf, math.inf) if target.arm == "paired" else (0.0, math.inf)
 
 
@@ -176,7 +189,8 @@ def evaluate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFra
     for target in TARGETS:
         mean, low, high = interval(values[target.key].to_numpy(dtype=float), *_bounds(target))
         judged = verdict(low, high, mean, target.low, target.high)
-        rows.append({"target": target.key, "pattern": target.pattern, "arm": target.arm,
+        rows.append({"target": target.key, "label": target.label,
+                     "pattern": target.pattern, "arm": target.arm,
                      "unit": target.unit, "band_low": target.low, "band_high": target.high,
                      "source": target.source, "confidence": confidence_of(target.source),
                      "model": mean, "ci_low": low, "ci_high": high,
@@ -184,10 +198,3 @@ def evaluate(outcomes: pd.DataFrame, control: str, treatment: str) -> pd.DataFra
                      "verdict": judged, "in_band": judged != "out"})
     return pd.DataFrame(rows)
 
-
-def _read_calibration() -> dict[str, dict[str, str]]:
-    text = resources.files("placesim.data").joinpath("calibration.csv").read_text("utf-8")
-    return {row["key"]: row for row in csv.DictReader(text.splitlines())}
-
-
-_CALIBRATION = _read_calibration()
