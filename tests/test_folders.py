@@ -174,6 +174,19 @@ def test_the_first_run_says_it_is_compiling(capsys, monkeypatch):
     assert capsys.readouterr().err == ""
 
 
+
+def test_the_compile_check_reads_the_run_s_real_entry_points():
+    """Each entry point is a compiled function of its module with numba's cache on, and
+    after a run their cache is found: a renamed kernel would otherwise make the check
+    say "cached" for ever and the notice never show."""
+    import importlib
+
+    compilation.prepare_kernels()
+    for module, name in compilation.ENTRY_POINTS:
+        dispatcher = getattr(importlib.import_module(module), name)
+        assert dispatcher._cache._cache_file._load_index(), (module, name)  # noqa: SLF001
+    assert compilation.kernels_cached()
+
 # -- sweeps from the command line ---------------------------------------------------------
 
 EXPERIMENT = f"""

@@ -12,8 +12,8 @@ from typing import TextIO
 # The compiled functions a run calls from Python: every other kernel is compiled into
 # one of these, so when these are cached, everything is.
 ENTRY_POINTS = (("placesim.engine.kernels", "initialise"),
-                ("placesim.engine.kernels", "life_money_demand_pass"),
-                ("placesim.engine.kernels", "services_pass"),
+                ("placesim.engine.kernels", "live_week_pass"),
+                ("placesim.engine.kernels", "meet_services_pass"),
                 ("placesim.engine.allocation", "allocate"),
                 ("placesim.engine.workforce", "_review"))
 EXPECTED = "about 70 s on 2 cores"  # measured: see the README
