@@ -182,7 +182,7 @@ def test_the_cohort_counts_a_plan_broken_only_while_money_is_owed():
     weeks["stage"][2, 0] = Stage.NONE
     weeks["ct_arrears"][:, 1] = [5_000, 5_000, 5_000]  # broken
     weeks["caseworker"] = -1
-    run_ = ArmRun("target", SEED, 0, np.arange(2), weeks, P[0], None)
+    run_ = ArmRun("target", SEED, 0, np.arange(2), np.zeros(2, bool), weeks, P[0], None)
     outcomes = household_outcomes(run_, P[0])
     assert outcomes["plan_under_threat"].tolist() == [True, True]
     assert outcomes["plan_broken_under_threat"].tolist() == [False, True]
