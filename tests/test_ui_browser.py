@@ -1,9 +1,11 @@
 """The trainer's page served by ``placesim ui`` and driven in headless Chromium: offline,
 both panels advancing, a lever marked, a citizen followed, two sessions apart.
-Screenshots go to docs/ui/ (shown in the README)."""
+Screenshots go to a temporary folder; to refresh the README's (docs/ui/), run with
+PLACESIM_UI_SCREENSHOTS=docs/ui."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -13,7 +15,6 @@ from browser import PageLog, chromium
 from ui_server import ui_server
 
 ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "docs" / "ui"
 VIEWPORT = {"width": 1600, "height": 1000}
 
 DRAWN = """(prefix) => Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -49,8 +50,15 @@ def address():
         yield found
 
 
-def test_the_page_runs_both_panels_live_offline(address):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    chosen = os.environ.get("PLACESIM_UI_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("ui-screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_the_page_runs_both_panels_live_offline(address, shots):
     with chromium() as browser:
         page, log = open_page(browser, address)
         assert week(page) == 0
@@ -84,22 +92,24 @@ def test_the_page_runs_both_panels_live_offline(address):
         page.click(".placesim-pause")
         page.wait_for_selector(".placesim-play")
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(SHOTS / "twin-panels.png"))
+        page.screenshot(path=str(shots / "twin-panels.png"))
 
         # follow the citizen whose life the regimes change most
         page.click(".placesim-follow-most")
         page.wait_for_selector(".placesim-followed", timeout=120_000)
         page.wait_for_selector(".placesim-timeline table")
         page.locator(".placesim-followed").scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / "follow-a-citizen.png"))
+        page.screenshot(path=str(shots / "follow-a-citizen.png"))
 
         # presentation mode: large type for the back of the room
         page.get_by_text("Presentation mode").click()
         page.wait_for_selector(".placesim-present")
         page.evaluate("window.scrollTo(0, 0)")
         time.sleep(1)
-        page.screenshot(path=str(SHOTS / "presentation.png"))
+        page.screenshot(path=str(shots / "presentation.png"))
         assert log == PageLog(), log
+    for name in ("twin-panels.png", "follow-a-citizen.png", "presentation.png"):
+        assert (shots / name).stat().st_size > 20_000, name  # a drawn page, not a blank one
 
 
 def test_two_sessions_are_independent(address):
