@@ -14,6 +14,7 @@ from pathlib import Path
 
 from placesim import __version__
 from placesim.atomic import ResultsNotWritten
+from placesim.engine.conservation import ConservationError
 from placesim.experiments.spec import MAX_REPLICATES
 from placesim.scenario import InputError, Problem, Scenario, load
 from placesim.scenario.errors import shown
@@ -23,6 +24,7 @@ from placesim.treasury import DEFAULT_HORIZON_YEARS, MAX_HORIZON_YEARS, check_ho
 
 EXIT_BAD_INPUT = 2
 EXIT_NOT_WRITTEN = 1
+EXIT_NOT_CONSERVED = 3  # a bug in placesim, not in the input: see engine.conservation
 CALIBRATION_SEEDS = 5  # seeds of placesim calibrate, unless --replicates says
 CONFIRM_RUNS = 20_000  # a sweep planning more runs than this must be confirmed (--yes)
 MAX_TRAJECTORIES = 1_000  # a Morris screening of the validation case
@@ -627,6 +629,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ResultsNotWritten as error:  # e.g. the disk filled up: say so, nothing is half
         print(f"placesim: error: {error.strerror}", file=sys.stderr)
         return EXIT_NOT_WRITTEN
+    except ConservationError as error:  # never report a wrong answer as a result
+        print(f"placesim: internal error: {error}. This is a bug in placesim, not in your "
+              "input; nothing from this run was written as a result. Please report it "
+              "with the command you ran (PLACESIM_DEBUG=1 finds the week it happened).",
+              file=sys.stderr)
+        return EXIT_NOT_CONSERVED
     except KeyboardInterrupt as interrupt:
         why = str(interrupt) or "interrupted"
         print(f"placesim: {why}; finished runs are on disk: run the same command to "

@@ -146,7 +146,7 @@ _BITS: dict[str, type[IntEnum]] = {"domains": Domain, "status": Status,
                                    "onsets_even": Domain, "onsets_odd": Domain}
 _CODES: dict[str, type[IntEnum]] = {"stage": Stage, "claim": Claim, "case": Case}
 _MONEY_FIELDS = frozenset(name for name, kind, doc in CITIZEN_FIELDS
-                          if np.dtype(kind) == np.int32 and "pence" in doc)
+                          if np.dtype(kind).kind == "i" and "pence" in doc)
 _FLOAT_UNITS = {"engagement": "propensity (0-1)", "trust": "score (0-1)",
                 "stress": "score (0-1)", "wellbeing": "score (0-10)",
                 "relationship": "score (0-1)"}

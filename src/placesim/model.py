@@ -19,6 +19,7 @@ import pandas as pd
 from placesim.engine.engine import Engine
 from placesim.engine.params import GamingPulls
 from placesim.engine.place import team_size
+from placesim.engine.conservation import MoneyCheck
 from placesim.engine.scheduler import Scheduler
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
@@ -132,6 +133,7 @@ class PlaceModel(mesa.Model):
                 scheduler, SCHEDULERS, "scheduler"))])
         self.engine: Scheduler = (Engine(self.scenario, levers) if scheduler == "fast"
                                   else ReferenceScheduler(self, self.scenario, levers))
+        self.money_check = MoneyCheck(self.engine.citizens)
         place = self.engine.place
         caseworkers = len(place.caseworker_skill)
         learning = {k: int(self.scenario.get(f"relational.{k}"))
@@ -229,6 +231,7 @@ class PlaceModel(mesa.Model):
             self.decided = dict(self.schedule[self.engine.week])
         self._adopt_levers()
         totals = self.engine.step()
+        self.money_check.record(self.engine.citizens, totals, self.engine.week - 1)
         self.engine.review_workforce(totals)
         self.journey_recorder.record(self.engine.records(self.journey_recorder.ids))
         self.regimes_by_week.append(self.regime)
@@ -244,6 +247,7 @@ class PlaceModel(mesa.Model):
         self._update_capacities()
         self.datacollector.collect(self)
         if self.engine.week >= self.weeks:
+            self.money_check.finish(self.engine.citizens, self.engine.week)
             self.running = False
             self.close()
 

@@ -30,7 +30,12 @@ from placesim.engine.rules.ledger import pence
 from placesim.engine.rules.life import kin_onsets
 from placesim.engine.rules.money import ct_gross, earnings
 from placesim.engine.rules.week import live_week, meet_services
-from placesim.engine.state import Domain
+from placesim.engine.state import (
+    EARNINGS_PENCE_CAP,
+    RENT_PENCE_CAP,
+    SAVINGS_PENCE_CAP,
+    Domain,
+)
 
 BLOCK = 4096
 
@@ -148,24 +153,24 @@ def initialise_citizen(r, i: int, p, seed: int) -> None:
                  p.council_tax_share_band_b, p.council_tax_share_band_c)
     employed = uniform(seed, 0, i, Purpose.INIT_EMPLOYED) < p.population_employment_rate
     domains = 0 if employed else Domain.WORK.value
-    capacity = pence(p.population_earnings_median * math.exp(
+    capacity = pence(min(EARNINGS_PENCE_CAP, p.population_earnings_median * math.exp(
         p.population_earnings_sigma
-        * _normal(seed, i, Purpose.INIT_EARNINGS, Purpose.INIT_EARNINGS_ANGLE)))
-    rent = pence(p.population_rent_median * math.exp(
-        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT, Purpose.INIT_RENT_ANGLE)))
+        * _normal(seed, i, Purpose.INIT_EARNINGS, Purpose.INIT_EARNINGS_ANGLE))))
+    rent = pence(min(RENT_PENCE_CAP, p.population_rent_median * math.exp(
+        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT, Purpose.INIT_RENT_ANGLE))))
     savings = 0
     if uniform(seed, 0, i, Purpose.INIT_SAVINGS_ANY) >= p.population_share_no_savings:
-        savings = pence(p.population_savings_median * math.exp(
+        savings = pence(min(SAVINGS_PENCE_CAP, p.population_savings_median * math.exp(
             p.population_savings_sigma
-            * _normal(seed, i, Purpose.INIT_SAVINGS, Purpose.INIT_SAVINGS_ANGLE)))
+            * _normal(seed, i, Purpose.INIT_SAVINGS, Purpose.INIT_SAVINGS_ANGLE))))
     engagement = p.population_engagement_mean + sd * _normal(
         seed, i, Purpose.INIT_ENGAGEMENT, Purpose.INIT_ENGAGEMENT_ANGLE)
     r.household = household
     r.band = band
     r.domains = domains
-    r.earnings_capacity = min(capacity, 2_000_000_000)
-    r.rent = min(rent, 2_000_000_000)
-    r.savings = min(savings, 2_000_000_000)
+    r.earnings_capacity = capacity
+    r.rent = rent
+    r.savings = savings
     r.engagement = min(0.99, max(0.01, engagement))
     r.trust = p.population_trust_initial
     r.wellbeing = 10.0 - (0 if employed else 1)

@@ -4,9 +4,11 @@ Each column is reachable as ``population["field"]`` (a strided view), and a reco
 ``population[i]`` is one citizen's whole state: numba passes it to the per-citizen
 functions as a pointer, and a Mesa agent can hold one as its own state. The rules touch
 most fields of a citizen every week, so keeping them together costs no memory traffic.
-Money is held in whole pence (int32: up to 21 million pounds a citizen) so that every
-sum is exact, money is conserved to the penny and totals do not depend on the order in
-which citizens are added up. Bit flags and small codes are uint8/uint16. The same field
+Money is held in whole pence so that every sum is exact, money is conserved to the penny
+and totals do not depend on the order in which citizens are added up. Weekly sums are
+drawn at most a cap (``EARNINGS_PENCE_CAP``, ``RENT_PENCE_CAP``), so a debt built from
+them over the longest run stays within int32; savings and the run's cumulative tallies,
+which can grow without such a bound, are int64. Bit flags and small codes are uint8/uint16. The same field
 list defines the per-citizen Parquet output.
 
 Beside the codes are what they mean in the rules (``count_domains``, ``is_enforcement``,
@@ -23,6 +25,12 @@ from numba import njit
 PENCE = 100  # pence in a pound: money is held in whole pence, shown in pounds
 COUNT_CAP = 255  # the largest count a uint8 field holds: the stage clock, turned_away
 STABLE_WEEKS_CAP = 65_535  # the largest count of stable weeks (uint16)
+# The most a citizen is drawn to earn in a week at full hours (GBP 20,000) and to pay in
+# rent (GBP 5,000): rent arrears over the longest run (2,600 weeks and a burn-in of up to
+# 520) then stay below 2**31 pence. Starting savings are drawn at most GBP 10 billion.
+EARNINGS_PENCE_CAP = 2_000_000
+RENT_PENCE_CAP = 500_000
+SAVINGS_PENCE_CAP = 10**12
 
 
 class Domain(IntEnum):
@@ -129,7 +137,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("rent", np.int32, "pence per week"),
     ("award", np.int32, "cash benefit award in pence per week"),
     ("cts_award", np.int32, "council-tax support award in pence per week"),
-    ("savings", np.int32, "pence"),
+    ("savings", np.int64, "pence"),
     ("ct_arrears", np.int32, "council-tax owed to the council, with court costs, pence"),
     ("ct_due_until", np.int16, "week from which weekly council tax is charged again after "
      "the rest of a year's bill was made due at once"),
@@ -140,9 +148,9 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("rent_arrears", np.int32, "pence"),
     ("other_debt", np.int32, "pence"),
     ("plan_instalment", np.int32, "pence per week"),
-    ("public_cost", np.int32, "cumulative public cost of services to this citizen, pence"),
-    ("fees_charged", np.int32, "cumulative court costs and enforcement fees charged, pence"),
-    ("ct_paid", np.int32, "cumulative council tax and costs paid, pence"),
+    ("public_cost", np.int64, "cumulative public cost of services to this citizen, pence"),
+    ("fees_charged", np.int64, "cumulative court costs and enforcement fees charged, pence"),
+    ("ct_paid", np.int64, "cumulative council tax and costs paid, pence"),
     ("engagement", np.float32, "propensity to open letters, answer and ask for help"),
     ("trust", np.float32, "trust in public services, 0-1"),
     ("stress", np.float32, "how much life is wobbling, 0-1"),

@@ -118,7 +118,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "population": (
         _p("employment_rate", 0.70, "Share of citizens in work at the start."),
         _f("earnings_median", 430.0, "GBP per week", 0.0, 5_000.0,
-           "Median weekly earnings of a citizen in work, at full hours."),
+           "Median weekly earnings of a citizen in work, at full hours (a draw above "
+           "GBP 20,000 a week is held at it)."),
         _f("earnings_sigma", 0.5, "log GBP", 0.0, 3.0,
            "Spread of log earnings (log-normal)."),
         _p("share_single", 0.40, "Share of single adults without children."),
@@ -128,12 +129,13 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
            "at the start.",
            "calibration:pension_credit_takeup_caseload, note (housing benefit take-up 0.8)"),
-        _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0, "Median weekly rent."),
+        _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0, "Median weekly rent (a draw above GBP 5,000 a week is held at it)."),
         _f("rent_sigma", 0.25, "log GBP", 0.0, 3.0, "Spread of log rent (log-normal)."),
         _p("share_no_savings", 0.40, "Share of citizens with no savings at the start.",
            "calibration:ca_client_monthly_surplus (40% have nothing left; advice clients)"),
         _f("savings_median", 800.0, "GBP", 0.0, 1_000_000.0,
-           "Median savings among those who have any."),
+           "Median savings among those who have any (a draw above GBP 10 billion is "
+           "held at it)."),
         _f("savings_sigma", 1.5, "log GBP", 0.0, 5.0, "Spread of log savings (log-normal)."),
         _f("engagement_mean", 0.6, "fraction", 0.01, 0.99,
            "Mean engagement: the propensity to open letters, answer and ask for help."),
