@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from placesim.engine.engine import Engine
 from placesim.engine.conservation import imbalances, money_sums
+from placesim.engine.engine import Engine
 from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.state import CITIZEN_FIELDS, Stage
 from placesim.scenario import defaults

@@ -74,8 +74,8 @@ def test_the_command_line_says_it_is_a_bug_and_exits_3(monkeypatch, tmp_path, ca
         raise ConservationError("money was not conserved over weeks 0-7: savings changed "
                                 "by 1 pence but the flows counted explain 0")
     monkeypatch.setattr(MoneyCheck, "finish", broken)
-    code = main(["run", str(ROOT / "scenarios" / "default.toml"), "--citizens", "300", "--weeks", "8",
-                 "--out", str(tmp_path / "out")])
+    code = main(["run", str(ROOT / "scenarios" / "default.toml"), "--citizens", "300",
+                 "--weeks", "8", "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == EXIT_NOT_CONSERVED
     assert "This is a bug in placesim" in err and "savings changed by 1 pence" in err

@@ -16,10 +16,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from placesim.engine.conservation import MoneyCheck
 from placesim.engine.engine import Engine
 from placesim.engine.params import GamingPulls
 from placesim.engine.place import team_size
-from placesim.engine.conservation import MoneyCheck
 from placesim.engine.scheduler import Scheduler
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
