@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from scipy import stats
 import placesim
 from placesim.cli import main
 from placesim.comparison import Comparison
+from placesim.comparison.document import Document, Picture, Text, drawn
 from placesim.comparison.report import number
 from placesim.comparison.tables import PER_LIFE
 from placesim.summary import SUMMARY_KEYS
@@ -251,3 +253,24 @@ def test_a_lever_ranked_by_the_screening_shows_each_regimes_value():
     assert ranked.loc["levers.caseload_cap", "rank"] == 1
     assert tuple(ranked.loc["levers.caseload_cap", ["baseline", "reform"]]) == ("15", "20")
     assert tuple(ranked.loc["life.job_loss", ["baseline", "reform"]]) == ("0.003", "0.003")
+
+
+def _line(slope: float):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(3, 2))
+    figure.subplots().plot([0, 1, 2], [0, slope, 2 * slope])
+    return figure
+
+
+def test_pictures_drawn_in_worker_processes_are_those_drawn_here(monkeypatch):
+    doc = Document("t", "s", [Picture("a", partial(_line, 1.0), "one"), Text("between"),
+                              Picture("b", partial(_line, -3.0), "two")])
+    forked = drawn(doc)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})  # one core: drawn here
+    here = drawn(doc)
+    assert [type(b) for b in forked.blocks] == [Picture, Text, Picture]
+    assert [b.svg for b in forked.blocks if isinstance(b, Picture)] == [
+        b.svg for b in here.blocks if isinstance(b, Picture)]
+    first, second = (b.svg for b in here.blocks if isinstance(b, Picture))
+    assert first.startswith("<svg") and first != second

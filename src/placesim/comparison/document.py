@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import html
 import io
+import multiprocessing
+import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import matplotlib
 import pandas as pd
@@ -49,13 +52,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Picture:
-    name: str  # file name without extension
-    svg: str
-    caption: str
+    """A figure, described by how to draw it; ``drawn`` fills in its SVG."""
 
-    @classmethod
-    def of(cls, name: str, figure: Figure, caption: str) -> Picture:
-        return cls(name, svg(figure), caption)
+    name: str  # file name without extension
+    draw: Callable[[], Figure]
+    caption: str
+    svg: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,40 @@ class Document:
         self.blocks.extend(blocks)
 
 
+def drawn(document: Document) -> Document:
+    """The document with every picture drawn as SVG.
+
+    Drawing is matplotlib's Python code, one figure at a time per process, and takes
+    most of a report's time; the figures are independent, so they are drawn in worker
+    processes forked from this one (which see the document without copying it), one
+    per core, where the platform forks and this process may have children.
+    """
+    global _PENDING
+    pending = _PENDING = pictures(document)
+    workers = min(len(pending), len(os.sched_getaffinity(0))
+                  if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    try:
+        if (workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+                and not multiprocessing.current_process().daemon):
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                svgs = pool.map(_draw, range(len(pending)), chunksize=1)
+        else:
+            svgs = [_draw(k) for k in range(len(pending))]
+    finally:
+        _PENDING = []
+    drawing = {id(picture): text for picture, text in zip(pending, svgs, strict=True)}
+    return Document(document.title, document.subtitle, [
+        replace(b, svg=drawing[id(b)]) if isinstance(b, Picture) else b
+        for b in document.blocks])
+
+
+_PENDING: list[Picture] = []  # the pictures being drawn, seen by forked workers
+
+
+def _draw(index: int) -> str:
+    return svg(_PENDING[index].draw())
+
+
 def svg(figure: Figure) -> str:
     """The figure as SVG text: fonts left to the reader's browser (small, selectable
     text) and ids fixed, so the same figure always gives the same bytes."""
@@ -94,7 +130,8 @@ header h1 { margin: 0 0 .3rem 0; font-size: 1.7rem; }
 header p { margin: 0; opacity: .9; }
 nav { position: sticky; top: 0; background: #f3f5f8; border-bottom: 1px solid #d5dbe3;
       padding: .5rem 2rem; font-size: .9rem; z-index: 1; }
-nav a { margin-right: .8rem; display: inline-block; color: #12355b; text-decoration: none; white-space: nowrap; }
+nav a { margin-right: .8rem; display: inline-block; color: #12355b; text-decoration: none;
+        white-space: nowrap; }
 main { max-width: 1150px; padding: 1rem 2rem 3rem 2rem; overflow-wrap: break-word; }
 h2 { border-bottom: 2px solid #12355b; padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { margin-top: 1.5rem; }

@@ -9,6 +9,7 @@ side; assumptions; how to reproduce; and the uncertainty said plainly. Written a
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from placesim.comparison.document import (
     Picture,
     Table,
     Text,
+    drawn,
     pictures,
     to_html,
     to_markdown,
@@ -238,7 +240,8 @@ def _assumption_tables(comparison: Comparison) -> list:
                            "experiments/what_drives_learning_cost.toml, learning minus "
                            "target, unless another was given)."))
         blocks.append(Table(pd.DataFrame({
-            "output": ranked["output"].map(lambda o: SUMMARY_LABELS.get(o, o)), "rank": ranked["rank"].astype(int),
+            "output": ranked["output"].map(lambda o: SUMMARY_LABELS.get(o, o)),
+            "rank": ranked["rank"].astype(int),
             "parameter": ranked["parameter"], "value": ranked["baseline"],
             "unit": ranked["unit"], "what it means": ranked["meaning"],
             "source": ranked["source"]}), "Highest-ranked parameters"))
@@ -267,8 +270,8 @@ def document(comparison: Comparison) -> Document:
                  "pays out less the revenue it collects; households' net transfers are what "
                  "they receive less what they pay. Transfers net to zero across the whole "
                  "place, the households and the enforcement agents included."),
-            Picture.of("payers", fig.differences_by(
-                c, PAYERS, "Who pays and who saves: net cost by payer",
+            Picture("payers", partial(
+                fig.differences_by, c, PAYERS, "Who pays and who saves: net cost by payer",
                 f"{c.reform} minus {c.baseline}, GBP over the run (95% interval)"),
                 "Difference in each payer's net cost over the run; bars right of zero: "
                 f"that payer bears more under {c.reform}."),
@@ -282,8 +285,8 @@ def document(comparison: Comparison) -> Document:
                  "none. Net cost to the public purse = resource costs + transfers out − "
                  "revenue in, each part shown."),
             Table(indicator_table(c, SPLIT), "Transfers apart from resource costs"),
-            Picture.of("agencies", fig.differences_by(
-                c, AGENCIES, "Spend by agency, as the engine charges it",
+            Picture("agencies", partial(
+                fig.differences_by, c, AGENCIES, "Spend by agency, as the engine charges it",
                 f"{c.reform} minus {c.baseline}, GBP over the run (95% interval)"),
                 "Difference in each agency's spend over the run; bars right of zero: "
                 f"{c.reform} spends more."),
@@ -301,7 +304,7 @@ def document(comparison: Comparison) -> Document:
             Table(indicator_table(c, HORIZON), f"Committed at the end, and discounted over "
                   f"{horizon} years"),
             Heading("Life outcomes", anchor="life"),
-            Picture.of("life", fig.relative_differences(c, LIFE, "Life outcomes"),
+            Picture("life", partial(fig.relative_differences, c, LIFE, "Life outcomes"),
                     "Each outcome's difference as a share of its level under "
                     f"{c.baseline}."),
             Table(indicator_table(c, LIFE), "Life outcomes over the run (stocks at the end)"),
@@ -314,9 +317,9 @@ def document(comparison: Comparison) -> Document:
                  "run (the same under both regimes). A person counts as the same when their "
                  "debt or fees differ by £1 or less, or their wellbeing by 0.05 points or "
                  "less."),
-            Picture.of("deciles", fig.deciles(c), "Mean difference per person by income "
+            Picture("deciles", partial(fig.deciles, c), "Mean difference per person by income "
                     "decile, with 95% intervals (green: better off under the reform)."),
-            Picture.of("winners", fig.winners(c), "Share of each decile better off, the same "
+            Picture("winners", partial(fig.winners, c), "Share of each decile better off, the same "
                     "and worse off under the reform (interval on the share better off)."),
             Table(_winners_table(c), "Winners and losers by decile", scroll=True),
             Table(_decile_table(c), "Means by decile, absolute and relative", scroll=True),
@@ -324,7 +327,7 @@ def document(comparison: Comparison) -> Document:
             Text("Each target as the service reports it and as it really was. Under targets "
                  "the reported figure drifts from the real one (Goodhart's law): the gap "
                  "is what gaming and definitions hide."),
-            Picture.of("reported", fig.reported_vs_real(c), "Targets as reported and as "
+            Picture("reported", partial(fig.reported_vs_real, c), "Targets as reported and as "
                     "they really were, both regimes."),
             Table(_reported_table(c), "Reported versus real"),
             Heading("Variation, not red/amber/green", anchor="variation"),
@@ -332,13 +335,13 @@ def document(comparison: Comparison) -> Document:
                  "natural process limits (mean ± 2.66 × mean moving range) show the "
                  "variation a stable process produces; only points beyond them are "
                  "signals worth investigating. The limits are computed over the whole run."),
-            *(Picture.of(f"xmr_{series}", fig.xmr(c, series), f"XmR chart: {label} ({unit}).")
+            *(Picture(f"xmr_{series}", partial(fig.xmr, c, series), f"XmR chart: {label} ({unit}).")
               for series, label, unit in _series(c)),
             Table(_xmr_table(c), "Process behaviour"),
             Heading("Demand: value and failure", anchor="demand"),
             Text("Failure demand is demand caused by a failure to do something or to do it "
                  "right: chasing, repeat requests, re-applications, wrong-door hand-offs."),
-            Picture.of("demand", fig.demand(c), "Contacts with services over the run."),
+            Picture("demand", partial(fig.demand, c), "Contacts with services over the run."),
             Table(indicator_table(c, DEMAND), "Demand"),
             Heading("Three journeys side by side", anchor="journeys"),
             Text("The same citizens under both regimes, week by week, in the first "
@@ -356,7 +359,7 @@ def document(comparison: Comparison) -> Document:
                      f" points, debt {number(row.debt_difference, 'GBP', True)}, fees "
                      f"{number(row.fees_charged_difference, 'GBP', True)} under "
                      f"{c.reform}."),
-                Picture.of(f"journey_{k + 1}", fig.journey(c, role),
+                Picture(f"journey_{k + 1}", partial(fig.journey, c, role),
                         "Wellbeing and debt week by week."),
                 Table(_journey_table(c, role), "Weeks in which something happened",
                       scroll=True))
@@ -431,7 +434,7 @@ def _series(comparison: Comparison) -> list[tuple[str, str, str]]:
 def write_report(comparison: Comparison, directory: Path) -> Path:
     """``report.html``, ``report.md`` and ``figures/*.svg`` in ``directory``; returns the
     HTML's path."""
-    doc = document(comparison)
+    doc = drawn(document(comparison))
     for picture in pictures(doc):
         write_text(directory / "figures" / f"{picture.name}.svg", picture.svg)
     write_text(directory / "report.md", to_markdown(doc))

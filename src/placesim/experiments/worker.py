@@ -70,15 +70,15 @@ def versions() -> dict[str, str]:
 
 def _tagged(task: RunTask, frame: pd.DataFrame, kind: str) -> pa.Table:
     """The frame with the run's identity in front, so each file stands on its own, and
-    each column's unit and meaning in the schema."""
-    table = pa.Table.from_pandas(frame.drop(columns=["regime"], errors="ignore"),
-                                 preserve_index=False)
+    each column's unit and meaning in the schema (built column by column: pandas' own
+    schema metadata would cost more than the rest of the table for the weekly table)."""
     keys = {"run_id": task.run_id, "regime": task.regime, "seed": task.seed,
             "replicate": task.replicate, **task.parameters}
-    for position, (name, value) in enumerate(keys.items()):
-        column = pa.array([value]).take(pa.array(np.zeros(len(table), dtype=np.int64)))
-        table = table.add_column(position, name, column)
-    return documented(table, kind)
+    rows = len(frame)
+    columns = {name: pa.repeat(value, rows) for name, value in keys.items()}
+    columns.update({name: pa.Array.from_pandas(frame[name])
+                    for name in frame.columns if name != "regime"})
+    return documented(pa.table(columns), kind)
 
 
 def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
