@@ -134,8 +134,10 @@ def test_the_report_states_the_stored_numbers(compared):
     html = (compared.directory / "report.html").read_text()
     markdown = (compared.directory / "report.md").read_text()
     row = compared.differences.set_index("indicator").loc["net_public_cost"]
-    figure = (f"{number(row.difference, 'GBP', True)} [{number(row.difference_low, 'GBP', True)}"
-              f", {number(row.difference_high, 'GBP', True)}]")
+    scale = max(abs(row.difference), abs(row.difference_low), abs(row.difference_high))
+    figure = (f"{number(row.difference, 'GBP', True, scale)} "
+              f"[{number(row.difference_low, 'GBP', True, scale)}, "
+              f"{number(row.difference_high, 'GBP', True, scale)}]")
     assert figure in markdown and figure.replace("&", "&amp;") in html
     for section in ("Headline", "Who pays and who saves", "Net cost by payer",
                     "Transfers and resource costs", "Committed and discounted",
@@ -274,3 +276,11 @@ def test_pictures_drawn_in_worker_processes_are_those_drawn_here(monkeypatch):
         b.svg for b in here.blocks if isinstance(b, Picture)]
     first, second = (b.svg for b in here.blocks if isinstance(b, Picture))
     assert first.startswith("<svg") and first != second
+
+
+def test_a_mean_and_its_interval_are_written_alike():
+    from placesim.comparison.report import with_interval
+
+    assert with_interval(-8_539, -10_012, -7_066, "GBP", True) == "-£9k [-£10k, -£7k]"
+    assert with_interval(950, 80, 1_820, "count") == "950 [80, 1,820]"
+    assert with_interval(-2.5e6, -3.1e6, -0.4e6, "GBP") == "-£2.50m [-£3.10m, -£0.40m]"

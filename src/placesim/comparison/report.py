@@ -49,19 +49,24 @@ from placesim.summary import SUMMARY_LABELS
 WIDE = 0.5  # an interval whose half-width exceeds half the difference is called wide
 
 
-def number(value: float, unit: str, signed: bool = False) -> str:
-    """A value in its unit, for people: £ with k or m, shares as %, counts rounded."""
+def number(value: float, unit: str, signed: bool = False,
+           scale: float | None = None) -> str:
+    """A value in its unit, for people: £ with k or m, shares as %, counts rounded.
+
+    ``scale`` (default: the value's own size) picks the suffix and the decimals, so a
+    mean and its interval's ends are written alike ("-£8k [-£10k, -£6k]")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     sign = "+" if signed and value > 0 else ("-" if value < 0 else "")
     size = abs(value)
+    scale = size if scale is None else scale
     if unit.startswith("GBP"):
-        if size >= 1e6:
+        if scale >= 1e6:
             text = f"£{size / 1e6:,.2f}m"
-        elif size >= 1e4:
+        elif scale >= 1e4:
             text = f"£{size / 1e3:,.0f}k"
         else:
-            text = f"£{size:,.0f}" if size >= 100 else f"£{size:,.2f}"
+            text = f"£{size:,.0f}" if scale >= 100 else f"£{size:,.2f}"
     elif unit in ("fraction", "share"):  # a share; its difference in percentage points
         return f"{sign}{size * 100:.1f}{' points' if signed else '%'}"
     elif unit == "relative":  # a change relative to a level
@@ -69,7 +74,7 @@ def number(value: float, unit: str, signed: bool = False) -> str:
     elif unit.startswith("score") or unit == "weeks":
         text = f"{size:.2f}"
     else:
-        text = f"{size:,.0f}" if size >= 100 else f"{size:,.1f}"
+        text = f"{size:,.0f}" if scale >= 100 else f"{size:,.1f}"
     return sign + text
 
 
@@ -77,8 +82,9 @@ def with_interval(mean: float, low: float, high: float, unit: str,
                   signed: bool = False) -> str:
     if math.isnan(low):
         return number(mean, unit, signed)
-    return (f"{number(mean, unit, signed)} [{number(low, unit, signed)}, "
-            f"{number(high, unit, signed)}]")
+    scale = max(abs(mean), abs(low), abs(high))
+    return (f"{number(mean, unit, signed, scale)} [{number(low, unit, signed, scale)}, "
+            f"{number(high, unit, signed, scale)}]")
 
 
 def _verdict(row: pd.Series) -> str:
