@@ -29,7 +29,8 @@ from placesim.experiments.designs import points
 from placesim.experiments.spec import from_text
 from placesim.experiments.sweep import _bounded
 from placesim.model import PlaceModel
-from placesim.scenario import InputError
+from placesim.scenario import InputError, load
+from placesim.treasury import Terms, account
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = (ROOT / "scenarios" / "default.toml").as_posix()
@@ -239,6 +240,12 @@ def test_results_are_tidy_and_queryable_with_pyarrow_and_duckdb(grid_sweep):
                                          "levers.pause_enforcement"]
     assert {"spend_total", "crisis_cost", "turned_around_end"} <= set(summary.columns)
     weekly = read_results(grid_sweep, "weekly")
+    # each run's Treasury account, as the comparison derives it from the weekly table
+    for run_id, run in weekly.groupby("run_id"):
+        row = summary.set_index("run_id").loc[run_id]
+        terms = Terms.of(load(DEFAULT).with_overrides({"place.citizens": 800}))
+        assert row.net_public_cost == pytest.approx(
+            account(run.sort_values("week"), terms)["net_public_cost"])
     assert len(weekly) == 16 * 12
     assert weekly.groupby("run_id").spend_total.sum().round(2).sort_index().equals(
         summary.set_index("run_id").spend_total.round(2).sort_index())

@@ -502,7 +502,6 @@ def _workers(requested: int, dask: str | None = None, flag: str = "--workers") -
 def _compare(args: argparse.Namespace) -> int:
     from placesim.comparison import compare, default_out
     from placesim.comparison.report import headline_text
-
     from placesim.compilation import prepare_kernels
     from placesim.memory import check_fits
 

@@ -461,9 +461,10 @@ TABLES: dict[str, tuple[str, dict[str, Column]]] = {
                  "them, 'present value' both discounted to the run's first week",
                  {"regime": Column("name", "regime run"), **ACCOUNT_COLUMNS}),
     "runs": ("one row per run: what was run, how, with which code", RUN_COLUMNS),
-    "summary": ("sweeps: one row per run, the end-of-run indicators (the keys that "
-                "'placesim sensitivity --output' and experiments accept)",
-                {**summary_columns(), **_cohort_summary()}),
+    "summary": ("sweeps: one row per run, the end-of-run indicators and, for a run of "
+                "the whole place, its Treasury account over the default horizon (the keys "
+                "that 'placesim sensitivity --output' and experiments accept)",
+                {**summary_columns(), **ACCOUNT_COLUMNS, **_cohort_summary()}),
     "outcomes": ("sweeps: one row per citizen, outcomes at the end", OUTCOME_COLUMNS),
     "cohort": ("sweeps of a cohort experiment: one row per household of the cohort",
                COHORT_COLUMNS),

@@ -2,7 +2,8 @@
 
 Every parameter is a keyword with a default, the regime's levers included, so
 ``mesa.batch_run`` and Mesa's Solara components can drive it. Citizens stay in the
-engine's arrays; the agencies are Mesa agents; weekly indicators are collected by Mesa's ``DataCollector``.
+engine's arrays; the agencies are Mesa agents; weekly indicators are collected by Mesa's
+``DataCollector``.
 """
 
 from __future__ import annotations

@@ -28,9 +28,13 @@ from placesim.outcomes import citizen_outcomes, weekly_income
 from placesim.provenance import code_version
 from placesim.results import TABLES, write_run
 from placesim.scenario import Scenario
-from placesim.treasury import DEFAULT_HORIZON_YEARS, Terms, account
+from placesim.summary import SUMMARY_KEYS, run_summary
+from placesim.treasury import ACCOUNT_KEYS, DEFAULT_HORIZON_YEARS, Terms, account
 
 PROGRESS_FROM_CITIZEN_WEEKS = 20_000_000
+# A run in one row: the summary indicators, then its Treasury account (what sweeps,
+# sensitivity analysis and the EMA adapter can ask for).
+END_OF_RUN_KEYS = SUMMARY_KEYS + ACCOUNT_KEYS
 
 
 @dataclass
@@ -77,6 +81,10 @@ class RegimeRun:
         """The run as the Treasury would count it, in one row (``placesim.treasury``)."""
         return pd.DataFrame([{"regime": self.regime,
                               **account(self.weekly, self.terms, self.horizon)}])
+
+    def summary(self) -> dict[str, float]:
+        """The run in one row, by ``END_OF_RUN_KEYS``: indicators and Treasury account."""
+        return {**run_summary(self.weekly), **account(self.weekly, self.terms, self.horizon)}
 
     @cached_property
     def deciles(self) -> pd.DataFrame:

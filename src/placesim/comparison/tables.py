@@ -38,6 +38,7 @@ from placesim.scenario import Scenario
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
 from placesim.summary import CRISES, ROWS, SERVICE_LABELS
 from placesim.treasury import (
+    ACCOUNT_KEYS,
     ACCOUNT_ROWS,
     COLLECTING,
     DEFAULT_HORIZON_YEARS,
@@ -465,7 +466,9 @@ def assumptions(scenario: Scenario, baseline: str, reform: str,
 
 def _with_accounts(summaries: pd.DataFrame, weekly: pd.DataFrame, terms: Terms,
                    horizon: int) -> pd.DataFrame:
-    """Each run's summary with its Treasury account, derived from its weekly tallies."""
+    """Each run's summary with its Treasury account over ``horizon``, derived from its
+    weekly tallies (in place of the one the sweep stored over the default horizon)."""
+    summaries = summaries.drop(columns=[k for k in ACCOUNT_KEYS if k in summaries])
     accounts = pd.DataFrame([{"replicate": replicate, "regime": regime, **account(
         group.sort_values("week"), terms, horizon)}
         for (replicate, regime), group in weekly.groupby(["replicate", "regime"])])

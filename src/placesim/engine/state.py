@@ -8,8 +8,8 @@ Money is held in whole pence so that every sum is exact, money is conserved to t
 and totals do not depend on the order in which citizens are added up. Weekly sums are
 drawn at most a cap (``EARNINGS_PENCE_CAP``, ``RENT_PENCE_CAP``), so a debt built from
 them over the longest run stays within int32; savings and the run's cumulative tallies,
-which can grow without such a bound, are int64. Bit flags and small codes are uint8/uint16. The same field
-list defines the per-citizen Parquet output.
+which can grow without such a bound, are int64. Bit flags and small codes are
+uint8/uint16. The same field list defines the per-citizen Parquet output.
 
 Beside the codes are what they mean in the rules (``count_domains``, ``is_enforcement``,
 ``case_is_open``): small compiled functions every rule module shares.

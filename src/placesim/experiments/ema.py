@@ -3,7 +3,8 @@
 EMA workbench (Kwakkel 2017) samples uncertainties and levers, runs a model function for
 each experiment and analyses the outcomes (scenario discovery, robustness). This adapter
 gives it a model whose uncertainties are placesim parameters by dotted path and whose
-outcomes are end-of-run indicators (the keys of ``placesim.summary.SUMMARY_KEYS``)::
+outcomes are end-of-run indicators and the Treasury account (the keys of
+``placesim.runner.END_OF_RUN_KEYS``)::
 
     from ema_workbench import perform_experiments
     from placesim.experiments.ema import placesim_model
@@ -33,9 +34,9 @@ from pathlib import Path
 
 from placesim.experiments.spec import field_of, overrides_for
 from placesim.model import resolve_scenario
-from placesim.runner import run_regime
+from placesim.runner import END_OF_RUN_KEYS, run_regime
 from placesim.scenario import InputError, Problem, Scenario
-from placesim.summary import SUMMARY_KEYS, run_summary
+from placesim.scenario.errors import unknown_key_message
 
 
 def ema_name(path: str) -> str:
@@ -47,7 +48,7 @@ def run_once(scenario: Scenario, regime: str, outputs: Sequence[str],
     """One run with EMA's parameter names; the chosen end-of-run outputs."""
     paths = {name.replace("__", "."): value for name, value in parameters.items()}
     here = resolve_scenario(scenario, None, None, None, overrides_for(paths, regime))
-    summary = run_summary(run_regime(here, regime, progress=False).weekly)
+    summary = run_regime(here, regime, progress=False).summary()
     return {name: summary[name] for name in outputs}
 
 
@@ -77,8 +78,8 @@ def placesim_model(scenario: str | Path | Scenario, regime: str,
     for role in (regime, baseline):
         if role is not None:
             base.regime(role)
-    problems = [Problem("outputs", o, f"unknown output; allowed: {', '.join(SUMMARY_KEYS)}")
-                for o in outputs if o not in SUMMARY_KEYS]
+    problems = [Problem("outputs", o, unknown_key_message(o, END_OF_RUN_KEYS, "output"))
+                for o in outputs if o not in END_OF_RUN_KEYS]
     parameters = []
     for path, (low, high) in uncertainties.items():
         spec = field_of(path, base)

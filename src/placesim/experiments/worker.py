@@ -84,8 +84,7 @@ def _tagged(task: RunTask, frame: pd.DataFrame, kind: str) -> pa.Table:
 def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """The whole place to its last week: its tables and its summary."""
     run = run_regime(task.scenario, task.regime, progress=False)
-    return run.tables(name for name in task.outputs if name != "summary"), run_summary(
-        run.weekly)
+    return run.tables(name for name in task.outputs if name != "summary"), run.summary()
 
 
 def _cohort_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:

@@ -129,7 +129,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
            "at the start.",
            "calibration:pension_credit_takeup_caseload, note (housing benefit take-up 0.8)"),
-        _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0, "Median weekly rent (a draw above GBP 5,000 a week is held at it)."),
+        _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0,
+           "Median weekly rent (a draw above GBP 5,000 a week is held at it)."),
         _f("rent_sigma", 0.25, "log GBP", 0.0, 3.0, "Spread of log rent (log-normal)."),
         _p("share_no_savings", 0.40, "Share of citizens with no savings at the start.",
            "calibration:ca_client_monthly_surplus (40% have nothing left; advice clients)"),
