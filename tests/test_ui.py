@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 
 from placesim.scenario import InputError
+from placesim.treasury import Terms, weekly_ledger
 from placesim.ui import app
 from placesim.ui.twin import PRESETS, Twin, preset_setup
 from ui_helpers import small_scenarios
@@ -60,6 +62,10 @@ def test_play_runs_both_panels_to_the_end_and_draws_them(ui_page):
     for figure in session.panels.figures():
         assert all(len(trace.x) == 12 for trace in figure.data)
     assert session.numbers.value.public_cost.shape == (12,)
+    # the strip counts public cost as the comparison report does (Treasury's net cost)
+    base, reform = (weekly_ledger(model.weekly(), Terms.of(model.scenario))["net_public_cost"]
+                    for model in session.twin.models)
+    assert session.numbers.value.public_cost == pytest.approx(np.cumsum(reform - base))
 
 
 def test_step_and_a_lever_moved_mid_run_is_marked_and_in_force(ui_page):

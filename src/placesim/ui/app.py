@@ -98,7 +98,7 @@ class Session:
     def _frame(self) -> None:
         twin = self.twin
         sides = tuple(m.datacollector.model_vars for m in twin.models)
-        self.numbers.value = self.panels.update(sides, twin.marks)
+        self.numbers.value = self.panels.update(sides, twin.marks, twin.terms)
         decided = tuple(dict(m.decided) for m in twin.models)
         if decided != self.levers.value:
             self.levers.value = decided
@@ -303,10 +303,10 @@ def _money(value: float) -> str:
 def DifferenceStrip(session: Session):
     found: Difference | None = session.numbers.value
     if found is None or not len(found.weeks):
-        numbers = [("public cost to date", "£0"), ("lives turned around", "0"),
+        numbers = [("net public cost to date", "£0"), ("lives turned around", "0"),
                    ("fees charged to citizens", "£0"), ("cost of crises", "£0")]
     else:
-        numbers = [("public cost to date", _money(found.public_cost[-1])),
+        numbers = [("net public cost to date", _money(found.public_cost[-1])),
                    ("lives turned around", f"{found.turned_around[-1]:+,.0f}"),
                    ("fees charged to citizens", _money(found.fees_charged)),
                    ("cost of crises", _money(found.crisis_cost))]

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from placesim.engine.metrics import COST_METRICS, metric_name
 from placesim.summary import SERVICE_LABELS
+from placesim.treasury import Terms, weekly_ledger
 from placesim.ui.twin import Mark
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies and on a projector
@@ -150,7 +152,7 @@ def targets_figure(weeks: int, presentation: bool) -> go.FigureWidget:
 def difference_figure(weeks: int, presentation: bool) -> go.FigureWidget:
     """Reform minus baseline, as it accumulates."""
     figure = go.FigureWidget(make_subplots(specs=[[{"secondary_y": True}]]))
-    figure.add_trace(go.Scatter(x=[], y=[], name="public cost to date (GBP)",
+    figure.add_trace(go.Scatter(x=[], y=[], name="net public cost to date (GBP)",
                                 line={"color": PALETTE[0]}), secondary_y=False)
     figure.add_trace(go.Scatter(x=[], y=[], name="lives turned around (people)",
                                 line={"color": PALETTE[2], "dash": "dash"}), secondary_y=True)
@@ -168,20 +170,25 @@ class Difference:
     """The difference strip's numbers: reform minus baseline over the weeks both ran."""
 
     weeks: np.ndarray
-    public_cost: np.ndarray  # cumulative, GBP
+    public_cost: np.ndarray  # net cost to the public purse, cumulative, GBP
     turned_around: np.ndarray  # people
     fees_charged: float  # cumulative, GBP
     crisis_cost: float  # cumulative, GBP
 
 
-def difference(sides: tuple[dict, dict]) -> Difference:
+def difference(sides: tuple[dict, dict], terms: tuple[Terms, Terms]) -> Difference:
+    """The strip's numbers; public cost as the comparison report counts it (the net cost
+    to the public purse: resource costs and transfers out, less revenue collected)."""
     n = min(len(side["spend_total"]) for side in sides)
 
     def delta(column: str) -> np.ndarray:
         base, reform = (np.asarray(side[column][:n], dtype=np.float64) for side in sides)
         return reform - base
 
-    return Difference(np.arange(n), np.cumsum(delta("spend_total")), delta("turned_around"),
+    base, reform = (weekly_ledger(pd.DataFrame({k: v[:n] for k, v in side.items()}),
+                                  side_terms)["net_public_cost"].to_numpy()
+                    for side, side_terms in zip(sides, terms, strict=True))
+    return Difference(np.arange(n), np.cumsum(reform - base), delta("turned_around"),
                       float(delta("fees_charged").sum()), float(delta("crisis_cost_total").sum()))
 
 
@@ -200,7 +207,8 @@ class Panels:
         return [f for pair in self.charts.values() for f in pair] + [*self.targets,
                                                                        self.difference]
 
-    def update(self, sides: tuple[dict, dict], marks: list[Mark]) -> Difference:
+    def update(self, sides: tuple[dict, dict], marks: list[Mark],
+               terms: tuple[Terms, Terms]) -> Difference:
         """Send the weeks not yet drawn (and new marks) to the browser."""
         for chart in CHARTS:
             low, high = zip(*(chart.top(side) for side in sides), strict=True)
@@ -218,7 +226,7 @@ class Panels:
             with figure.batch_update():
                 for trace, column in zip(figure.data, TARGET_COLUMNS, strict=True):
                     trace.x, trace.y = weeks, np.asarray(side[column])
-        found = difference(sides)
+        found = difference(sides, terms)
         with self.difference.batch_update():
             self.difference.data[0].x, self.difference.data[0].y = found.weeks, found.public_cost
             self.difference.data[1].x, self.difference.data[1].y = (found.weeks,

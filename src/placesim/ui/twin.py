@@ -21,6 +21,7 @@ from placesim.model import LEVERS, PlaceModel, lever_problems
 from placesim.scenario import InputError, Problem, Scenario, from_mapping, load
 from placesim.scenario.fields import SECTIONS, Field
 from placesim.scenario.scenario import CHANGE_WEEK, check_value
+from placesim.treasury import Terms
 from placesim.ui import journey
 
 SIDES = ("baseline", "reform")
@@ -158,6 +159,7 @@ class Twin:
         self.setup = setup
         self.models = tuple(PlaceModel(_scenario(setup, side), side.regime, **side.levers)
                             for side in setup.sides())
+        self.terms = tuple(Terms.of(model.scenario) for model in self.models)
         self.marks: list[Mark] = self._dated_marks()
         self.followed: tuple[JourneyRecorder, ...] = ()
 
