@@ -55,11 +55,11 @@ def test_money_is_in_pounds_in_every_table(written):
     citizens = pd.read_parquet(written / "citizens" / "regime=target.parquet")
     journeys = pd.read_parquet(written / "journeys" / "regime=target.parquet")
     # pence held whole by the engine become pounds with at most two decimals
-    for column in ("savings", "rent", "ct_arrears", "public_cost"):
+    for column in ("savings", "housing_cost", "ct_arrears", "public_cost"):
         pence = citizens[column].to_numpy() * 100
         np.testing.assert_allclose(pence, np.round(pence), atol=1e-6)
     assert pq.read_schema(written / "citizens" / "regime=target.parquet").field(
-        "rent").metadata[b"unit"] == b"GBP a week"
+        "housing_cost").metadata[b"unit"] == b"GBP a week"
     # the week's public cost is the change in the cumulative cost, both in pounds
     one = journeys[journeys["citizen"] == journeys["citizen"].iloc[0]].sort_values("week")
     np.testing.assert_allclose(one["public_cost"].diff().iloc[1:],

@@ -38,7 +38,7 @@ from placesim.engine.rules.casework import casework_week
 from placesim.engine.rules.money import money_week
 from placesim.engine.rules.recovery_ladder import answer_letter, climb_ladder
 from placesim.engine.rules.services import service_assessment
-from placesim.engine.state import N_SERVICES, Case, Stage, Status
+from placesim.engine.state import N_SERVICES, Case, Stage, Status, Tenure
 from placesim.scenario import defaults
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS, SHARES_THAT_SUM_TO_ONE
 
@@ -186,7 +186,8 @@ def citizens(draw_, p, week: int, stage: Stage | None = None, case: Case | None 
         turned_away=draw_(st.one_of(st.integers(0, 5), st.just(255))), family=0,
         family_size=1, stable_weeks=draw_(st.integers(0, 40)),
         earnings_capacity=_pence(draw_, 300_000),
-        rent=draw_(st.one_of(st.just(0), st.integers(1, 60_000))),
+        tenure=draw_(st.sampled_from(list(Tenure))),
+        housing_cost=draw_(st.one_of(st.just(0), st.integers(1, 60_000))),
         award=_pence(draw_, 60_000),
         cts_award=draw_(st.integers(0, gross_council_tax(band, p))),
         savings=_pence(draw_), ct_arrears=_pence(draw_),

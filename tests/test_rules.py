@@ -34,7 +34,7 @@ from placesim.engine.rules import (
     wellbeing,
     workers,
 )
-from placesim.engine.state import Case, Domain, Stage
+from placesim.engine.state import Case, Domain, Stage, Tenure
 
 HYPOTHESIS = settings(deadline=None, max_examples=200)
 
@@ -907,7 +907,8 @@ def _assessed(service, domains, overrides=None, arrears_weeks=0.0, stress=0.0,
 
     from placesim.engine.pure import python_rulebook
 
-    fields = dict(rent=10_000, rent_arrears=int(arrears_weeks * 10_000), domains=int(domains),
+    fields = dict(tenure=int(Tenure.SOCIAL_RENT), housing_cost=10_000,
+                  rent_arrears=int(arrears_weeks * 10_000), domains=int(domains),
                   status=0, case=int(Case.NONE), asks=1 << service, ask_week=0,
                   turned_away=0, public_cost=0, homeless_weeks=0, stress=stress)
     fields.update(state)

@@ -213,23 +213,37 @@ def test_negative_capacity_is_rejected():
     assert problem.path == "relational.caseworkers_per_10k"
 
 
-def test_household_shares_must_sum_to_one():
-    problem, _ = problem_of({"population": {"share_single": 0.5}})  # 0.5+0.25+0.12+0.23
-    assert problem.path == ("population.share_single + population.share_couple + "
-                            "population.share_lone_parent + population.share_couple_children")
+def test_tenure_shares_must_sum_to_one():
+    problem, _ = problem_of({"population": {"share_outright": 0.42}})  # 0.42+0.25+0.27+0.16
+    assert problem.path == ("population.share_outright + population.share_mortgaged + "
+                            "population.share_social_rent + population.share_private_rent")
     assert "sum to 1.1" in problem.message
     assert "must sum to 1" in problem.message
 
 
-def test_band_shares_must_sum_to_one():
-    problem, _ = problem_of({"council_tax": {"share_band_a": 0.45}})  # 0.45+0.2+0.15+0.1
-    assert problem.path.startswith("council_tax.share_band_a + ")
+def test_household_shares_within_a_tenure_must_sum_to_one():
+    problem, _ = problem_of({"population": {"social_rent_single": 0.6}})  # .6+.19+.15+.16
+    assert problem.path == ("population.social_rent_single + population.social_rent_couple + "
+                            "population.social_rent_lone_parent + "
+                            "population.social_rent_couple_children")
+    assert "sum to 1.1" in problem.message
+
+
+def test_band_shares_within_a_tenure_must_sum_to_one():
+    problem, _ = problem_of({"council_tax": {"private_rent_band_a": 0.6}})  # .6+.18+.08+.04
+    assert problem.path.startswith("council_tax.private_rent_band_a + ")
     assert "sum to 0.9" in problem.message
 
 
 def test_shares_that_sum_to_one_after_changes_are_accepted():
-    s = from_mapping({"population": {"share_single": 0.5, "share_couple": 0.15}})
-    assert s.get("population.share_single") == 0.5
+    s = from_mapping({"population": {"share_outright": 0.22, "share_private_rent": 0.26}})
+    assert s.get("population.share_outright") == 0.22
+
+
+def test_a_field_of_the_old_independent_draw_says_where_its_value_now_goes():
+    problem, text = problem_of({"population": {"share_single": 0.4}})
+    assert problem.path == "population.share_single"
+    assert "drawn by tenure" in text and "population.TENURE_HOUSEHOLD" in text
 
 
 def test_custom_regime_without_based_on_is_rejected():

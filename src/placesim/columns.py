@@ -41,6 +41,7 @@ from placesim.engine.state import (
     Service,
     Stage,
     Status,
+    Tenure,
 )
 from placesim.indicators import DERIVED, INDICATOR_NAMES
 from placesim.scenario.fields import REGIME_LEVERS, SECTIONS
@@ -144,7 +145,8 @@ def weekly_columns() -> dict[str, Column]:
 
 _BITS: dict[str, type[IntEnum]] = {"domains": Domain, "status": Status,
                                    "onsets_even": Domain, "onsets_odd": Domain}
-_CODES: dict[str, type[IntEnum]] = {"stage": Stage, "claim": Claim, "case": Case}
+_CODES: dict[str, type[IntEnum]] = {"stage": Stage, "claim": Claim, "case": Case,
+                                    "tenure": Tenure}
 _MONEY_FIELDS = frozenset(name for name, kind, doc in CITIZEN_FIELDS
                           if np.dtype(kind).kind == "i" and "pence" in doc)
 _FLOAT_UNITS = {"engagement": "propensity (0-1)", "trust": "score (0-1)",

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from placesim.engine.metrics import N_METRICS, M
-from placesim.engine.state import CITIZEN_FIELDS, Domain, empty_citizens
+from placesim.engine.state import CITIZEN_FIELDS, Domain, Tenure, empty_citizens
 from placesim.scenario.fields import HOUSEHOLDS
 
 _TYPES = {name: np.dtype(dtype) for name, dtype, _ in CITIZEN_FIELDS}
@@ -105,9 +105,19 @@ def earned(r: Record, p) -> int:
     return half_up(r.earnings_capacity * factor)
 
 
+def rent(r: Record) -> int:
+    """A renter's housing cost is its rent; an owner pays none."""
+    return r.housing_cost if r.tenure in (Tenure.SOCIAL_RENT, Tenure.PRIVATE_RENT) else 0
+
+
 def rent_charged(r: Record) -> int:
     """No rent while in temporary accommodation."""
-    return 0 if r.homeless_weeks > 0 else r.rent
+    return 0 if r.homeless_weeks > 0 else rent(r)
+
+
+def mortgage(r: Record) -> int:
+    """A mortgaged owner's housing cost is its mortgage payment."""
+    return r.housing_cost if r.tenure == Tenure.MORTGAGED else 0
 
 
 def living(household: int, p) -> int:

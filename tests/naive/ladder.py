@@ -13,6 +13,7 @@ from naive.citizen import (
     earned,
     half_up,
     living,
+    mortgage,
     net_liability,
     officer_hours,
     owed,
@@ -90,7 +91,7 @@ def instalment(owed_now: int, surplus: int, a: float, p) -> int:
 
 def agree_plan(r: Record, a: float, p, acc) -> None:
     surplus = (earned(r, p) + r.award - living(r.household, p) - rent_charged(r)
-               - net_liability(r, p))
+               - mortgage(r) - net_liability(r, p))
     r.plan_instalment = instalment(owed(r), surplus, a, p)
     r.plan_misses = 0
     r.status |= Status.ON_PLAN

@@ -10,6 +10,7 @@ from naive.citizen import (
     half_up,
     living,
     minimum_repayment,
+    mortgage,
     net_liability,
     owed,
     rent_charged,
@@ -37,12 +38,14 @@ def money_week(r: Record, u: Draw, p, week: int, acc) -> int:
         deducted = min(half_up(p.recovery_attachment), award, r.ct_arrears)
         cash -= deducted
         pay_council(r, deducted, acc)
-    # (ii) essentials; what cash cannot cover is borrowed
+    # (ii) essentials and the mortgage; what cash cannot cover is borrowed
     essentials = living(r.household, p)
-    from_cash = min(cash, essentials)
+    payment = mortgage(r)
+    from_cash = min(cash, essentials + payment)
     cash -= from_cash
-    borrowed = essentials - from_cash
+    borrowed = essentials + payment - from_cash
     acc[M.LIVING_SPENT] += essentials
+    acc[M.MORTGAGE_PAID] += payment
     acc[M.BORROWED] += borrowed
     # (iii) rent, and while housed the minimum instalment on rent arrears
     due = rent + (minimum_repayment(arrears_at_start, p) if r.homeless_weeks == 0 else 0)

@@ -4,7 +4,7 @@ queues, doors, gates and help"; "Asking for help: demand, doors and giving up").
 from __future__ import annotations
 
 from naive.benefits import bent, bent_error
-from naive.citizen import Record, call, charge, half_up, trouble
+from naive.citizen import Record, call, charge, half_up, rent, trouble
 from naive.ladder import Draw
 from placesim.engine.metrics import SERVICE_BASE, SERVICE_KINDS, M
 from placesim.engine.rng import Purpose
@@ -43,7 +43,7 @@ def askable(r: Record) -> int:
 
 def need(service: Service, r: Record) -> float:
     if service == Service.HOUSING:
-        return r.rent_arrears / r.rent if r.rent > 0 else 0.0
+        return r.rent_arrears / rent(r) if rent(r) > 0 else 0.0
     return r.stress
 
 

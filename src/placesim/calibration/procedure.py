@@ -33,6 +33,7 @@ from placesim.calibration.targets import (
     WEEKS_A_YEAR,
     RunFacts,
     calibration_row,
+    renting,
     values,
 )
 from placesim.comparison.statistics import interval
@@ -43,7 +44,8 @@ from placesim.scenario import Scenario
 EXPOSURE_REGIME = "target"  # the place as councils run it now, which the rates describe
 SIGNIFICANT = 2  # figures a derived hazard is given to
 # Start-of-week state the crisis rules read (the domains they read are the week's own).
-BEFORE = ("stress", "rent", "rent_arrears", "care_weeks", "homeless_weeks", "household")
+BEFORE = ("stress", "tenure", "housing_cost", "rent_arrears", "care_weeks",
+          "homeless_weeks", "household")
 
 Exposure = Callable[[Mapping[str, np.ndarray], np.ndarray, np.record], np.ndarray]
 
@@ -88,10 +90,11 @@ HAZARDS: tuple[Hazard, ...] = (
     Hazard("life.eviction", "evictions",
            "a renting household in housing trouble, owing at least life.eviction_rent_weeks "
            "of rent and not in temporary accommodation, with chance hazard",
-           lambda b, d, p: (((d & Domain.HOUSING) != 0) & (b["rent"] > 0)
-                            & (b["rent_arrears"] >= p.life_eviction_rent_weeks * b["rent"])
+           lambda b, d, p: (((d & Domain.HOUSING) != 0) & renting(b)
+                            & (b["rent_arrears"]
+                               >= p.life_eviction_rent_weeks * b["housing_cost"])
                             & (b["homeless_weeks"] == 0)).astype(float),
-           among=lambda start: start["rent"] > 0),
+           among=renting),
 )
 
 DURATIONS: tuple[Duration, ...] = (

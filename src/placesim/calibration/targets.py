@@ -27,7 +27,7 @@ import pandas as pd
 from numba import njit
 
 from placesim.engine.rules.benefits import benefits_wrong, entitlements
-from placesim.engine.state import Status
+from placesim.engine.state import Status, Tenure
 
 LABELS = ("input check", "calibration target", "validation target")
 WEEKS_A_YEAR = 52
@@ -101,9 +101,14 @@ def _share_at_start(test: Callable[[np.ndarray], np.ndarray]) -> Callable[[RunFa
     return lambda f: float(test(f.start).mean())
 
 
+def renting(pop: np.ndarray) -> np.ndarray:
+    """Which households rent their home (social or private)."""
+    return pop["tenure"] >= Tenure.SOCIAL_RENT
+
+
 def _evictions(f: RunFacts) -> float:
-    renting = int((f.start["rent"] > 0).sum())
-    return float(f.weekly["evictions"].sum()) / renting / f.years if renting else np.nan
+    renters = int(renting(f.start).sum())
+    return float(f.weekly["evictions"].sum()) / renters / f.years if renters else np.nan
 
 
 def _first_flags(f: RunFacts) -> float:
@@ -132,7 +137,9 @@ def _collection(f: RunFacts) -> float:
 
 # How the model's value of each target is computed from a run (per household or a share).
 STATISTICS: dict[str, Callable[[RunFacts], float]] = {
-    "renting_share": _share_at_start(lambda pop: pop["rent"] > 0),
+    "renting_share": _share_at_start(renting),
+    "social_rent_share": _share_at_start(lambda pop: pop["tenure"] == Tenure.SOCIAL_RENT),
+    "private_rent_share": _share_at_start(lambda pop: pop["tenure"] == Tenure.PRIVATE_RENT),
     "lone_parent_share": _share_at_start(lambda pop: pop["household"] == 2),
     "band_a_share": _share_at_start(lambda pop: pop["band"] == 0),
     "ae_attendances": _per_year("ae_attendances"),
@@ -155,14 +162,16 @@ STATISTICS: dict[str, Callable[[RunFacts], float]] = {
 
 # How each statistic is computed, in words, for the page.
 MEASURED = {
-    "renting_share": "households with a rent at week 0",
+    "renting_share": "households drawn as social or private renters",
+    "social_rent_share": "households drawn as social renters",
+    "private_rent_share": "households drawn as private renters",
     "lone_parent_share": "households drawn as lone parents",
     "band_a_share": "households drawn in band A",
     "ae_attendances": "A&E attendances over the run / households / years",
     "mh_crises": "mental-health crises over the run / households / years",
     "care_entries": "children taken into care over the run / households / years",
     "children_in_care": "households with a child in care at the end / households",
-    "evictions": "evictions over the run / households with a rent at week 0 / years",
+    "evictions": "evictions over the run / renting households / years",
     "homelessness": "households made homeless (only by eviction in the model) / "
                     "households / years",
     "temporary_accommodation": "households in temporary accommodation at the end / "

@@ -28,7 +28,7 @@ from placesim.engine.rng import Purpose, agent_key, uniform
 from placesim.engine.rules.benefits import cash_entitlement, cts_entitlement, decided_award
 from placesim.engine.rules.ledger import pence
 from placesim.engine.rules.life import kin_onsets
-from placesim.engine.rules.money import ct_gross, earnings
+from placesim.engine.rules.money import ct_gross, earnings, weekly_rent
 from placesim.engine.rules.week import live_week, meet_services
 from placesim.engine.state import (
     EARNINGS_PENCE_CAP,
@@ -38,6 +38,7 @@ from placesim.engine.state import (
 )
 
 BLOCK = 4096
+CATEGORIES = 4  # household types, and council-tax bands: each tenure's row of its table
 
 
 def n_blocks(n: int, block: int = BLOCK) -> int:
@@ -104,15 +105,23 @@ def _normal(seed: int, i: int, radius: int, angle: int) -> float:
 
 
 @njit(cache=True)
-def _pick(u: float, a: float, b: float, c: float) -> int:
-    """Category 0-3 from a uniform and the first three cumulative shares."""
-    if u < a:
-        return 0
-    if u < a + b:
-        return 1
-    if u < a + b + c:
-        return 2
+def _pick(u: float, shares, first: int) -> int:
+    """Category 0-3 from a uniform and the four shares ``shares[first:first + 4]``: the
+    first three cumulated, the last taking the rest."""
+    cumulative = 0.0
+    for k in range(3):
+        cumulative += shares[first + k]
+        if u < cumulative:
+            return k
     return 3
+
+
+@njit(cache=True)
+def _log_normal(median: float, sigma: float, cap: int, seed: int, i: int, radius: int,
+                angle: int) -> int:
+    """round(min(cap, median x exp(sigma x Z))), Z a standard normal drawn for this
+    purpose: a sum of money in pence, at most ``cap``."""
+    return pence(min(cap, median * math.exp(sigma * _normal(seed, i, radius, angle))))
 
 
 @njit(parallel=True, cache=True)
@@ -144,39 +153,44 @@ def form_families(pop, p, seed: int) -> None:
 
 @njit(cache=True)
 def initialise_citizen(r, i: int, p, seed: int) -> None:
+    """Draw one household jointly (docs/odd.md, Initialisation): its tenure, then its type,
+    band, work, earnings, housing cost and savings from that tenure's tables; then its
+    starting benefits from the rules' entitlement."""
     sd = math.sqrt(p.population_engagement_mean * (1.0 - p.population_engagement_mean)
                    / (p.population_engagement_concentration + 1.0))
+    tenure = _pick(uniform(seed, 0, i, Purpose.INIT_TENURE), p.derived_tenure_shares, 0)
+    row = tenure * CATEGORIES
     household = _pick(uniform(seed, 0, i, Purpose.INIT_HOUSEHOLD),
-                      p.population_share_single, p.population_share_couple,
-                      p.population_share_lone_parent)
-    band = _pick(uniform(seed, 0, i, Purpose.INIT_BAND), p.council_tax_share_band_a,
-                 p.council_tax_share_band_b, p.council_tax_share_band_c)
-    employed = uniform(seed, 0, i, Purpose.INIT_EMPLOYED) < p.population_employment_rate
+                      p.derived_households_by_tenure, row)
+    band = _pick(uniform(seed, 0, i, Purpose.INIT_BAND), p.derived_bands_by_tenure, row)
+    employed = uniform(seed, 0, i, Purpose.INIT_EMPLOYED) < p.derived_employment[tenure]
     domains = 0 if employed else Domain.WORK.value
-    capacity = pence(min(EARNINGS_PENCE_CAP, p.population_earnings_median * math.exp(
-        p.population_earnings_sigma
-        * _normal(seed, i, Purpose.INIT_EARNINGS, Purpose.INIT_EARNINGS_ANGLE))))
-    rent = pence(min(RENT_PENCE_CAP, p.population_rent_median * math.exp(
-        p.population_rent_sigma * _normal(seed, i, Purpose.INIT_RENT, Purpose.INIT_RENT_ANGLE))))
+    capacity = _log_normal(p.derived_earnings_median[tenure], p.population_earnings_sigma,
+                           EARNINGS_PENCE_CAP, seed, i, Purpose.INIT_EARNINGS,
+                           Purpose.INIT_EARNINGS_ANGLE)
+    housing_cost = _log_normal(p.derived_housing_cost_median[tenure],
+                               p.derived_housing_cost_sigma[tenure], RENT_PENCE_CAP, seed, i,
+                               Purpose.INIT_HOUSING_COST, Purpose.INIT_HOUSING_COST_ANGLE)
     savings = 0
-    if uniform(seed, 0, i, Purpose.INIT_SAVINGS_ANY) >= p.population_share_no_savings:
-        savings = pence(min(SAVINGS_PENCE_CAP, p.population_savings_median * math.exp(
-            p.population_savings_sigma
-            * _normal(seed, i, Purpose.INIT_SAVINGS, Purpose.INIT_SAVINGS_ANGLE))))
+    if uniform(seed, 0, i, Purpose.INIT_SAVINGS_ANY) >= p.derived_no_savings[tenure]:
+        savings = _log_normal(p.derived_savings_median[tenure], p.population_savings_sigma,
+                              SAVINGS_PENCE_CAP, seed, i, Purpose.INIT_SAVINGS,
+                              Purpose.INIT_SAVINGS_ANGLE)
     engagement = p.population_engagement_mean + sd * _normal(
         seed, i, Purpose.INIT_ENGAGEMENT, Purpose.INIT_ENGAGEMENT_ANGLE)
     r.household = household
     r.band = band
+    r.tenure = tenure
     r.domains = domains
     r.earnings_capacity = capacity
-    r.rent = rent
+    r.housing_cost = housing_cost
     r.savings = savings
     r.engagement = min(0.99, max(0.01, engagement))
     r.trust = p.population_trust_initial
     r.wellbeing = 10.0 - (0 if employed else 1)
     r.caseworker = -1
     earned = earnings(capacity, domains, p)
-    entitled = cash_entitlement(household, earned, rent, p)
+    entitled = cash_entitlement(household, earned, weekly_rent(r), p)
     cts_entitled = cts_entitlement(household, earned, band, p)
     claims = uniform(seed, 0, i, Purpose.INIT_CLAIM) < p.population_takeup_initial
     if claims and (entitled > 0 or cts_entitled > 0):

@@ -18,7 +18,14 @@ from placesim.engine.rules.ledger import pence
 from placesim.engine.rules.money import band_council_tax
 from placesim.engine.state import N_SERVICES, PENCE
 from placesim.scenario import Scenario
-from placesim.scenario.fields import BANDS, HOUSEHOLDS, REGIME_LEVERS, SECTIONS
+from placesim.scenario.fields import (
+    BANDS,
+    HOUSEHOLDS,
+    PAYING,
+    REGIME_LEVERS,
+    SECTIONS,
+    TENURES,
+)
 
 
 def _is_money(unit: str) -> bool:
@@ -43,10 +50,25 @@ _pence, _band_council_tax = python_function(pence), python_function(band_council
 AGENCY_HOURS = ("costs_revenues_hour", None, "costs_benefits_hour", "costs_relational_hour",
                 "housing_officer_hour", "health_officer_hour", "social_care_officer_hour",
                 "vcs_officer_hour", None)
+# The starting population's tables by tenure (state.Tenure): a value per tenure, from the
+# record field named by the pattern (none for an outright owner's housing cost), and the
+# household types and bands within each tenure, flattened (tenure x 4 + category).
+TENURE_TABLES = (("derived_employment", "population_employment_{}", TENURES),
+                 ("derived_earnings_median", "population_earnings_median_{}", TENURES),
+                 ("derived_housing_cost_median", "population_housing_cost_median_{}", PAYING),
+                 ("derived_housing_cost_sigma", "population_housing_cost_sigma_{}", PAYING),
+                 ("derived_no_savings", "population_no_savings_{}", TENURES),
+                 ("derived_savings_median", "population_savings_median_{}", TENURES))
+TENURE_CATEGORIES = (("derived_households_by_tenure", "population_{}_{}", HOUSEHOLDS),
+                     ("derived_bands_by_tenure", "council_tax_{}_band_{}", BANDS))
 DERIVED_TABLES = (("derived_allowance", len(HOUSEHOLDS)),
                   ("derived_living_costs", len(HOUSEHOLDS)),
                   ("derived_council_tax", len(BANDS)),
-                  ("derived_agency_hour", len(AGENCY_HOURS)))
+                  ("derived_agency_hour", len(AGENCY_HOURS)),
+                  ("derived_tenure_shares", len(TENURES)),
+                  *((name, len(TENURES)) for name, _, _ in TENURE_TABLES),
+                  *((name, len(TENURES) * len(categories))
+                    for name, _, categories in TENURE_CATEGORIES))
 PARAM_DTYPE = np.dtype([(name, np.float64) for name, _, _, _ in RECORD_FIELDS]
                        + [(name, np.float64, (size,)) for name, size in DERIVED_TABLES]
                        + [("gaming_pull_services", np.float64, (N_SERVICES,)),
@@ -81,6 +103,13 @@ def pack(scenario: Scenario, levers: Mapping[str, float],
                                         for band in range(len(BANDS))]
     record["derived_agency_hour"][0] = [record[name][0] if name else 0.0
                                         for name in AGENCY_HOURS]
+    record["derived_tenure_shares"][0] = [record[f"population_share_{t}"][0] for t in TENURES]
+    for name, pattern, defined in TENURE_TABLES:
+        record[name][0] = [record[pattern.format(t)][0] if t in defined else 0.0
+                           for t in TENURES]
+    for name, pattern, categories in TENURE_CATEGORIES:
+        record[name][0] = [record[pattern.format(t, c)][0] for t in TENURES
+                           for c in categories]
     record["gaming_pull_services"][0] = pulls.services
     record["gaming_pull_benefits"][0] = pulls.benefits
     return record

@@ -74,17 +74,18 @@ class Purpose(IntEnum):
     INIT_BAND = 102
     INIT_EMPLOYED = 103
     INIT_EARNINGS = 104
-    INIT_RENT = 105
+    INIT_HOUSING_COST = 105
     INIT_SAVINGS_ANY = 106
     INIT_SAVINGS = 107
     INIT_ENGAGEMENT = 108
     INIT_CLAIM = 109
     INIT_AWARD_ERROR = 110
     INIT_FAMILY = 111
+    INIT_TENURE = 112
     WORKER_SKILL = 201
     # the angle of each normal draw at initialisation (its radius is the purpose above)
     INIT_EARNINGS_ANGLE = 1104
-    INIT_RENT_ANGLE = 1105
+    INIT_HOUSING_COST_ANGLE = 1105
     INIT_SAVINGS_ANGLE = 1107
     INIT_ENGAGEMENT_ANGLE = 1108
 

@@ -11,8 +11,8 @@ them over the longest run stays within int32; savings and the run's cumulative t
 which can grow without such a bound, are int64. Bit flags and small codes are
 uint8/uint16. The same field list defines the per-citizen Parquet output.
 
-Beside the codes are what they mean in the rules (``count_domains``, ``is_enforcement``,
-``case_is_open``): small compiled functions every rule module shares.
+Beside the codes are what they mean in the rules (``count_domains``, ``is_renting``,
+``is_enforcement``, ``case_is_open``): small compiled functions every rule module shares.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from numba import njit
 PENCE = 100  # pence in a pound: money is held in whole pence, shown in pounds
 COUNT_CAP = 255  # the largest count a uint8 field holds: the stage clock, turned_away
 STABLE_WEEKS_CAP = 65_535  # the largest count of stable weeks (uint16)
-# The most a citizen is drawn to earn in a week at full hours (GBP 20,000) and to pay in
-# rent (GBP 5,000): rent arrears over the longest run (2,600 weeks and a burn-in of up to
+# The most a citizen is drawn to earn in a week at full hours (GBP 20,000) and to pay for
+# its home (rent or mortgage, GBP 5,000): rent arrears over the longest run (2,600 weeks and a burn-in of up to
 # 520) then stay below 2**31 pence. Starting savings are drawn at most GBP 10 billion.
 EARNINGS_PENCE_CAP = 2_000_000
 RENT_PENCE_CAP = 500_000
@@ -86,6 +86,18 @@ class Stage(IntEnum):
     RETURNED = 7
 
 
+class Tenure(IntEnum):
+    """How a household holds its home, as ``Citizens.tenure``. It decides what
+    ``Citizens.housing_cost`` is (a rent, a mortgage payment or nothing), whether housing
+    support meets it (rent only) and whether the household can fall into rent arrears and
+    be evicted (renters only)."""
+
+    OUTRIGHT = 0  # an owner-occupier without a mortgage: no housing cost
+    MORTGAGED = 1  # an owner-occupier buying with a mortgage
+    SOCIAL_RENT = 2  # a council or housing-association tenant
+    PRIVATE_RENT = 3  # a private landlord's tenant
+
+
 class Claim(IntEnum):
     """Benefit claim state, as ``Citizens.claim``."""
 
@@ -113,6 +125,7 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("household", np.uint8,
      "household type: 0 single, 1 couple, 2 lone parent, 3 couple with children"),
     ("band", np.uint8, "council-tax band: 0 A .. 3 D"),
+    ("tenure", np.uint8, "how the home is held (Tenure)"),
     ("domains", np.uint8, "life domains in trouble (Domain bits)"),
     ("status", np.uint8, "Status bits"),
     ("stage", np.uint8, "council-tax recovery stage (Stage)"),
@@ -134,7 +147,8 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("onsets_odd", np.uint8, "life domains that fell into trouble in the last odd week"),
     ("stable_weeks", np.uint16, "consecutive stable weeks (capped at 65535)"),
     ("earnings_capacity", np.int32, "pence per week earned at full hours when in work"),
-    ("rent", np.int32, "pence per week"),
+    ("housing_cost", np.int32, "pence per week: the rent of a renting household, the "
+     "mortgage payment of a mortgaged owner, none for an outright owner"),
     ("award", np.int32, "cash benefit award in pence per week"),
     ("cts_award", np.int32, "council-tax support award in pence per week"),
     ("savings", np.int64, "pence"),
@@ -176,6 +190,12 @@ def count_domains(domains: int) -> int:
     """How many life domains are in trouble (set bits of ``Domain``)."""
     return ((domains & 1) + ((domains >> 1) & 1) + ((domains >> 2) & 1) + ((domains >> 3) & 1)
             + ((domains >> 4) & 1))
+
+
+@njit(cache=True)
+def is_renting(tenure: int) -> bool:
+    """Whether a household rents its home (social or private): only renters owe rent."""
+    return tenure >= Tenure.SOCIAL_RENT
 
 
 @njit(cache=True)

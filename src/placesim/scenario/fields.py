@@ -105,6 +105,122 @@ def service_fields(staff: str, officers: float, hours_per_case: float, hourly: f
 CALIBRATED = " Set by `placesim calibrate` from the published rate (docs/calibration.md)."
 HOUSEHOLDS = ("single", "couple", "lone_parent", "couple_children")
 BANDS = ("a", "b", "c", "d")
+TENURES = ("outright", "mortgaged", "social_rent", "private_rent")  # as state.Tenure
+PAYING = TENURES[1:]  # the tenures with a housing cost: a mortgage or a rent
+_HOUSEHOLD_WORDS = {"single": "single adults without children",
+                    "couple": "couples without children", "lone_parent": "lone parents",
+                    "couple_children": "couples with children"}
+_TENURE_WORDS = {"outright": "outright owners", "mortgaged": "owners with a mortgage",
+                 "social_rent": "social renters", "private_rent": "private renters"}
+# The default place is a poor northern town: Gateshead's tenure, and within each tenure
+# England's survey patterns (docs/odd.md, Initialisation, says which figures are
+# published and which are assumed to fit them).
+_EHS_OWNERS = ("calibration:gateshead_tenure_owner_share, tenure_share_outright_eng_2024_25 "
+               "(Gateshead's owner-occupiers 0.57, split as England's: 36 of its 65 per cent "
+               "own outright)")
+_TENURE_SHARES = {
+    "outright": (0.32, _EHS_OWNERS), "mortgaged": (0.25, _EHS_OWNERS),
+    "social_rent": (0.27, "calibration:gateshead_tenure_social_share (council 0.21, housing "
+                    "associations 0.06)"),
+    "private_rent": (0.16, "calibration:gateshead_tenure_private_share")}
+# Household types within each tenure (single, couple, lone parent, couple with children).
+# The share with dependent children is published by tenure (owners 0.23, split between
+# outright owners, mostly older, and mortgagors); the rest is assumed, with lone parents
+# concentrated in social renting so that the whole place has the published share.
+_HOUSEHOLDS_BY_TENURE = {"outright": (0.42, 0.50, 0.01, 0.07),
+                         "mortgaged": (0.20, 0.38, 0.05, 0.37),
+                         "social_rent": (0.50, 0.19, 0.15, 0.16),
+                         "private_rent": (0.45, 0.25, 0.10, 0.20)}
+_CHILDREN_SOURCE = {"outright": "ehs_children_share_owner_eng_2022_23",
+                    "mortgaged": "ehs_children_share_owner_eng_2022_23",
+                    "social_rent": "ehs_children_share_social_eng_2022_23",
+                    "private_rent": "ehs_children_share_private_eng_2022_23"}
+# Council-tax bands within each tenure (A, B, C, D and above): assumed, social and private
+# rented homes mostly in band A, so that the place has a poor northern place's band mix.
+_BANDS_BY_TENURE = {"outright": (0.40, 0.18, 0.20, 0.22),
+                    "mortgaged": (0.38, 0.22, 0.22, 0.18),
+                    "social_rent": (0.80, 0.15, 0.04, 0.01),
+                    "private_rent": (0.70, 0.18, 0.08, 0.04)}
+# (in work, median earnings GBP a week, no savings, median savings GBP) by tenure
+_MONEY_BY_TENURE = {"outright": (0.85, 420.0, 0.15, 12_000.0),
+                    "mortgaged": (0.95, 620.0, 0.29, 5_000.0),
+                    "social_rent": (0.45, 320.0, 0.72, 800.0),
+                    "private_rent": (0.80, 430.0, 0.48, 2_000.0)}
+# (median GBP a week, spread in log GBP, source) of each tenure's housing cost
+_HOUSING_COSTS = {
+    "mortgaged": (140.0, 0.4, "assumption; calibration:ehs_mortgagors_income_share_on_housing "
+                  "(mortgagors spend 18% of their income on housing)"),
+    "social_rent": (92.0, 0.15, "calibration:social_rent_median_new_lets_eng_2023_24 (England "
+                    "103; Yorkshire and the Humber, the lowest region, 91)"),
+    "private_rent": (150.0, 0.3, "calibration:private_rent_north_east_new_lets_2024 (665 a "
+                     "month: 153 a week)")}
+
+
+def population_fields() -> tuple[Field, ...]:
+    """The starting population, drawn jointly: tenure first, then each household's type,
+    work, earnings, housing cost and savings from its tenure's table."""
+    fields = [_p(f"share_{t}", share, f"Share of households that are {_TENURE_WORDS[t]}.",
+                 source) for t, (share, source) in _TENURE_SHARES.items()]
+    for t, shares in _HOUSEHOLDS_BY_TENURE.items():
+        fields += [_p(f"{t}_{h}", share, f"Share of {_TENURE_WORDS[t]} who are "
+                      f"{_HOUSEHOLD_WORDS[h]}.",
+                      f"calibration:{_CHILDREN_SOURCE[t]} (with children: lone parents and "
+                      "couples with children together)" if h in HOUSEHOLDS[2:] else
+                      "assumption")
+                   for h, share in zip(HOUSEHOLDS, shares, strict=True)]
+    fields += [_p(f"employment_{t}", money[0], f"Share of {_TENURE_WORDS[t]} in work at "
+                  "the start (an earner's income: the model has no pensions, so a retired "
+                  "household with a private pension counts as one in work).")
+               for t, money in _MONEY_BY_TENURE.items()]
+    fields += [_f(f"earnings_median_{t}", money[1], "GBP per week", 0.0, 5_000.0,
+                  f"Median weekly earnings at full hours of {_TENURE_WORDS[t]}, in work or "
+                  "not; ordered as the English Housing Survey's household incomes by tenure "
+                  "(a draw above GBP 20,000 a week is held at it).")
+               for t, money in _MONEY_BY_TENURE.items()]
+    fields.append(_f("earnings_sigma", 0.5, "log GBP", 0.0, 3.0,
+                     "Spread of log earnings within a tenure (log-normal)."))
+    for t, (median, sigma, source) in _HOUSING_COSTS.items():
+        what = "mortgage payment" if t == "mortgaged" else "rent"
+        fields += [_f(f"housing_cost_median_{t}", median, "GBP per week", 0.0, 2_000.0,
+                      f"Median weekly {what} of {_TENURE_WORDS[t]} (a draw above GBP 5,000 a "
+                      "week is held at it).", source),
+                   _f(f"housing_cost_sigma_{t}", sigma, "log GBP", 0.0, 3.0,
+                      f"Spread of the log {what} of {_TENURE_WORDS[t]} (log-normal).")]
+    fields += [_p(f"no_savings_{t}", money[2], f"Share of {_TENURE_WORDS[t]} with no "
+                  "savings at the start.",
+                  f"calibration:ehs_savings_share_{t}_eng_2023_24 ({1.0 - money[2]:.0%} "
+                  "have savings)")
+               for t, money in _MONEY_BY_TENURE.items()]
+    fields += [_f(f"savings_median_{t}", money[3], "GBP", 0.0, 1_000_000.0,
+                  f"Median savings of {_TENURE_WORDS[t]} who have any (a draw above GBP 10 "
+                  "billion is held at it).")
+               for t, money in _MONEY_BY_TENURE.items()]
+    return (*fields,
+            _f("savings_sigma", 1.5, "log GBP", 0.0, 5.0,
+               "Spread of log savings among those who have any (log-normal)."),
+            _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
+               "at the start.",
+               "calibration:pension_credit_takeup_caseload, note (housing benefit take-up "
+               "0.8)"),
+            _f("engagement_mean", 0.6, "fraction", 0.01, 0.99,
+               "Mean engagement: the propensity to open letters, answer and ask for help."),
+            _f("engagement_concentration", 4.0, "beta a+b", 0.1, 1_000.0,
+               "Spread of engagement: drawn normal with the mean and variance of a beta "
+               "distribution of this concentration, clipped to 0.01-0.99 (higher = less "
+               "spread)."),
+            _p("trust_initial", 0.5, "Initial trust in public services."))
+
+
+def band_fields() -> tuple[Field, ...]:
+    """Each tenure's council-tax bands (A or below, B, C, D or above)."""
+    ends = {"a": " or below", "d": " or above"}
+    return tuple(_p(f"{t}_band_{b}", share, f"Share of the homes of {_TENURE_WORDS[t]} in "
+                    f"band {b.upper()}{ends.get(b, '')}.",
+                    "assumption; calibration:ct_band_a_share_manchester_2024 (the place's "
+                    "band A share)")
+                 for t, shares in _BANDS_BY_TENURE.items()
+                 for b, share in zip(BANDS, shares, strict=True))
+
 
 SECTIONS: dict[str, tuple[Field, ...]] = {
     "place": (
@@ -115,36 +231,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Citizens whose state is recorded every week (evenly spaced ids, so the same "
            "people under every regime)."),
     ),
-    "population": (
-        _p("employment_rate", 0.70, "Share of citizens in work at the start."),
-        _f("earnings_median", 430.0, "GBP per week", 0.0, 5_000.0,
-           "Median weekly earnings of a citizen in work, at full hours (a draw above "
-           "GBP 20,000 a week is held at it)."),
-        _f("earnings_sigma", 0.5, "log GBP", 0.0, 3.0,
-           "Spread of log earnings (log-normal)."),
-        _p("share_single", 0.40, "Share of single adults without children."),
-        _p("share_couple", 0.25, "Share of couples without children."),
-        _p("share_lone_parent", 0.12, "Share of lone parents."),
-        _p("share_couple_children", 0.23, "Share of couples with children."),
-        _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
-           "at the start.",
-           "calibration:pension_credit_takeup_caseload, note (housing benefit take-up 0.8)"),
-        _f("rent_median", 105.0, "GBP per week", 0.0, 2_000.0,
-           "Median weekly rent (a draw above GBP 5,000 a week is held at it)."),
-        _f("rent_sigma", 0.25, "log GBP", 0.0, 3.0, "Spread of log rent (log-normal)."),
-        _p("share_no_savings", 0.40, "Share of citizens with no savings at the start.",
-           "calibration:ca_client_monthly_surplus (40% have nothing left; advice clients)"),
-        _f("savings_median", 800.0, "GBP", 0.0, 1_000_000.0,
-           "Median savings among those who have any (a draw above GBP 10 billion is "
-           "held at it)."),
-        _f("savings_sigma", 1.5, "log GBP", 0.0, 5.0, "Spread of log savings (log-normal)."),
-        _f("engagement_mean", 0.6, "fraction", 0.01, 0.99,
-           "Mean engagement: the propensity to open letters, answer and ask for help."),
-        _f("engagement_concentration", 4.0, "beta a+b", 0.1, 1_000.0,
-           "Spread of engagement: drawn normal with the mean and variance of a beta "
-           "distribution of this concentration, clipped to 0.01-0.99 (higher = less spread)."),
-        _p("trust_initial", 0.5, "Initial trust in public services."),
-    ),
+    "population": population_fields(),
     "life": (
         _p("job_loss", 0.003, "Weekly hazard of losing work (baseline)."),
         _p("job_find", 0.035, "Weekly chance of finding work when out of work."),
@@ -263,10 +350,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _f("band_d_annual", 2_300.0, "GBP per year", 0.0, 20_000.0,
            "Band D council tax (bands A-C are 6/9, 7/9, 8/9 of it).",
            "assumption: order of a North-East England band D, 2024-25"),
-        _p("share_band_a", 0.55, "Share of homes in band A or below."),
-        _p("share_band_b", 0.20, "Share of homes in band B."),
-        _p("share_band_c", 0.15, "Share of homes in band C."),
-        _p("share_band_d", 0.10, "Share of homes in band D or above."),
+    ) + band_fields() + (
         _f("flag_weeks_owed", 1.0, "weeks of liability", 0.0, 52.0,
            "Arrears, in weeks of liability, that raise the arrears flag (first reminder)."),
     ),
@@ -662,7 +746,19 @@ REGIME_PRESETS: dict[str, dict[str, Number]] = _presets()
 # Where a field that moved now lives, so an older file is told where to put it; and
 # why a field that was removed is gone.
 MOVED = {"relational.caseload_cap": "regimes.NAME.caseload_cap (a lever of each regime)"}
+_DRAWN_BY_TENURE = ("the starting population is drawn by tenure: set the tenure's own "
+                    "value (population.share_TENURE, population.TENURE_HOUSEHOLD, "
+                    "population.employment_TENURE, population.earnings_median_TENURE, "
+                    "population.housing_cost_median_TENURE, population.no_savings_TENURE, "
+                    "population.savings_median_TENURE, council_tax.TENURE_band_BAND; "
+                    f"TENURE one of {', '.join(TENURES)}) and remove this one from the file")
 REMOVED = {**dict.fromkeys(
+    [f"population.share_{h}" for h in HOUSEHOLDS]
+    + [f"council_tax.share_band_{b}" for b in BANDS]
+    + [f"population.{name}" for name in ("employment_rate", "earnings_median", "rent_median",
+                                         "rent_sigma", "share_no_savings", "savings_median")],
+    _DRAWN_BY_TENURE),
+    **dict.fromkeys(
     ("police.officers_per_10k", "police.officer_hours", "police.hours_per_callout"),
     "the police's capacity limited nothing (call-outs are not rationed), so it is no "
     "longer a parameter; remove it from the file"),
@@ -689,8 +785,9 @@ COHORT_FIELDS: tuple[Field, ...] = (
 COHORT_ARMS = ("control", "treatment")
 
 SHARES_THAT_SUM_TO_ONE: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("population", tuple(f"share_{h}" for h in HOUSEHOLDS)),
-    ("council_tax", tuple(f"share_band_{b}" for b in BANDS)),
+    ("population", tuple(f"share_{t}" for t in TENURES)),
+    *(("population", tuple(f"{t}_{h}" for h in HOUSEHOLDS)) for t in TENURES),
+    *(("council_tax", tuple(f"{t}_band_{b}" for b in BANDS)) for t in TENURES),
 )
 
 

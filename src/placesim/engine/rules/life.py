@@ -17,6 +17,7 @@ from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose, draw
 from placesim.engine.rules.demand import connect_chance, refer
 from placesim.engine.rules.ledger import count, count_if, crisis
+from placesim.engine.rules.money import weekly_rent
 from placesim.engine.state import Case, Domain, Service, count_domains
 
 # ---------------------------------------------------------------- life domains
@@ -99,7 +100,8 @@ def kin_onsets(pop, i: int, week: int) -> int:
 
 @njit(cache=True)
 def evicted(domains: int, rent_arrears: int, rent: int, u: float, p) -> bool:
-    """Eviction: possible once in housing trouble with rent arrears past the threshold."""
+    """Eviction: possible for a renter (``rent`` > 0) in housing trouble with rent arrears
+    past the threshold."""
     if (domains & Domain.HOUSING) == 0 or rent <= 0:
         return False
     return rent_arrears >= p.life_eviction_rent_weeks * rent and u < p.life_eviction
@@ -143,7 +145,7 @@ def life_week(r, key, p, week: int, acc, kin: int, partnership: float) -> None:
     """
     before = int(r.domains)
     stress = float(r.stress)
-    rent = int(r.rent)
+    rent = weekly_rent(r)  # none for an owner, who is never in rent arrears nor evicted
     rent_arrears = int(r.rent_arrears)
     domains = life_events(before, stress, rent_arrears, rent, r.case == Case.WORKING,
                           kin, key, p)

@@ -15,7 +15,15 @@ from numba import njit
 from placesim.engine.metrics import M
 from placesim.engine.rng import Purpose, draw
 from placesim.engine.rules.ledger import add, count, pence
-from placesim.engine.state import COUNT_CAP, Domain, Stage, Status, is_enforcement
+from placesim.engine.state import (
+    COUNT_CAP,
+    Domain,
+    Stage,
+    Status,
+    Tenure,
+    is_enforcement,
+    is_renting,
+)
 
 # ---------------------------------------------------------------- income and bills
 
@@ -40,9 +48,27 @@ def living_costs(household: int, p) -> int:
 
 
 @njit(cache=True, inline="always")
+def weekly_rent(r) -> int:
+    """The rent of the home: a renting household's housing cost; owners pay no rent."""
+    return int(r.housing_cost) if is_renting(int(r.tenure)) else 0
+
+
+@njit(cache=True, inline="always")
 def rent_due(r) -> int:
     """This week's rent: none while in temporary accommodation (the council bears that)."""
-    return 0 if r.homeless_weeks > 0 else int(r.rent)
+    return 0 if r.homeless_weeks > 0 else weekly_rent(r)
+
+
+@njit(cache=True, inline="always")
+def mortgage_due(r) -> int:
+    """This week's mortgage payment: a mortgaged owner's housing cost."""
+    return int(r.housing_cost) if r.tenure == Tenure.MORTGAGED else 0
+
+
+@njit(cache=True, inline="always")
+def housing_due(r) -> int:
+    """This week's housing cost as the household pays it: rent due or the mortgage."""
+    return rent_due(r) + mortgage_due(r)
 
 
 @njit(cache=True)
@@ -71,10 +97,11 @@ def owed_on_ct(r) -> int:
 
 
 @njit(cache=True)
-def weekly_surplus(household: int, earned: int, award: int, rent: int, liability: int,
+def weekly_surplus(household: int, earned: int, award: int, housing: int, liability: int,
                    p) -> int:
-    """Income less essential spending, rent and council tax: what a plan can draw on."""
-    return earned + award - living_costs(household, p) - rent - liability
+    """Income less essential spending, housing cost (rent or mortgage) and council tax:
+    what a plan can draw on."""
+    return earned + award - living_costs(household, p) - housing - liability
 
 
 # ---------------------------------------------------------------- paying
@@ -152,8 +179,10 @@ def pay_towards_council_tax(r, amount: int, acc) -> None:
 def money_week(r, key, p, week: int, acc) -> int:
     """Phase 2: the week's money waterfall, in the documented order. Returns earnings.
 
-    (i) deductions from benefits for council-tax arrears; (ii) essentials, borrowing
-    what cash cannot cover; (iii) rent and an instalment on rent arrears while housed;
+    (i) deductions from benefits for council-tax arrears; (ii) essentials and a
+    mortgaged owner's mortgage, borrowing what cash cannot cover (a mortgage is kept up:
+    mortgage arrears are not modelled); (iii) a renter's rent and an instalment on rent
+    arrears while housed;
     (iv, v) this week's council tax charged and, unless the citizen lapses, paid, with
     what it can of earlier weeks' missed bills before any reminder (a catch-up);
     (vi) a payment plan's instalment, all or nothing: missed too often, the plan breaks
@@ -180,9 +209,10 @@ def money_week(r, key, p, week: int, acc) -> int:
         pay_council(r, deducted, acc)
     # (ii)
     living = living_costs(household, p)
-    from_cash = pay(cash, living)
+    mortgage = mortgage_due(r)
+    from_cash = pay(cash, living + mortgage)
     cash -= from_cash
-    borrowed = living - from_cash
+    borrowed = living + mortgage - from_cash
     # (iii) rent, and while housed an instalment on rent arrears (as for other debt)
     arrears_due = other_debt_repayment(rent_arrears, p) if homeless == 0 else 0
     rent_paid = pay(cash, housed_rent + arrears_due)
@@ -230,6 +260,7 @@ def money_week(r, key, p, week: int, acc) -> int:
     add(acc, M.CTS_GRANTED, support)
     add(acc, M.CT_LIABILITY, liability)
     add(acc, M.LIVING_SPENT, living)
+    add(acc, M.MORTGAGE_PAID, mortgage)
     add(acc, M.BORROWED, borrowed)
     add(acc, M.RENT_DUE, housed_rent)
     add(acc, M.RENT_PAID, rent_paid)

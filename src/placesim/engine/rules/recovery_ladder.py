@@ -27,12 +27,12 @@ from placesim.engine.rng import Purpose, draw
 from placesim.engine.rules.ledger import add, charge, contact, count, fee, pence, work
 from placesim.engine.rules.money import (
     earnings,
+    housing_due,
     net_liability,
     owed_on_ct,
     pay_council,
     pay_enforcement_agent,
     pay_towards_council_tax,
-    rent_due,
     weekly_surplus,
 )
 from placesim.engine.state import COUNT_CAP, Case, Stage, Status, is_enforcement
@@ -129,7 +129,7 @@ def plan_instalment(owed: int, surplus: int, affordability: float, p) -> int:
 def agree_plan(r, owed: int, affordability: float, p, acc) -> None:
     """A payment plan for everything owed, replacing any earlier one (no public cost)."""
     earned = earnings(int(r.earnings_capacity), int(r.domains), p)
-    surplus = weekly_surplus(int(r.household), earned, int(r.award), rent_due(r),
+    surplus = weekly_surplus(int(r.household), earned, int(r.award), housing_due(r),
                              net_liability(r, p), p)
     r.plan_instalment = plan_instalment(owed, surplus, affordability, p)
     r.plan_misses = 0

@@ -28,6 +28,7 @@ from placesim.engine.metrics import (
 from placesim.engine.rng import Purpose, draw
 from placesim.engine.rules.demand import service_domains, service_of, trouble_to_ask_about
 from placesim.engine.rules.ledger import add, charge, contact, count, pence, triage
+from placesim.engine.rules.money import weekly_rent
 from placesim.engine.rules.workers import bent_error, bent_hours
 from placesim.engine.state import COUNT_CAP, Service, Status, case_is_open, count_domains
 
@@ -126,7 +127,7 @@ def service_assessment(r, service: int, key, p, partnership: float, acc) -> None
     charge(r, acc, agency, bent_hours(hours, p) * hourly)  # the assessment
     warm = ((r.status & Status.CAUSES_FOUND) != 0 and case_is_open(int(r.case))
             and draw(key, Purpose.SERVICE_WARM + service) < p.regime_multi_agency)
-    severity = need(service, int(r.rent_arrears), int(r.rent), float(r.stress))
+    severity = need(service, int(r.rent_arrears), weekly_rent(r), float(r.stress))
     below_gate = severity < p.regime_eligibility_gate * gate
     shed = (count_domains(int(r.domains)) >= 2
             and draw(key, Purpose.SERVICE_CREAM + service)
