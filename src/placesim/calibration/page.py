@@ -58,7 +58,8 @@ def _targets_table(calibration: Calibration, label: str, set_by: bool) -> list[s
                  *(_model(table.loc[(target.key, regime)]) for regime in regimes),
                  MEASURED[target.key]]
         if set_by:
-            missing = ("no parameter: not drawn" if label == "input check"
+            missing = ("several parameters: the draw by tenure (docs/odd.md, "
+                       "Initialisation)" if label == "input check"
                        else "nothing: reported only")
             cells.append(f"`{target.parameter}`" if target.parameter else missing)
         lines.append("| " + " | ".join(cells) + " |")

@@ -270,7 +270,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "detention under the Mental Health Act." + CALIBRATED,
            "calibration:mha_detentions_per_10k_households_eng (21 per 10,000 households a "
            "year)"),
-        _p("care_entry", 0.0045, "Weekly chance a child of a family in trouble is taken "
+        _p("care_entry", 0.0059, "Weekly chance a child of a family in trouble is taken "
            "into care, at full stress." + CALIBRATED,
            "calibration:cla_starts_per_10k_households_eng (13.4 per 10,000 households a "
            "year)"),
