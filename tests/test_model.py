@@ -188,7 +188,8 @@ def test_gaming_lifts_the_reported_figure_while_real_waiting_gets_no_better():
     def on_time(w):
         return w["decisions_on_time"].sum() / w["decisions"].sum()
     assert on_time(runs["gamed"]) > on_time(runs["target"]) + 0.3  # reported
-    assert runs["gamed"]["claims_overdue"].iloc[-1] >= runs["target"]["claims_overdue"].iloc[-1]
+    # real waiting, as claims overdue over the run (the last week alone is one noisy draw)
+    assert runs["gamed"]["claims_overdue"].mean() >= runs["target"]["claims_overdue"].mean()
 
 
 def pull_in_force(weekly: pd.DataFrame, column: str) -> pd.Series:
