@@ -94,10 +94,11 @@ class BenefitsService(Agency):
 
     label = "benefits service"
 
-    def __init__(self, model: mesa.Model, workers: int, capacity: int, target: float):
+    def __init__(self, model: mesa.Model, workers: int, capacity: int, target: float,
+                 pull: float = 0.0):
         super().__init__(model, M.COST_BENEFITS, (M.DECISIONS,), workers, capacity)
         self.target = target
-        self.pull = 0.0
+        self.pull = pull
 
     def review_week(self, totals: np.ndarray) -> None:
         super().review_week(totals)
@@ -118,7 +119,8 @@ class ServiceAgency(Agency):
     (:func:`gaming_pull`).
     """
 
-    def __init__(self, model: mesa.Model, service: Service, capacity: int, target: float):
+    def __init__(self, model: mesa.Model, service: Service, capacity: int, target: float,
+                 pull: float = 0.0):
         super().__init__(model, SERVICE_COSTS[service],
                          (_metric(service, CASES), _metric(service, TURNED_AWAY),
                           _metric(service, WRONG_DOOR)), workers=0, capacity=capacity)
@@ -127,7 +129,7 @@ class ServiceAgency(Agency):
         self.target = target
         self.reported_resolution = 0.0
         self.real_resolution = 0.0
-        self.pull = 0.0
+        self.pull = pull
 
     def review_week(self, totals: np.ndarray) -> None:
         super().review_week(totals)
@@ -214,6 +216,8 @@ def keep_what_works(cap: int, direction: int, outcome: int, previous: int | None
 class Commissioner(mesa.Agent):
     """Holds the services' staffing budgets and moves them between services each round.
 
+    ``hours`` are the staff hours the scenario sets, which fix the floors; ``budget`` the
+    budgets (GBP a week) the place starts with, moved by a burn-in's reviews.
     Under payment by results a service's budget follows its *reported* resolution rate;
     under a pooled place budget it follows unmet need (requests turned away, lost at a
     wrong door, or still waiting). The total is conserved: what one service gains another
@@ -221,11 +225,11 @@ class Commissioner(mesa.Agent):
     """
 
     def __init__(self, model: mesa.Model, hours: np.ndarray, hourly: np.ndarray,
-                 rules: Mapping[str, float]):
+                 rules: Mapping[str, float], budget: np.ndarray):
         super().__init__(model)
         self.hourly = hourly
-        self.budget = hours * hourly
-        self.floor = self.budget * rules["floor"]
+        self.floor = hours * hourly * rules["floor"]  # of the budgets the scenario sets
+        self.budget = budget.copy()
         self.rules = rules
         self._period = np.zeros((len(Service), 4), dtype=np.int64)
 

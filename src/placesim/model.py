@@ -20,8 +20,9 @@ import pandas as pd
 from placesim.engine.conservation import MoneyCheck
 from placesim.engine.engine import Engine
 from placesim.engine.params import GamingPulls
-from placesim.engine.place import team_size
+from placesim.engine.place import Place, team_size
 from placesim.engine.scheduler import Scheduler
+from placesim.engine.start import Start
 from placesim.engine.state import CITIZEN_FIELDS, Service
 from placesim.indicators import INDICATOR_NAMES, weekly_indicators
 from placesim.institutions import (
@@ -41,6 +42,7 @@ from placesim.scenario.fields import REGIME_LEVERS
 from placesim.scenario.scenario import check_value
 
 SCHEDULERS = ("fast", "reference")
+STATUS_QUO = "target"  # the regime a place is burned in under
 LEVERS = {field.name: field for field in REGIME_LEVERS}
 
 
@@ -107,6 +109,10 @@ class PlaceModel(mesa.Model):
         overrides: other dotted-path overrides, e.g. ``{"life.job_loss": 0.004}``.
         scheduler: "fast" (numba kernels over the population array) or "reference"
             (one Mesa agent per citizen and worker, pure-Python rules); same results.
+        start: the state week 0 starts from (``engine.start.Start``); by default the
+            place burned in under the status quo (:func:`burned_in`). Regimes given the
+            same start run from the same place, as they would anyway: pass one to save
+            the burn-in's time.
         **levers: the regime's levers by name (``pause_enforcement=0.5``), set from week 0
             as if the scenario's regime said so; its dated changes apply as written.
     """
@@ -114,14 +120,19 @@ class PlaceModel(mesa.Model):
     def __init__(self, scenario: str | Path | Scenario | None = None, regime: str = "target",
                  citizens: int | None = None, weeks: int | None = None,
                  seed: int | None = None, overrides: Mapping[str, Any] | None = None,
-                 scheduler: str = "fast", **levers: float | None):
+                 scheduler: str = "fast", start: Start | None = None,
+                 **levers: float | None):
         levers = {name: value for name, value in levers.items() if value is not None}
         problems = lever_problems(levers, "arguments")
         if problems:
             raise InputError(problems)
-        overrides = {**(overrides or {}),
-                     **{f"regimes.{regime}.{name}": v for name, v in levers.items()}}
-        self.scenario = resolve_scenario(scenario, citizens, weeks, seed, overrides)
+        # the place, burned in under the status quo as the scenario sets it; the levers
+        # given here are this run's, not the status quo's
+        place_scenario = resolve_scenario(scenario, citizens, weeks, seed, overrides)
+        self.scenario = place_scenario.with_overrides(
+            {f"regimes.{regime}.{name}": v for name, v in levers.items()},
+            "arguments") if levers else place_scenario
+        self.place_scenario = place_scenario  # what the place is burned in from
         self.regime = regime
         self.weeks = int(self.scenario.get("place.weeks"))
         super().__init__(seed=int(self.scenario.get("place.seed")))
@@ -132,8 +143,9 @@ class PlaceModel(mesa.Model):
         if scheduler not in SCHEDULERS:
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
-        self.engine: Scheduler = (Engine(self.scenario, levers) if scheduler == "fast"
-                                  else ReferenceScheduler(self, self.scenario, levers))
+        start = start if start is not None else burned_in(place_scenario)
+        self.engine: Scheduler = (Engine(self.scenario, levers, start) if scheduler == "fast"
+                                  else ReferenceScheduler(self, self.scenario, levers, start))
         self.money_check = MoneyCheck(self.engine.citizens)
         place = self.engine.place
         caseworkers = len(place.caseworker_skill)
@@ -141,22 +153,24 @@ class PlaceModel(mesa.Model):
                     for k in ("review_weeks", "cap_step", "cap_min", "cap_max")}
         capacity = self.engine.service_capacity()
         target = float(self.scenario.get("commissioning.target_resolution"))
-        self.services = tuple(ServiceAgency(self, s, int(capacity[s]), target)
-                              for s in Service)
+        self.services = tuple(ServiceAgency(self, s, int(capacity[s]), target,
+                                            start.pulls.services[s]) for s in Service)
         self.revenues = CouncilRevenues(
             self, team_size(self.scenario.get("revenues.officers_per_10k"), self.engine.n),
             self.scenario.get("revenues.officer_hours"))
         self.benefits = BenefitsService(self, workers=len(place.assessor_skill),
                                         capacity=self.engine.decision_capacity(),
                                         target=float(self.scenario.get(
-                                            "benefits.target_share")))
+                                            "benefits.target_share")),
+                                        pull=start.pulls.benefits)
         self.team = RelationalTeam(self, workers=caseworkers, rules=learning)
         self.police = Police(self)
         self.agencies = (self.revenues, self.benefits, self.team, *self.services, self.police)
         get = self.scenario.get
         self.commissioner = Commissioner(
             self, place.service_hours, place.service_hourly_cost(),
-            {k: get(f"commissioning.{k}") for k in ("review_weeks", "max_shift", "floor")})
+            {k: get(f"commissioning.{k}") for k in ("review_weeks", "max_shift", "floor")},
+            start.service_budget)
         self.culture = AgencyCulture(self, get("system.culture"), get("system.adoption_weeks"),
                                      get("system.partnership_rate"))
         ids = journey_ids(self.engine.n, int(self.scenario.get("place.journeys")))
@@ -273,6 +287,34 @@ class PlaceModel(mesa.Model):
     def citizens(self) -> pd.DataFrame:
         """Each citizen's current state, one row per citizen (money in pence)."""
         return citizen_table(self.engine.citizens, self.regime)
+
+
+def burned_in(scenario: Scenario) -> Start:
+    """The place at week 0 after its burn-in (docs/odd.md: Initialisation).
+
+    Drawn at week -``place.burn_in_weeks`` and run to week 0 under the status quo (the
+    scenario's target regime as it stands at week 0) by the fast scheduler, with the
+    agencies' reviews; then every citizen's cumulative tallies are cleared, so outputs
+    count from week 0 while the state carries over. The same for every regime and
+    scheduler: it depends on the scenario's place and status quo alone.
+    """
+    weeks = int(scenario.get("place.burn_in_weeks"))
+    drawn = Start.drawn(Place.build(scenario, scenario.regime(STATUS_QUO)), -weeks)
+    if weeks == 0:
+        return drawn
+    model = PlaceModel(scenario.with_overrides({"place.journeys": 0}, "burn-in"),
+                       STATUS_QUO, start=drawn)
+    while model.week < 0:
+        model.step()
+    engine = model.engine
+    model.money_check.finish(engine.citizens, 0, first_week=-weeks)
+    start = Start(week=engine.week, citizens=engine.citizens, caseload=engine.caseload,
+                  assessors=engine.assessors.workers(),
+                  caseworkers=engine.caseworkers.workers(),
+                  service_hours=engine.service_hours, service_budget=model.commissioner.budget,
+                  pulls=engine.pulls)
+    model.close()
+    return start.with_tallies_cleared()
 
 
 # Each lever is a keyword of its own in PlaceModel's signature, so Mesa's SolaraViz (which

@@ -20,11 +20,12 @@ import numpy as np
 from mesa.agent import AgentSet
 
 from placesim.engine.metrics import N_METRICS, M
-from placesim.engine.params import NO_PULL, GamingPulls, pack
+from placesim.engine.params import GamingPulls, pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.pure import python_rulebook
 from placesim.engine.rng import Purpose
 from placesim.engine.scheduler import Learned
+from placesim.engine.start import Start, Workers
 from placesim.engine.state import (
     CITIZEN_DTYPE,
     CITIZEN_FIELDS,
@@ -93,18 +94,17 @@ class CitizenAgent(mesa.Agent):
 class WorkerAgent(mesa.Agent):
     """A frontline worker: team, position in it, skill, motivation, stress and caseload."""
 
-    def __init__(self, model: mesa.Model, team: int, index: int, skill: float,
-                 volunteer: bool, p: SimpleNamespace):
+    def __init__(self, model: mesa.Model, team: int, index: int, workers: Workers,
+                 caseload: int = 0):
         super().__init__(model)
         self.team = team
         self.index = index
-        self.skill = float(skill)
-        self.volunteer = bool(volunteer)
-        self.motivation = (p.workforce_motivation_volunteer if volunteer
-                           else p.workforce_motivation_ordinary)
-        self.stress = 0.0
+        self.skill = float(workers.skill[index])
+        self.volunteer = bool(workers.volunteer[index])
+        self.motivation = float(workers.motivation[index])
+        self.stress = float(workers.stress[index])
         self.performance = RULES.performance(self.skill, self.motivation)
-        self.caseload = 0
+        self.caseload = int(caseload)
 
     def review(self, load: float, scheduler: ReferenceScheduler, spotlight: bool) -> bool:
         """Phase 7: this worker's week (see rules.workers.worker_week); True if they left."""
@@ -124,27 +124,27 @@ class ReferenceScheduler:
     :class:`~placesim.engine.scheduler.Scheduler`, with the same interface as the fast
     Engine."""
 
-    def __init__(self, model: mesa.Model, scenario: Scenario, levers: Mapping[str, float]):
+    def __init__(self, model: mesa.Model, scenario: Scenario, levers: Mapping[str, float],
+                 start: Start | None = None):
         place = Place.build(scenario, levers)
+        start = start if start is not None else Start.drawn(place)
         self.place = place
         self.scenario = scenario
         self.seed = place.seed
         self.n = place.n
-        self.week = 0
+        self.week = start.week
         self.learned = Learned.at_start(place, levers)
-        self.p = _plain(place.params)
-        start = place.starting_population()
-        self.by_index = [CitizenAgent(model, i, start[i]) for i in range(self.n)]
-        self.people = AgentSet(self.by_index, random=model.random)
-        self.assessors = [WorkerAgent(model, ASSESSORS, w, s, False, self.p)
-                          for w, s in enumerate(place.assessor_skill)]
-        self.caseworkers = [WorkerAgent(model, CASEWORKERS, w, s, v, self.p) for w, (s, v)
-                            in enumerate(zip(place.caseworker_skill,
-                                             place.caseworker_volunteer, strict=True))]
-        self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
-        self.service_hours = place.service_hours.copy()
         self.levers = dict(levers)
-        self.pulls = NO_PULL
+        self.pulls = start.pulls
+        self.p = _plain(pack(scenario, levers, start.pulls))
+        self.by_index = [CitizenAgent(model, i, start.citizens[i]) for i in range(self.n)]
+        self.people = AgentSet(self.by_index, random=model.random)
+        self.assessors = [WorkerAgent(model, ASSESSORS, w, start.assessors)
+                          for w in range(len(start.assessors.skill))]
+        self.caseworkers = [WorkerAgent(model, CASEWORKERS, w, start.caseworkers, load)
+                            for w, load in enumerate(start.caseload)]
+        self.caseworker_performance = np.array([w.performance for w in self.caseworkers])
+        self.service_hours = start.service_hours.copy()
         self.totals = [0] * N_METRICS
 
     @property

@@ -22,8 +22,9 @@ from tqdm import tqdm
 
 from placesim.columns import journeys_in_pounds
 from placesim.deciles import by_income_decile
+from placesim.engine.start import Start
 from placesim.folders import RunFolder, run_identity
-from placesim.model import PlaceModel
+from placesim.model import PlaceModel, burned_in
 from placesim.outcomes import citizen_outcomes, weekly_income
 from placesim.provenance import code_version
 from placesim.results import TABLES, write_run
@@ -115,14 +116,15 @@ def run_id(scenario: Scenario, regime: str) -> str:
 
 
 def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
-               scheduler: str = "fast") -> RegimeRun:
-    """Run the scenario under one regime to its last week.
+               scheduler: str = "fast", start: Start | None = None) -> RegimeRun:
+    """Run the scenario under one regime to its last week, from ``start`` (by default
+    the scenario's place burned in, ``model.burned_in``).
 
     ``progress`` None shows a bar only for long runs (from 2e7 citizen-weeks).
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    model = PlaceModel(scenario, regime, scheduler=scheduler)
+    model = PlaceModel(scenario, regime, scheduler=scheduler, start=start)
     start_income = weekly_income(model.engine.citizens)
     if progress is None:
         progress = model.engine.n * model.weeks >= PROGRESS_FROM_CITIZEN_WEEKS
@@ -163,7 +165,8 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
     (``folders.RunFolder``): a folder holding another scenario's, size's or code's
     results is refused unless ``replace``, and a folder another placesim is writing is
     refused. The runs returned keep their weekly tables, deciles and journeys, not their
-    populations; their accounts discount over ``horizon`` years.
+    populations; their accounts discount over ``horizon`` years. Every regime starts from
+    the place burned in once (``model.burned_in``), held while they run.
     """
     for regime in regimes:
         scenario.regime(regime)  # fail on an unknown regime before any work is done
@@ -171,8 +174,9 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
         Path(out), run_identity(scenario, code_version()), TABLES, replace)
     runs = []
     with folder.open() if folder is not None else nullcontext() as target:
+        start = burned_in(scenario)
         for regime in regimes:
-            run = run_regime(scenario, regime, progress, scheduler)
+            run = run_regime(scenario, regime, progress, scheduler, start)
             run.horizon = horizon
             if folder is not None:
                 write_run(target, run.regime, run.metadata, run.final,

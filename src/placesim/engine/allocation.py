@@ -27,7 +27,7 @@ from placesim.engine.state import N_SERVICES, Case, Claim
 
 # A listed citizen's queue entry: the queues it joins (flag bits) and the weeks that key
 # them, packed into one int64 by phase 3 while the record is at hand.
-_WEEK_MASK = 0xFFFF  # claim week in bits 0-15, ask week in 16-31, case week in 32-47
+_WEEK_MASK = 0xFFFF  # claim week in bits 0-15, ask week in 16-31, case week in 32-47 (int16)
 _CLAIM = 1 << 48  # a pending claim past the benefits lead time
 _FIX = 1 << 49  # a case queued for the team's specialist
 _WAITING = 1 << 50  # a case waiting for a caseworker
@@ -89,6 +89,7 @@ def _fill_block(listed, entries, listed_n: int, n: int, at, keys) -> None:
         for q in range(_N_QUEUES):
             if entry & _QUEUE_FLAGS[q]:
                 week = (entry >> _QUEUE_WEEK_SHIFTS[q]) & _WEEK_MASK
+                week -= (week >> 15) << 16  # a signed 16-bit week: a burn-in's are < 0
                 keys[at[q]] = week * n + listed[k]
                 at[q] += 1
 

@@ -90,10 +90,11 @@ class MoneyCheck:
             self._raise_if_broken(self.week_start, closing, totals, f"in week {week}")
             self.week_start = closing
 
-    def finish(self, citizens: np.ndarray, weeks: int) -> None:
-        """Check the whole run: from the opening sums to the closing ones."""
+    def finish(self, citizens: np.ndarray, weeks: int, first_week: int = 0) -> None:
+        """Check the whole run (or burn-in, from ``first_week``): from the opening sums
+        to the closing ones."""
         self._raise_if_broken(self.opening, money_sums(citizens), self.flows,
-                              f"over weeks 0-{weeks - 1}")
+                              f"over weeks {first_week}-{weeks - 1}")
 
     def _raise_if_broken(self, before: dict[str, int], after: dict[str, int],
                          flows: np.ndarray, when: str) -> None:

@@ -8,9 +8,10 @@ import numpy as np
 
 from placesim.engine import allocation, kernels
 from placesim.engine.metrics import N_METRICS, M
-from placesim.engine.params import NO_PULL, GamingPulls, pack
+from placesim.engine.params import GamingPulls, pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.scheduler import Learned
+from placesim.engine.start import Start
 from placesim.engine.workforce import Team, team_means
 from placesim.scenario import Scenario
 
@@ -20,29 +21,29 @@ class Engine:
     workforce, parameters and what the place has learned, with one method per week.
 
     ``levers`` are the regime's levers (see ``scenario.fields.REGIME_LEVERS``). Citizens
-    and weeks come from the scenario's ``place`` section. ``block`` is how many citizens a
+    and weeks come from the scenario's ``place`` section; the state it starts from is
+    ``start`` (``engine.start``), by default the place freshly drawn at week 0. ``block`` is how many citizens a
     thread takes at a time; results do not depend on it (nor on threads).
     """
 
     def __init__(self, scenario: Scenario, levers: Mapping[str, float],
-                 block: int = kernels.BLOCK):
+                 start: Start | None = None, block: int = kernels.BLOCK):
         place = Place.build(scenario, levers)
+        start = start if start is not None else Start.drawn(place)
         self.place = place
         self.scenario = scenario
-        self.params = place.params
+        self.params = pack(scenario, levers, start.pulls)
         self.seed = place.seed
         self.n = place.n
-        self.week = 0
+        self.week = start.week
         self.learned = Learned.at_start(place, levers)
-        self.citizens = place.starting_population()
-        self.caseload = np.zeros(len(place.caseworker_skill), dtype=np.int64)
-        self.assessors = Team(ASSESSORS, place.assessor_skill,
-                              np.zeros(len(place.assessor_skill), bool), self.params[0])
-        self.caseworkers = Team(CASEWORKERS, place.caseworker_skill,
-                                place.caseworker_volunteer, self.params[0])
-        self.service_hours = place.service_hours.copy()
+        self.citizens = start.citizens.copy()
+        self.caseload = start.caseload.copy()
+        self.assessors = Team(ASSESSORS, start.assessors)
+        self.caseworkers = Team(CASEWORKERS, start.caseworkers)
+        self.service_hours = start.service_hours.copy()
         self.levers = dict(levers)
-        self.pulls = NO_PULL
+        self.pulls = start.pulls
         block = max(1, min(block, self.n))  # a small place is one block, no wider
         blocks = kernels.n_blocks(self.n, block)
         self.block = block

@@ -86,8 +86,9 @@ class Place:
         return np.array([self.scenario.get(f"{s}.officer_hour") for s in SERVICE_SECTIONS])
 
     def spotlight(self, week: int) -> bool:
-        """Whether the relational team still works under a pilot's spotlight."""
-        return week < self.scenario.get("workforce.spotlight_weeks")
+        """Whether the relational team still works under a pilot's spotlight: the pilot
+        starts at week 0 (a burn-in's weeks, before it, are not in the spotlight)."""
+        return 0 <= week < self.scenario.get("workforce.spotlight_weeks")
 
     def workforce_cost(self, leavers: int) -> int:
         """Pence spent recruiting replacements."""

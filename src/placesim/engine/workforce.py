@@ -13,6 +13,7 @@ from numba import njit
 
 from placesim.engine.rng import Purpose, agent_key, draw
 from placesim.engine.rules.workers import performance, worker_week
+from placesim.engine.start import Workers
 
 # Worker ids in random keys: team number times this, plus the worker's index.
 TEAM_STRIDE = 1_000_000_000
@@ -21,15 +22,19 @@ TEAM_STRIDE = 1_000_000_000
 class Team:
     """One team's workers as arrays (index = worker id within the team)."""
 
-    def __init__(self, number: int, skill: np.ndarray, volunteer: np.ndarray, p):
+    def __init__(self, number: int, workers: Workers):
+        workers = workers.copy()
         self.number = number
-        self.skill = skill.astype(np.float64)
-        self.volunteer = volunteer.astype(np.bool_)
-        self.motivation = np.where(self.volunteer, p.workforce_motivation_volunteer,
-                                   p.workforce_motivation_ordinary).astype(np.float64)
-        self.stress = np.zeros(len(skill), dtype=np.float64)
-        self.performance = np.zeros(len(skill), dtype=np.float64)
+        self.skill = workers.skill
+        self.volunteer = workers.volunteer
+        self.motivation = workers.motivation
+        self.stress = workers.stress
+        self.performance = np.zeros(len(self.skill), dtype=np.float64)
         _refresh(self.skill, self.motivation, self.performance)
+
+    def workers(self) -> Workers:
+        """A copy of the team's state (to start another run from)."""
+        return Workers(self.skill, self.motivation, self.stress, self.volunteer).copy()
 
     def review(self, loads: np.ndarray, params, seed: int, week: int, spotlight: bool) -> int:
         """Phase 7 for the team; returns how many workers left (and were replaced)."""

@@ -57,6 +57,7 @@ class ArmRun:
     flag_week: int
     ids: np.ndarray
     known_before: np.ndarray  # whether each had been in the recovery process before
+    # (flagged at any time before the flag week, the place's burn-in included)
     records: np.ndarray  # (follow_weeks + 1) x households, packed citizen records
     params: np.record
     weekly: pd.DataFrame  # the whole place's indicators, one row per week

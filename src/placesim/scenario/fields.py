@@ -226,6 +226,11 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "place": (
         _i("citizens", 20_000, "people", 100, 50_000_000, "Number of citizens simulated."),
         _i("weeks", 156, "weeks", 1, 2_600, "Length of the run."),
+        _i("burn_in_weeks", 156, "weeks", 0, 520,
+           "Weeks the place is run under the status quo (the target regime) before week "
+           "0, so that the run starts from a place in its steady state: debts, ladders, "
+           "troubles, queues, care and temporary accommodation as they stand in any "
+           "other week. Left out of every output; every regime starts from it."),
         _i("seed", 1, "integer", 0, 2**62, "Seed of the counter-based random generator."),
         _i("journeys", 50, "people", 0, 100_000,
            "Citizens whose state is recorded every week (evenly spaced ids, so the same "

@@ -13,7 +13,7 @@ import pandas as pd
 
 from placesim.engine.state import PENCE, Status
 from placesim.journeys import JourneyRecorder
-from placesim.model import PlaceModel
+from placesim.model import PlaceModel, burned_in
 
 DEBT_FIELDS = ("ct_arrears", "rent_arrears", "other_debt", "ea_compliance_due", "ea_fees_due")
 
@@ -51,7 +51,7 @@ def replay(models: tuple[PlaceModel, PlaceModel], citizen: int) -> tuple[Journey
     recorders = []
     for live in models:
         ids = np.array([citizen], dtype=np.int64)
-        model = PlaceModel(live.scenario, live.regime)
+        model = PlaceModel(live.scenario, live.regime, start=burned_in(live.place_scenario))
         model.schedule = dict(live.schedule)
         recorder = JourneyRecorder(ids, model.engine.records(ids))
         while model.week < live.week:

@@ -84,7 +84,8 @@ def kin_onsets(pop, i: int, week: int) -> int:
     """Life domains that fell into trouble last week for citizen ``i``'s family members.
 
     Each citizen writes this week's onsets into the field of this week's parity and reads
-    its kin's from the other, so no citizen reads a field being written this week.
+    its kin's from the other, so no citizen reads a field being written this week. Both
+    fields start at zero, so a place's first week sees no onsets of a week before it.
     """
     r = pop[i]
     first = int(r.family)
@@ -92,7 +93,7 @@ def kin_onsets(pop, i: int, week: int) -> int:
     for j in range(first, first + int(r.family_size)):
         if j != i:
             kin |= int(pop[j].onsets_even) if week % 2 == 1 else int(pop[j].onsets_odd)
-    return kin if week > 0 else 0
+    return kin
 
 
 # ---------------------------------------------------------------- crises
