@@ -135,3 +135,17 @@ def test_the_burn_in_is_the_same_on_any_thread_count():
 def test_a_burn_in_out_of_range_is_refused_with_what_is_allowed():
     with pytest.raises(InputError, match=r"place\.burn_in_weeks.*0 to 520"):
         defaults().with_overrides({"place.burn_in_weeks": 521})
+
+
+def test_the_twin_s_sides_start_from_one_burn_in():
+    from pathlib import Path
+
+    from placesim.ui.twin import Setup, Side, Twin
+
+    default = Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"
+    twin = Twin(Setup(Side(default, "target"), Side(default, "learning", {"caseload_cap": 20}),
+                      citizens=400, weeks=2, seed=5, switch_week=None))
+    baseline, reform = twin.models
+    assert (baseline.engine.citizens["stage"] > 0).any()  # burned in
+    np.testing.assert_array_equal(baseline.engine.citizens, reform.engine.citizens)
+    twin.close()

@@ -8,7 +8,9 @@ engine's arrays; the agencies are Mesa agents; weekly indicators are collected b
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -287,6 +289,14 @@ class PlaceModel(mesa.Model):
     def citizens(self) -> pd.DataFrame:
         """Each citizen's current state, one row per citizen (money in pence)."""
         return citizen_table(self.engine.citizens, self.regime)
+
+
+def burn_in_digest(scenario: Scenario) -> str:
+    """Content hash of what a burn-in depends on: every parameter value and the levers of
+    the status quo (two scenarios with the same digest burn in to the same place)."""
+    content = {"values": scenario.values, "status_quo": dict(scenario.regime(STATUS_QUO))}
+    text = json.dumps(content, sort_keys=True, default=float)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def burned_in(scenario: Scenario) -> Start:

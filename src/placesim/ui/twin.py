@@ -1,6 +1,7 @@
 """Two runs of one place in lockstep: a baseline and a reform on the same seed.
 
-Both models get the same citizens, weeks and seed, so with the counter-based random
+Both models get the same citizens, weeks and seed, and (when both sides' files set the
+same place and status quo) the same burned-in place, so with the counter-based random
 numbers every citizen meets the same life under both (common random numbers) and any
 difference between the panels is the regimes'. A lever moved during the run goes into
 that side's schedule for the next week, exactly as a dated change of a scenario does,
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from placesim.engine.start import Start
 from placesim.journeys import JourneyRecorder
-from placesim.model import LEVERS, PlaceModel, lever_problems
+from placesim.model import LEVERS, PlaceModel, burn_in_digest, burned_in, lever_problems
 from placesim.scenario import InputError, Problem, Scenario, from_mapping, load
 from placesim.scenario.fields import SECTIONS, Field
 from placesim.scenario.scenario import CHANGE_WEEK, check_value
@@ -157,8 +159,15 @@ class Twin:
         if problems:
             raise InputError(problems)
         self.setup = setup
-        self.models = tuple(PlaceModel(_scenario(setup, side), side.regime, **side.levers)
-                            for side in setup.sides())
+        scenarios = [_scenario(setup, side) for side in setup.sides()]
+        starts: dict[str, Start] = {}  # one burn-in for both sides when it is the same
+        for scenario in scenarios:
+            key = burn_in_digest(scenario)
+            if key not in starts:
+                starts[key] = burned_in(scenario)
+        self.models = tuple(PlaceModel(scenario, side.regime, start=starts[
+            burn_in_digest(scenario)], **side.levers)
+            for scenario, side in zip(scenarios, setup.sides(), strict=True))
         self.terms = tuple(Terms.of(model.scenario) for model in self.models)
         self.marks: list[Mark] = self._dated_marks()
         self.followed: tuple[JourneyRecorder, ...] = ()
