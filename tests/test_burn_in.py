@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from placesim.engine.start import TALLIES
+from placesim.engine.state import Stage, Status
 from placesim.model import PlaceModel, burned_in
 from placesim.scenario import InputError, defaults
 
@@ -85,6 +86,11 @@ def test_outputs_leave_the_burn_in_out_and_the_state_carries_over():
     assert (start["homeless_weeks"] > 0).any() and (start["ct_arrears"] > 0).any()
     assert (start["claim_week"] < 0).any() and (start["ct_due_until"] <= 0).all()
     assert (start["status"] != 0).any() and model.engine.workforce()["assessor_stress"] > 0
+    # "ever flagged" counts the run: kept only for those in the recovery process at week
+    # 0; who was flagged in the burn-in is kept beside it, for a cohort's history
+    flagged = (start["status"] & Status.FLAGGED) != 0
+    assert flagged.any() and not (flagged & (start["stage"] == Stage.NONE)).any()
+    assert (model.flagged_before & ~flagged).any() and model.flagged_before[flagged].all()
     while model.running:
         model.step()
     weekly, journeys = model.weekly(), model.journeys()

@@ -146,6 +146,7 @@ class PlaceModel(mesa.Model):
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
         start = start if start is not None else burned_in(place_scenario)
+        self.flagged_before = start.flagged_before  # flagged for arrears in the burn-in
         self.engine: Scheduler = (Engine(self.scenario, levers, start) if scheduler == "fast"
                                   else ReferenceScheduler(self, self.scenario, levers, start))
         self.money_check = MoneyCheck(self.engine.citizens)
@@ -322,7 +323,7 @@ def burned_in(scenario: Scenario) -> Start:
                   assessors=engine.assessors.workers(),
                   caseworkers=engine.caseworkers.workers(),
                   service_hours=engine.service_hours, service_budget=model.commissioner.budget,
-                  pulls=engine.pulls)
+                  pulls=engine.pulls, flagged_before=drawn.flagged_before)
     model.close()
     return start.with_tallies_cleared()
 

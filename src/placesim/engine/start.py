@@ -20,6 +20,7 @@ import numpy as np
 
 from placesim.engine.params import NO_PULL, GamingPulls
 from placesim.engine.place import Place
+from placesim.engine.state import Stage, Status
 
 # The cumulative per-citizen tallies: what happened over the run, zero at its week 0.
 TALLIES = ("public_cost", "fees_charged", "ct_paid")
@@ -62,6 +63,7 @@ class Start:
     service_hours: np.ndarray
     service_budget: np.ndarray
     pulls: GamingPulls
+    flagged_before: np.ndarray  # bool: flagged for arrears at any time before ``week``
 
     @classmethod
     def drawn(cls, place: Place, week: int = 0) -> Start:
@@ -78,12 +80,18 @@ class Start:
                                              place.caseworker_volunteer, p),
                    service_hours=place.service_hours.copy(),
                    service_budget=place.service_hours * place.service_hourly_cost(),
-                   pulls=NO_PULL)
+                   pulls=NO_PULL, flagged_before=np.zeros(place.n, dtype=np.bool_))
 
     def with_tallies_cleared(self) -> Start:
-        """The same place with every citizen's cumulative tallies at zero, as a run's
-        outputs count from its week 0."""
+        """The same place as a run's outputs count it from its week 0: every citizen's
+        cumulative tallies at zero, and FLAGGED ("ever flagged") kept only for those in
+        the recovery process now, so that it means flagged in the run or in the process
+        when it began. Who had been flagged before is kept in ``flagged_before``."""
         citizens = self.citizens.copy()
         for name in TALLIES:
             citizens[name] = 0
-        return replace(self, citizens=citizens)
+        flagged = (citizens["status"] & Status.FLAGGED) != 0
+        out_of_process = citizens["stage"] == Stage.NONE
+        citizens["status"] &= np.where(out_of_process, ~np.uint8(Status.FLAGGED), 0xFF
+                                       ).astype(np.uint8)
+        return replace(self, citizens=citizens, flagged_before=self.flagged_before | flagged)

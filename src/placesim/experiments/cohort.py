@@ -57,7 +57,7 @@ class ArmRun:
     flag_week: int
     ids: np.ndarray
     known_before: np.ndarray  # whether each had been in the recovery process before
-    # (flagged at any time before the flag week, the place's burn-in included)
+    # (flagged at any time before the flag week, in the run or in the place's burn-in)
     records: np.ndarray  # (follow_weeks + 1) x households, packed citizen records
     params: np.record
     weekly: pd.DataFrame  # the whole place's indicators, one row per week
@@ -88,7 +88,7 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
     while model.week < cohort.flag_week:
         model.step()
     stage_before = model.engine.citizens["stage"].copy()
-    known_before = (model.engine.citizens["status"] & Status.FLAGGED) != 0
+    known_before = ((model.engine.citizens["status"] & Status.FLAGGED) != 0) | model.flagged_before
     model.step()
     ids = cohort_ids(stage_before, model.engine.citizens["stage"], cohort, seed)
     if len(ids) == 0:
