@@ -40,11 +40,12 @@ from placesim.journeys import JourneyRecorder, journey_ids
 from placesim.reference import ReferenceScheduler
 from placesim.scenario import InputError, Problem, Scenario, defaults, load
 from placesim.scenario.errors import unknown_key_message
-from placesim.scenario.fields import REGIME_LEVERS
+from placesim.scenario.fields import REGIME_LEVERS, REGIME_PRESETS
 from placesim.scenario.scenario import check_value
 
 SCHEDULERS = ("fast", "reference")
-STATUS_QUO = "target"  # the regime a place is burned in under
+STATUS_QUO = "target"  # the preset a place is burned in under (docs/odd.md: Burn-in)
+STATUS_QUO_LEVERS = REGIME_PRESETS[STATUS_QUO]
 LEVERS = {field.name: field for field in REGIME_LEVERS}
 
 
@@ -128,13 +129,11 @@ class PlaceModel(mesa.Model):
         problems = lever_problems(levers, "arguments")
         if problems:
             raise InputError(problems)
-        # the place, burned in under the status quo as the scenario sets it; the levers
-        # given here are this run's, not the status quo's
-        place_scenario = resolve_scenario(scenario, citizens, weeks, seed, overrides)
-        self.scenario = place_scenario.with_overrides(
-            {f"regimes.{regime}.{name}": v for name, v in levers.items()},
-            "arguments") if levers else place_scenario
-        self.place_scenario = place_scenario  # what the place is burned in from
+        self.scenario = resolve_scenario(scenario, citizens, weeks, seed, {
+            **(overrides or {}), **{f"regimes.{regime}.{name}": v for name, v in levers.items()}})
+        # what the place is burned in from (levers given here are this run's alone)
+        self.place_scenario = (resolve_scenario(scenario, citizens, weeks, seed, overrides)
+                               if levers else self.scenario)
         self.regime = regime
         self.weeks = int(self.scenario.get("place.weeks"))
         super().__init__(seed=int(self.scenario.get("place.seed")))
@@ -145,7 +144,7 @@ class PlaceModel(mesa.Model):
         if scheduler not in SCHEDULERS:
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
-        start = start if start is not None else burned_in(place_scenario)
+        start = start if start is not None else burned_in(self.place_scenario)
         self.flagged_before = start.flagged_before  # flagged for arrears in the burn-in
         self.engine: Scheduler = (Engine(self.scenario, levers, start) if scheduler == "fast"
                                   else ReferenceScheduler(self, self.scenario, levers, start))
@@ -157,7 +156,8 @@ class PlaceModel(mesa.Model):
         capacity = self.engine.service_capacity()
         target = float(self.scenario.get("commissioning.target_resolution"))
         self.services = tuple(ServiceAgency(self, s, int(capacity[s]), target,
-                                            start.pulls.services[s]) for s in Service)
+                                            self.engine.pulls.services[s])
+                              for s in Service)
         self.revenues = CouncilRevenues(
             self, team_size(self.scenario.get("revenues.officers_per_10k"), self.engine.n),
             self.scenario.get("revenues.officer_hours"))
@@ -165,7 +165,7 @@ class PlaceModel(mesa.Model):
                                         capacity=self.engine.decision_capacity(),
                                         target=float(self.scenario.get(
                                             "benefits.target_share")),
-                                        pull=start.pulls.benefits)
+                                        pull=self.engine.pulls.benefits)
         self.team = RelationalTeam(self, workers=caseworkers, rules=learning)
         self.police = Police(self)
         self.agencies = (self.revenues, self.benefits, self.team, *self.services, self.police)
@@ -293,10 +293,9 @@ class PlaceModel(mesa.Model):
 
 
 def burn_in_digest(scenario: Scenario) -> str:
-    """Content hash of what a burn-in depends on: every parameter value and the levers of
-    the status quo (two scenarios with the same digest burn in to the same place)."""
-    content = {"values": scenario.values, "status_quo": dict(scenario.regime(STATUS_QUO))}
-    text = json.dumps(content, sort_keys=True, default=float)
+    """Content hash of what a burn-in depends on: every parameter value (regimes play no
+    part; two scenarios with the same digest burn in to the same place)."""
+    text = json.dumps(scenario.values, sort_keys=True, default=float)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -304,17 +303,18 @@ def burned_in(scenario: Scenario) -> Start:
     """The place at week 0 after its burn-in (docs/odd.md: Initialisation).
 
     Drawn at week -``place.burn_in_weeks`` and run to week 0 under the status quo (the
-    scenario's target regime as it stands at week 0) by the fast scheduler, with the
-    agencies' reviews; then every citizen's cumulative tallies are cleared, so outputs
-    count from week 0 while the state carries over. The same for every regime and
-    scheduler: it depends on the scenario's place and status quo alone.
+    target preset's levers, whatever the scenario's regimes say) by the fast scheduler,
+    with the agencies' reviews; then every citizen's cumulative tallies are cleared, so
+    outputs count from week 0 while the state carries over. The same for every regime and
+    scheduler, and for every scenario with the same parameter values.
     """
     weeks = int(scenario.get("place.burn_in_weeks"))
-    drawn = Start.drawn(Place.build(scenario, scenario.regime(STATUS_QUO)), -weeks)
+    drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks)
     if weeks == 0:
         return drawn
-    model = PlaceModel(scenario.with_overrides({"place.journeys": 0}, "burn-in"),
-                       STATUS_QUO, start=drawn)
+    # the run's length is restated so that a shortened scenario stays valid
+    model = PlaceModel(scenario, STATUS_QUO, weeks=int(scenario.get("place.weeks")),
+                       start=drawn, **STATUS_QUO_LEVERS)
     while model.week < 0:
         model.step()
     engine = model.engine
@@ -323,7 +323,9 @@ def burned_in(scenario: Scenario) -> Start:
                   assessors=engine.assessors.workers(),
                   caseworkers=engine.caseworkers.workers(),
                   service_hours=engine.service_hours, service_budget=model.commissioner.budget,
-                  pulls=engine.pulls, flagged_before=drawn.flagged_before)
+                  short=GamingPulls(tuple(float(p > 0) for p in engine.pulls.services),
+                                    float(engine.pulls.benefits > 0)),
+                  flagged_before=drawn.flagged_before)
     model.close()
     return start.with_tallies_cleared()
 

@@ -135,8 +135,8 @@ class ReferenceScheduler:
         self.week = start.week
         self.learned = Learned.at_start(place, levers)
         self.levers = dict(levers)
-        self.pulls = start.pulls
-        self.p = _plain(pack(scenario, levers, start.pulls))
+        self.pulls = start.pulls(levers["payment_by_results"])
+        self.p = _plain(pack(scenario, levers, self.pulls))
         self.by_index = [CitizenAgent(model, i, start.citizens[i]) for i in range(self.n)]
         self.people = AgentSet(self.by_index, random=model.random)
         self.assessors = [WorkerAgent(model, ASSESSORS, w, start.assessors)

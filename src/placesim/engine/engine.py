@@ -32,7 +32,8 @@ class Engine:
         start = start if start is not None else Start.drawn(place)
         self.place = place
         self.scenario = scenario
-        self.params = pack(scenario, levers, start.pulls)
+        self.pulls = start.pulls(levers["payment_by_results"])
+        self.params = pack(scenario, levers, self.pulls)
         self.seed = place.seed
         self.n = place.n
         self.week = start.week
@@ -43,7 +44,6 @@ class Engine:
         self.caseworkers = Team(CASEWORKERS, start.caseworkers)
         self.service_hours = start.service_hours.copy()
         self.levers = dict(levers)
-        self.pulls = start.pulls
         block = max(1, min(block, self.n))  # a small place is one block, no wider
         blocks = kernels.n_blocks(self.n, block)
         self.block = block

@@ -53,7 +53,8 @@ class Workers:
 class Start:
     """A place at the beginning of week ``week``: its citizens' records, the relational
     caseworkers' caseloads, both teams, each service's staff hours and budget (GBP a
-    week), and each agency's pull toward gaming. A scheduler copies what it takes."""
+    week), and which agencies' reported figures fell short of their targets at the last
+    review (``short``: 1 where short, 0 elsewhere). A scheduler copies what it takes."""
 
     week: int
     citizens: np.ndarray
@@ -62,7 +63,7 @@ class Start:
     caseworkers: Workers
     service_hours: np.ndarray
     service_budget: np.ndarray
-    pulls: GamingPulls
+    short: GamingPulls
     flagged_before: np.ndarray  # bool: flagged for arrears at any time before ``week``
 
     @classmethod
@@ -80,7 +81,14 @@ class Start:
                                              place.caseworker_volunteer, p),
                    service_hours=place.service_hours.copy(),
                    service_budget=place.service_hours * place.service_hourly_cost(),
-                   pulls=NO_PULL, flagged_before=np.zeros(place.n, dtype=np.bool_))
+                   short=NO_PULL, flagged_before=np.zeros(place.n, dtype=np.bool_))
+
+    def pulls(self, payment_by_results: float) -> GamingPulls:
+        """Each agency's pull toward gaming in the first week under a regime's payment by
+        results (``institutions.gaming_pull``): that strength where its figure fell short
+        at the last review, none elsewhere."""
+        return GamingPulls(tuple(payment_by_results * s for s in self.short.services),
+                           payment_by_results * self.short.benefits)
 
     def with_tallies_cleared(self) -> Start:
         """The same place as a run's outputs count it from its week 0: every citizen's

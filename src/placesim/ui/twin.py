@@ -1,7 +1,7 @@
 """Two runs of one place in lockstep: a baseline and a reform on the same seed.
 
 Both models get the same citizens, weeks and seed, and (when both sides' files set the
-same place and status quo) the same burned-in place, so with the counter-based random
+same parameter values) the same burned-in place, so with the counter-based random
 numbers every citizen meets the same life under both (common random numbers) and any
 difference between the panels is the regimes'. A lever moved during the run goes into
 that side's schedule for the next week, exactly as a dated change of a scenario does,
