@@ -95,21 +95,26 @@ def test_the_cohort_is_drawn_at_random_among_the_week_s_arrivals_the_same_in_bot
 
 # The model's verdict on every target in the small case, misses included: "in" (the whole
 # interval in the band), "unclear" (it crosses an edge), "above" or "below" (a miss).
+# The cohort enters a burned-in place's recovery process in its steady flow (not the wave
+# of first debts a freshly drawn place has in its first year).
 VERDICTS_IN_SMALL_CASE = {
-    "letters_unanswered": "below", "answer_when_threatened": "above", "plans_broken": "in",
+    "letters_unanswered": "below", "answer_when_threatened": "unclear", "plans_broken": "in",
     "reach_enforcement": "below", "fees_when_enforced": "unclear",
-    "ea_recovery_rate": "unclear", "debt_growth": "in", "old_route_weeks": "in",
-    "benefit_problems": "below", "causes_found": "in", "turned_around": "unclear",
-    "turned_around_difference": "in", "paying_difference": "in", "cost_difference": "above",
-    "debt_difference": "in",
+    "ea_recovery_rate": "above", "debt_growth": "unclear", "old_route_weeks": "in",
+    "benefit_problems": "below", "causes_found": "in", "turned_around": "in",
+    "turned_around_difference": "in", "paying_difference": "unclear",
+    "cost_difference": "above", "debt_difference": "unclear",
 }
+# Plans broken is measured in the replicates where a cohort household agreed a plan.
+REPLICATES_WITH_PLANS = 3
 
 
 def test_the_model_s_value_of_every_target_misses_included(results):
     evaluation = evaluate(results.outcomes, results.cohort.control,
                           results.cohort.treatment).set_index("target")
     assert set(evaluation.index) == {t.key for t in TARGETS} == set(VERDICTS_IN_SMALL_CASE)
-    assert (evaluation["replicates"] == REPLICATES).all()
+    assert evaluation.loc["plans_broken", "replicates"] == REPLICATES_WITH_PLANS
+    assert (evaluation["replicates"].drop("plans_broken") == REPLICATES).all()
     found = {}
     for key, row in evaluation.iterrows():
         assert np.isfinite([row.model, row.ci_low, row.ci_high]).all(), key

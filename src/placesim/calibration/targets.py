@@ -27,7 +27,7 @@ import pandas as pd
 from numba import njit
 
 from placesim.engine.rules.benefits import benefits_wrong, entitlements
-from placesim.engine.state import Status, Tenure
+from placesim.engine.state import PENCE, Status, Tenure
 
 LABELS = ("input check", "calibration target", "validation target")
 WEEKS_A_YEAR = 52
@@ -131,8 +131,18 @@ def _wrong(f: RunFacts) -> float:
 
 
 def _collection(f: RunFacts) -> float:
+    """In-year collection: the run's council tax less what is still owed of it at the end.
+
+    A place starts in its steady state (burned in), owing arrears of earlier years that
+    its payments clear too; payments are taken to clear the oldest debt first, so what a
+    household still owes of the run's own charges (bills and court costs) is the least of
+    its arrears at the end and what it was charged in the run (arrears at the end, less
+    those at the start, plus what it paid, the tally counting from week 0)."""
     charged = float(f.weekly["ct_liability"].sum())
-    return float(f.weekly["ct_paid"].sum()) / charged if charged else np.nan
+    end = f.end["ct_arrears"].astype(np.int64)
+    charged_each = end - f.start["ct_arrears"].astype(np.int64) + f.end["ct_paid"]
+    owed = float(np.minimum(end, charged_each).sum()) / PENCE
+    return (charged - owed) / charged if charged else np.nan
 
 
 # How the model's value of each target is computed from a run (per household or a share).
@@ -186,8 +196,9 @@ MEASURED = {
     "reminders": "reminders over the run / households / years",
     "summonses": "summonses over the run / households / years",
     "ea_referrals": "referrals to enforcement agents over the run / households / years",
-    "collection_rate": "council tax paid over the run / council tax charged (with sums "
-                       "made due at once)",
+    "collection_rate": "(council tax charged over the run, with sums made due at once, "
+                       "less what is still owed of it at the end, payments clearing the "
+                       "oldest debt first) / council tax charged",
 }
 
 
