@@ -135,8 +135,9 @@ def render(calibration: Calibration, command: str) -> str:
         ("Lengths of stay follow from Little's law: weeks = 52 x mean stay in years, the "
          "mean stay being the published stock over the published yearly flow."), "",
         *_durations_table(calibration), "",
-        ("A stock starts from nobody at week 0 and fills over the first mean stay, so over "
-         "a run shorter than the stay it stays below its published level."), "",
+        ("The place is burned in before week 0 (`place.burn_in_weeks`, docs/odd.md: "
+         "Burn-in), so the stocks of care and temporary accommodation are full at week 0 "
+         "rather than filling over the first mean stay."), "",
         "## Input checks", "",
         *_targets_table(calibration, "input check", set_by=True), "",
         "## Held out for validation", "",
