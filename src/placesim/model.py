@@ -148,7 +148,7 @@ class PlaceModel(mesa.Model):
         self.flagged_before = start.flagged_before  # flagged for arrears in the burn-in
         self.engine: Scheduler = (Engine(self.scenario, levers, start) if scheduler == "fast"
                                   else ReferenceScheduler(self, self.scenario, levers, start))
-        self.money_check = MoneyCheck(self.engine.citizens)
+        self.money_check = MoneyCheck(self.engine.citizens, first_week=self.engine.week)
         place = self.engine.place
         caseworkers = len(place.caseworker_skill)
         learning = {k: int(self.scenario.get(f"relational.{k}"))
@@ -318,7 +318,7 @@ def burned_in(scenario: Scenario) -> Start:
     while model.week < 0:
         model.step()
     engine = model.engine
-    model.money_check.finish(engine.citizens, 0, first_week=-weeks)
+    model.money_check.finish(engine.citizens, 0)
     start = Start(week=engine.week, citizens=engine.citizens, caseload=engine.caseload,
                   assessors=engine.assessors.workers(),
                   caseworkers=engine.caseworkers.workers(),

@@ -73,7 +73,9 @@ def imbalances(before: dict[str, int], after: dict[str, int], flows: np.ndarray,
 class MoneyCheck:
     """Checks a run's money identities at its end, and every week when debugging."""
 
-    def __init__(self, citizens: np.ndarray, every_week: bool | None = None):
+    def __init__(self, citizens: np.ndarray, every_week: bool | None = None,
+                 first_week: int = 0):
+        self.first_week = first_week
         self.every_week = (os.environ.get(DEBUG_ENV, "") not in ("", "0")
                            if every_week is None else every_week)
         self.opening = money_sums(citizens)
@@ -90,11 +92,13 @@ class MoneyCheck:
             self._raise_if_broken(self.week_start, closing, totals, f"in week {week}")
             self.week_start = closing
 
-    def finish(self, citizens: np.ndarray, weeks: int, first_week: int = 0) -> None:
-        """Check the whole run (or burn-in, from ``first_week``): from the opening sums
-        to the closing ones."""
+    def finish(self, citizens: np.ndarray, weeks: int) -> None:
+        """Check the whole run (or burn-in): from the opening sums to the closing ones
+        at the start of week ``weeks``."""
+        span = (f"{self.first_week}-{weeks - 1}" if self.first_week >= 0
+                else f"{self.first_week} to {weeks - 1}")  # a burn-in's weeks are < 0
         self._raise_if_broken(self.opening, money_sums(citizens), self.flows,
-                              f"over weeks {first_week}-{weeks - 1}")
+                              f"over weeks {span}")
 
     def _raise_if_broken(self, before: dict[str, int], after: dict[str, int],
                          flows: np.ndarray, when: str) -> None:
