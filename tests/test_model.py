@@ -225,13 +225,17 @@ def test_reclassifying_lifts_only_the_reported_figure():
 
 
 def test_closing_early_drifts_reported_from_real_resolution():
-    gamed = from_mapping({"regimes": {"gamed": {"based_on": "target", "closing_early": 1.0}}})
+    # budgets held still: under payment by results they follow the reported figures, and
+    # so, from the first review, does what a service can do for people
+    gamed = from_mapping({"commissioning": {"max_shift": 0.0}, "regimes": {
+        "gamed": {"based_on": "target", "closing_early": 1.0}}})
     runs = {regime: weekly_of(gamed, regime, weeks=52, seed=8) for regime in ("target", "gamed")}
     honest, closed = runs["target"], runs["gamed"]
     for service in ("housing", "health", "social_care", "vcs"):
         assert (honest[f"{service}_reported_resolved"] == honest[f"{service}_helped"]).all()
         pulled = pull_in_force(closed, f"{service}_gaming_pull") == 1.0
-        assert pulled.any()
+        # a burned-in place of 4,000 brings housing 3 cases a year: never short of target
+        assert pulled.any() == (service != "housing"), service
         # short of its target, every failed case is closed as resolved; otherwise none
         assert (closed[f"{service}_reported_resolved"][pulled]
                 == closed[f"{service}_cases"][pulled]).all()
