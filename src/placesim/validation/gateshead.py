@@ -48,7 +48,9 @@ UNCERTAIN: tuple[Uncertain, ...] = (
     Uncertain("costs.mh_crisis", 500.0, 3_000.0, "cost of a mental-health crisis"),
     Uncertain("life.cascade", 0.3, 1.5, "how much trouble in one domain raises the others"),
     Uncertain("population.engagement_mean", 0.4, 0.8, "propensity to open letters and ask"),
-    Uncertain("council_tax.flag_weeks_owed", 1.0, 8.0, "how deep in arrears a household is "
+    # a reminder follows a missed monthly instalment (Council Tax (Administration and
+    # Enforcement) Regulations 1992, reg. 23): at most about 4.3 weeks of liability owed
+    Uncertain("council_tax.flag_weeks_owed", 1.0, 4.5, "how deep in arrears a household is "
               "when flagged (who is in the cohort)"),
     Uncertain("costs.temporary_accommodation", 300.0, 1_200.0, "weekly public cost of a "
               "homeless household"),

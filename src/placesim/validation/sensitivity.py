@@ -64,6 +64,12 @@ def screen(scenario: Path, cohort: Cohort, parameters: Sequence[Uncertain], traj
     text = experiment_text(scenario, cohort, parameters, trajectories, citizens, seed)
     experiment = from_text(text, str(out / "experiment.toml"), scenario.parent)
     report = sweep(experiment, out, workers=workers, progress=progress)
+    empty = [r for r in report.failed if "the cohort is empty" in r["error"]]
+    if empty:  # the input's fault, not the run's: say how to size the screening
+        raise ValueError(
+            f"{len(empty)} of the screening's runs found nobody entering the recovery "
+            f"process in the cohort's week in a place of {citizens:,}: screen a larger "
+            "place (--sensitivity-citizens)")
     if report.failed or report.interrupted:
         raise RuntimeError(f"the screening's sweep in {out} did not finish "
                            f"({len(report.failed)} runs failed); run it again to resume")
