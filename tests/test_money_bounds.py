@@ -27,6 +27,8 @@ TOP_OF_RANGE = {name: FIELDS[name].high for name in (
       for quantity in ("earnings_median", "savings_median")),
     *(f"population.housing_cost_{quantity}_{t}" for t in PAYING
       for quantity in ("median", "sigma")))}
+# and nothing above the savings buffer spent, so that savings grow as fast as they can
+TOP_OF_RANGE["money.discretionary_spending"] = FIELDS["money.discretionary_spending"].low
 
 
 def small(**overrides: float):
@@ -47,6 +49,17 @@ def test_the_largest_allowed_earnings_rent_and_savings_are_conserved(regime):
     assert 0 < c["savings"].max() <= SAVINGS_PENCE_CAP + weeks * EARNINGS_PENCE_CAP
     for name in ("savings", "rent_arrears", "ct_arrears", "other_debt"):
         assert c[name].min() >= 0, name
+
+
+def test_by_default_no_household_ends_a_week_above_its_savings_buffer():
+    """Cash above the buffer is spent, so savings cannot grow past what was drawn; shocks
+    draw some households' savings below it."""
+    model = PlaceModel(small(), "target")
+    while model.running:
+        model.step()
+        c = model.engine.citizens
+        assert (c["savings"] <= c["savings_buffer"]).all()
+    assert (c["savings"] < c["savings_buffer"]).any()
 
 
 def test_a_rent_debt_over_the_longest_run_fits_its_field():

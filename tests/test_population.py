@@ -93,6 +93,11 @@ def test_a_record_costs_well_under_the_memory_budget():
     assert BYTES_PER_CITIZEN <= 150  # the budget is 200 bytes a citizen overall
 
 
+def test_each_household_keeps_the_savings_it_was_drawn_with_as_its_buffer(drawn):
+    _, pop = drawn
+    np.testing.assert_array_equal(pop["savings_buffer"], pop["savings"])
+
+
 # ---------------------------------------------------------------- tenure in the rules
 
 
@@ -142,6 +147,25 @@ def test_an_owner_owes_no_rent_and_a_mortgage_is_borrowed_for_when_cash_is_short
     assert acc[M.RENT_DUE] == (15_000 if renting else 0)
     assert acc[M.MORTGAGE_PAID] == mortgage
     assert pop[0].other_debt == acc[M.LIVING_SPENT] + mortgage  # all of it borrowed
+
+
+@pytest.mark.parametrize("share", [1.0, 0.25])
+def test_cash_above_the_buffer_is_spent_and_below_it_saved(share):
+    """An outright owner in work with GBP 400 a week beyond its essentials (and no council
+    tax to pay): above its buffer it spends the share of the excess; below it, it saves
+    its whole surplus towards the buffer."""
+    p = params({"money.discretionary_spending": share, "council_tax.band_d_annual": 0.0})
+    surplus = 40_000
+    capacity = surplus + int(p.derived_living_costs[0])
+    for savings, buffer in ((500_000, 300_000), (100_000, 300_000)):
+        pop = one_citizen(Tenure.OUTRIGHT, earnings_capacity=capacity, savings=savings,
+                          savings_buffer=buffer, engagement=0.99)
+        acc = np.zeros(N_METRICS, dtype=np.int64)
+        RULES.money_week(pop[0], agent_key(1, 3, 0), p, 3, acc)
+        excess = max(savings + surplus - buffer, 0)
+        assert acc[M.DISCRETIONARY_SPENT] == round(excess * share)
+        assert pop[0].savings == savings + surplus - acc[M.DISCRETIONARY_SPENT]
+        assert pop[0].savings_buffer == buffer
 
 
 @pytest.mark.parametrize("tenure", list(Tenure), ids=[t.name for t in Tenure])

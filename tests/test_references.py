@@ -190,7 +190,7 @@ def citizens(draw_, p, week: int, stage: Stage | None = None, case: Case | None 
         housing_cost=draw_(st.one_of(st.just(0), st.integers(1, 60_000))),
         award=_pence(draw_, 60_000),
         cts_award=draw_(st.integers(0, gross_council_tax(band, p))),
-        savings=_pence(draw_), ct_arrears=_pence(draw_),
+        savings=_pence(draw_), savings_buffer=_pence(draw_), ct_arrears=_pence(draw_),
         ct_due_until=draw_(st.integers(0, week + 60)),
         ea_compliance_due=_pence(draw_, 100_000) if at_agent else 0,
         ea_fees_due=_pence(draw_, 500_000) if at_agent else 0,

@@ -61,8 +61,9 @@ def money_week(r: Record, u: Draw, p, week: int, acc) -> int:
         paid = min(cash, liability)
         cash -= paid
         pay_council(r, paid, acc)
-        # a missed payment caught up, before any reminder and when not on a plan
-        if r.stage == Stage.NONE and not r.status & Status.ON_PLAN:
+        # missed payments caught up, when not on a plan: before any reminder, or what
+        # the council holds again once the enforcement agent has returned the debt
+        if r.stage in (Stage.NONE, Stage.RETURNED) and not r.status & Status.ON_PLAN:
             caught = min(cash, r.ct_arrears)
             cash -= caught
             pay_council(r, caught, acc)
@@ -88,6 +89,11 @@ def money_week(r: Record, u: Draw, p, week: int, acc) -> int:
     cash -= repaid
     r.other_debt -= repaid
     acc[M.OTHER_DEBT_REPAID] += repaid
-    # (viii)
-    r.savings = cash
+    # (viii) a share of the cash above the savings buffer and all that is owed spent;
+    # the rest is savings
+    reserved = r.savings_buffer + owed(r) + r.rent_arrears + r.other_debt
+    spent = half_up((cash - reserved) * p.money_discretionary_spending) \
+        if cash > reserved else 0
+    acc[M.DISCRETIONARY_SPENT] += spent
+    r.savings = cash - spent
     return income

@@ -42,7 +42,8 @@ def explained_changes(t: np.ndarray) -> dict[str, int]:
     return {
         "savings": int(t[M.EARNINGS] + t[M.BENEFITS_PAID] + t[M.BORROWED] + t[M.GOODS_SOLD]
                        - t[M.LIVING_SPENT] - t[M.MORTGAGE_PAID] - t[M.RENT_PAID]
-                       - t[M.CT_PAID] - t[M.EA_FEES_PAID] - t[M.OTHER_DEBT_REPAID]),
+                       - t[M.CT_PAID] - t[M.EA_FEES_PAID] - t[M.OTHER_DEBT_REPAID]
+                       - t[M.DISCRETIONARY_SPENT]),
         "ct_arrears": int(t[M.CT_LIABILITY] + t[M.COURT_COSTS_ADDED] - t[M.CT_PAID]),
         "enforcement fees owed": int(t[M.EA_FEES_CHARGED] - t[M.EA_FEES_PAID]
                                      - t[M.EA_FEES_WRITTEN_OFF]),

@@ -185,6 +185,7 @@ def initialise_citizen(r, i: int, p, seed: int) -> None:
     r.earnings_capacity = capacity
     r.housing_cost = housing_cost
     r.savings = savings
+    r.savings_buffer = savings
     r.engagement = min(0.99, max(0.01, engagement))
     r.trust = p.population_trust_initial
     r.wellbeing = 10.0 - (0 if employed else 1)

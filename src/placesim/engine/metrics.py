@@ -37,6 +37,7 @@ _FLOWS = (
     ("RENT_DUE", "rent charged to housed renters"),
     ("RENT_PAID", "rent and rent-arrears instalments paid"),
     ("OTHER_DEBT_REPAID", "other debt repaid"),
+    ("DISCRETIONARY_SPENT", "discretionary spending: cash above households' savings buffers"),
     ("COURT_COSTS_ADDED", "liability-order costs added to council-tax debt"),
     ("EA_FEES_CHARGED", "enforcement fees charged to citizens"),
     ("EA_FEES_PAID", "fees paid by citizens to the enforcement agent"),

@@ -7,8 +7,8 @@ most fields of a citizen every week, so keeping them together costs no memory tr
 Money is held in whole pence so that every sum is exact, money is conserved to the penny
 and totals do not depend on the order in which citizens are added up. Weekly sums are
 drawn at most a cap (``EARNINGS_PENCE_CAP``, ``RENT_PENCE_CAP``), so a debt built from
-them over the longest run stays within int32; savings and the run's cumulative tallies,
-which can grow without such a bound, are int64. Bit flags and small codes are
+them over the longest run stays within int32; savings (drawn up to ``SAVINGS_PENCE_CAP``),
+the buffer they are drawn as, and the run's cumulative tallies are int64. Bit flags and small codes are
 uint8/uint16. The same field list defines the per-citizen Parquet output.
 
 Beside the codes are what they mean in the rules (``count_domains``, ``is_renting``,
@@ -152,6 +152,8 @@ CITIZEN_FIELDS: tuple[tuple[str, type, str], ...] = (
     ("award", np.int32, "cash benefit award in pence per week"),
     ("cts_award", np.int32, "council-tax support award in pence per week"),
     ("savings", np.int64, "pence"),
+    ("savings_buffer", np.int64, "savings the household keeps, pence: what it was drawn to "
+     "hold; cash above it is spent (money.discretionary_spending)"),
     ("ct_arrears", np.int32, "council-tax owed to the council, with court costs, pence"),
     ("ct_due_until", np.int16, "week from which weekly council tax is charged again after "
      "the rest of a year's bill was made due at once"),

@@ -300,6 +300,13 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Essential living costs: couple with children."),
         _p("other_debt_repayment", 0.03, "Share of other debt repaid each week when cash "
            "allows."),
+        _p("discretionary_spending", 1.0, "Share of the cash a household holds above its "
+           "savings buffer (the savings it was drawn to hold) that it spends each week, "
+           "after essentials, bills and debts: 1 keeps the drawn savings distribution the "
+           "place's steady state; below 1, savings above the buffer build up to about the "
+           "weekly surplus x (1 - share) / share.",
+           "calibration:mpc_small_windfall_low_liquidity_norway (low-liquidity winners of "
+           "small lottery prizes spend all within the year)"),
     ),
     "benefits": (
         _f("allowance_single", 91.0, "GBP per week", 0.0, 2_000.0,

@@ -3,7 +3,8 @@
 
 Phase 2 (:func:`money_week`) takes a citizen's cash through the waterfall in the
 documented order: income in; deductions for arrears, essentials, rent, council tax, a
-payment plan and other debt out; what is left is savings. Payments to the council and
+payment plan and other debt out; then what cash the household holds above its savings
+buffer and its debts is spent (:func:`discretionary_spending`); what is left is savings. Payments to the council and
 to the enforcement agent (with the fee regulations' split) are here too, because the
 waterfall, the recovery ladder and the bailiff's visit all pay through them.
 """
@@ -172,6 +173,20 @@ def pay_towards_council_tax(r, amount: int, acc) -> None:
         pay_council(r, amount, acc)
 
 
+@njit(cache=True, inline="always")
+def discretionary_spending(cash: int, r, p) -> int:
+    """What a household spends beyond essentials and bills: ``money.discretionary_spending``
+    of the cash it holds above its savings buffer (what it was drawn to hold) and what it
+    owes. It keeps the drawn savings as the buffer it rebuilds after a shock, and saves
+    towards its debts while it owes, so the published savings distribution the place is
+    drawn from is the one it keeps (docs/odd.md, The weekly money waterfall)."""
+    reserved = (int(r.savings_buffer) + owed_on_ct(r) + int(r.rent_arrears)
+                + int(r.other_debt))
+    if cash <= reserved:
+        return 0
+    return pence((cash - reserved) * p.money_discretionary_spending)
+
+
 # ---------------------------------------------------------------- the waterfall
 
 
@@ -187,7 +202,8 @@ def money_week(r, key, p, week: int, acc) -> int:
     what it can of earlier weeks' missed bills before any reminder (a catch-up);
     (vi) a payment plan's instalment, all or nothing: missed too often, the plan breaks
     and the recovery ladder escalates at once (at ENFORCEMENT the bailiff's visits
-    resume); (vii) other debt repaid; (viii) what is left is savings.
+    resume); (vii) other debt repaid; (viii) a share of the cash above the savings
+    buffer and what is owed spent; what is left is savings.
     """
     domains = int(r.domains)
     homeless = int(r.homeless_weeks)
@@ -224,7 +240,8 @@ def money_week(r, key, p, week: int, acc) -> int:
         instalment = pay(cash, liability)
         cash -= instalment
         pay_council(r, instalment, acc)
-        if stage == Stage.NONE and (status & Status.ON_PLAN) == 0:  # catch-up
+        # catch-up, before any reminder or once the agent has returned the debt
+        if (stage == Stage.NONE or stage == Stage.RETURNED) and (status & Status.ON_PLAN) == 0:
             caught = pay(cash, int(r.ct_arrears))
             cash -= caught
             pay_council(r, caught, acc)
@@ -252,7 +269,8 @@ def money_week(r, key, p, week: int, acc) -> int:
     cash -= repaid
     r.other_debt = other_debt - repaid
     # (viii)
-    r.savings = cash
+    spent = discretionary_spending(cash, r, p)
+    r.savings = cash - spent
     r.plan_misses = misses
     r.stage_weeks = stage_weeks
     add(acc, M.EARNINGS, earned)
@@ -265,4 +283,5 @@ def money_week(r, key, p, week: int, acc) -> int:
     add(acc, M.RENT_DUE, housed_rent)
     add(acc, M.RENT_PAID, rent_paid)
     add(acc, M.OTHER_DEBT_REPAID, repaid)
+    add(acc, M.DISCRETIONARY_SPENT, spent)
     return earned
