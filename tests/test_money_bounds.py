@@ -51,15 +51,19 @@ def test_the_largest_allowed_earnings_rent_and_savings_are_conserved(regime):
         assert c[name].min() >= 0, name
 
 
-def test_by_default_no_household_ends_a_week_above_its_savings_buffer():
-    """Cash above the buffer is spent, so savings cannot grow past what was drawn; shocks
-    draw some households' savings below it."""
+def test_by_default_savings_stay_within_the_buffer_and_what_is_owed():
+    """Cash above the buffer and the household's debts is spent, so savings cannot grow
+    past what was drawn and what is owed; shocks draw some households' savings below
+    the buffer, and some in debt save towards it."""
     model = PlaceModel(small(), "target")
     while model.running:
         model.step()
         c = model.engine.citizens
-        assert (c["savings"] <= c["savings_buffer"]).all()
+        owed = (c["ct_arrears"].astype(np.int64) + c["ea_compliance_due"] + c["ea_fees_due"]
+                + c["rent_arrears"] + c["other_debt"])
+        assert (c["savings"] <= c["savings_buffer"] + owed).all()
     assert (c["savings"] < c["savings_buffer"]).any()
+    assert (c["savings"] > c["savings_buffer"]).any()
 
 
 def test_a_rent_debt_over_the_longest_run_fits_its_field():
