@@ -234,8 +234,9 @@ def test_closing_early_drifts_reported_from_real_resolution():
     for service in ("housing", "health", "social_care", "vcs"):
         assert (honest[f"{service}_reported_resolved"] == honest[f"{service}_helped"]).all()
         pulled = pull_in_force(closed, f"{service}_gaming_pull") == 1.0
-        # a burned-in place of 4,000 brings housing 3 cases a year: never short of target
-        assert pulled.any() == (service != "housing"), service
+        # every service falls short of its target in some weeks (housing too, now that
+        # savings stay at their published size and evictions no longer die away)
+        assert pulled.any(), service
         # short of its target, every failed case is closed as resolved; otherwise none
         assert (closed[f"{service}_reported_resolved"][pulled]
                 == closed[f"{service}_cases"][pulled]).all()
