@@ -6,9 +6,10 @@ functions as a pointer, and a Mesa agent can hold one as its own state. The rule
 most fields of a citizen every week, so keeping them together costs no memory traffic.
 Money is held in whole pence so that every sum is exact, money is conserved to the penny
 and totals do not depend on the order in which citizens are added up. Weekly sums are
-drawn at most a cap (``EARNINGS_PENCE_CAP``, ``RENT_PENCE_CAP``), so a debt built from
-them over the longest run stays within int32; savings (drawn up to ``SAVINGS_PENCE_CAP``),
-the buffer they are drawn as, and the run's cumulative tallies are int64. Bit flags and small codes are
+drawn at most a cap (``EARNINGS_PENCE_CAP``, ``RENT_PENCE_CAP``), so a debt built
+from them over the longest run stays within int32; savings (drawn up to
+``SAVINGS_PENCE_CAP``), the buffer they are drawn as, and the run's cumulative tallies
+are int64. Bit flags and small codes are
 uint8/uint16. The same field list defines the per-citizen Parquet output.
 
 Beside the codes are what they mean in the rules (``count_domains``, ``is_renting``,

@@ -4,9 +4,10 @@
 Phase 2 (:func:`money_week`) takes a citizen's cash through the waterfall in the
 documented order: income in; deductions for arrears, essentials, rent, council tax, a
 payment plan and other debt out; then what cash the household holds above its savings
-buffer and its debts is spent (:func:`discretionary_spending`); what is left is savings. Payments to the council and
-to the enforcement agent (with the fee regulations' split) are here too, because the
-waterfall, the recovery ladder and the bailiff's visit all pay through them.
+buffer and its debts is spent (:func:`discretionary_spending`); what is left is
+savings. Payments to the council and to the enforcement agent (with the fee
+regulations' split) are here too, because the waterfall, the recovery ladder and the
+bailiff's visit all pay through them.
 """
 
 from __future__ import annotations
