@@ -256,7 +256,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         _p("caring_earnings_loss", 0.5, "Share of earnings lost in a caring crisis."),
         _f("eviction_rent_weeks", 12.0, "weeks of rent", 0.0, 104.0,
            "Rent arrears, in weeks of rent, from which eviction is possible."),
-        _p("eviction", 0.0093, "Weekly chance of eviction once past the threshold and in "
+        _p("eviction", 0.0027, "Weekly chance of eviction once past the threshold and in "
            "housing trouble." + CALIBRATED,
            "calibration:landlord_repossessions_per_10k_renting_households_ew (27.6 per "
            "10,000 renting households a year)"),
@@ -264,18 +264,18 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "Weeks spent in temporary accommodation after an eviction: 52 x the mean stay "
            "in years (Little's law: stock over yearly flow, docs/calibration.md).",
            "calibration:ta_mean_stay_years_derived (1.7 years; L)"),
-        _p("ae_attendance", 0.21, "Weekly chance of an A&E attendance while ill, at no "
+        _p("ae_attendance", 0.16, "Weekly chance of an A&E attendance while ill, at no "
            "stress (doubles at full stress)." + CALIBRATED,
            "calibration:ae_attendances_per_household_eng_2024 (1.1 a household a year)"),
         _p("family_trouble", 0.002, "Weekly hazard of family trouble: relationship "
            "breakdown, conflict, a child struggling (baseline)."),
         _p("family_recovery", 0.03, "Weekly chance family trouble settles."),
-        _p("mh_crisis", 0.0021, "Weekly chance of a mental-health crisis while ill, at full "
+        _p("mh_crisis", 0.00122, "Weekly chance of a mental-health crisis while ill, at full "
            "stress (none without stress); a crisis is what the statistic counts: a new "
            "detention under the Mental Health Act." + CALIBRATED,
            "calibration:mha_detentions_per_10k_households_eng (21 per 10,000 households a "
            "year)"),
-        _p("care_entry", 0.0059, "Weekly chance a child of a family in trouble is taken "
+        _p("care_entry", 0.0036, "Weekly chance a child of a family in trouble is taken "
            "into care, at full stress." + CALIBRATED,
            "calibration:cla_starts_per_10k_households_eng (13.4 per 10,000 households a "
            "year)"),
