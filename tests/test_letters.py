@@ -57,7 +57,7 @@ def households(n: int = N, *, savings: int = 0, income_over_costs: int = 0,
     pop["engagement"] = P[0].population_engagement_mean
     pop["trust"] = P[0].population_trust_initial
     pop["stress"] = stress
-    pop["savings"] = savings
+    pop["savings"] = pop["savings_buffer"] = savings  # savings they mean to keep
     living = int(P[0].derived_living_costs[0])
     pop["earnings_capacity"] = living + BILL + income_over_costs
     pop["caseworker"] = -1

@@ -100,9 +100,9 @@ def test_the_cohort_is_drawn_at_random_among_the_week_s_arrivals_the_same_in_bot
 VERDICTS_IN_SMALL_CASE = {
     "letters_unanswered": "below", "answer_when_threatened": "above", "plans_broken": "in",
     "reach_enforcement": "unclear", "fees_when_enforced": "in",
-    "ea_recovery_rate": "above", "debt_growth": "in", "old_route_weeks": "in",
+    "ea_recovery_rate": "unclear", "debt_growth": "in", "old_route_weeks": "in",
     "benefit_problems": "unclear", "causes_found": "in", "turned_around": "unclear",
-    "turned_around_difference": "in", "paying_difference": "unclear",
+    "turned_around_difference": "in", "paying_difference": "in",
     "cost_difference": "above", "debt_difference": "in",
 }
 
