@@ -13,7 +13,8 @@ Pandas and the Parquet writer make short-lived copies on top (sums in int64, ran
 deciles), counted as a tenth more. Beyond that a process needs a fixed amount (Python,
 numpy, pandas, pyarrow, the compiled kernels, a row group being encoded). Measured peaks
 (`benchmarks/memory.py`: 262 bytes a citizen and 316 MiB fixed, both regimes of the
-default place at 1 to 4 million citizens) stay below this estimate.
+default place at 1 to 4 million citizens, with the 118-byte record of before the joint
+population and the savings buffer) stayed below this estimate.
 """
 
 from __future__ import annotations
