@@ -249,7 +249,7 @@ class PlaceModel(mesa.Model):
             self.decided = dict(self.schedule[self.engine.week])
         self._adopt_levers()
         totals = self.engine.step()
-        self.money_check.record(self.engine.citizens, totals, self.engine.week - 1)
+        self.money_check.record(lambda: self.engine.citizens, totals, self.engine.week - 1)
         self.engine.review_workforce(totals)
         self.journey_recorder.record(self.engine.records(self.journey_recorder.ids))
         self.regimes_by_week.append(self.regime)

@@ -15,6 +15,7 @@ for its field, never a property of the input: the run stops with
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
 
@@ -84,12 +85,15 @@ class MoneyCheck:
         self.last_week = np.zeros(N_METRICS, dtype=np.int64)
         self.week_start = self.opening
 
-    def record(self, citizens: np.ndarray, totals: np.ndarray, week: int) -> None:
-        """Add a finished week's totals; when debugging, check that week at once."""
+    def record(self, citizens: Callable[[], np.ndarray], totals: np.ndarray,
+               week: int) -> None:
+        """Add a finished week's totals; when debugging, check that week at once.
+        ``citizens`` gives the records only then (the reference scheduler builds them
+        from its agents)."""
         self.flows += totals
         self.last_week = totals
         if self.every_week:
-            closing = money_sums(citizens)
+            closing = money_sums(citizens())
             self._raise_if_broken(self.week_start, closing, totals, f"in week {week}")
             self.week_start = closing
 
