@@ -135,6 +135,16 @@ _CHILDREN_SOURCE = {"outright": "ehs_children_share_owner_eng_2022_23",
                     "mortgaged": "ehs_children_share_owner_eng_2022_23",
                     "social_rent": "ehs_children_share_social_eng_2022_23",
                     "private_rent": "ehs_children_share_private_eng_2022_23"}
+# Older published figures the owners' assumed split was checked against (the row says
+# where they agree).
+_EHS_OWNERS_2009 = "calibration:ehs_couple_children_share_mortgaged_eng_2009_10"
+_OWNER_HOUSEHOLD_CHECKS = {
+    ("outright", "single"): f"assumption; {_EHS_OWNERS_2009} (27% of outright owners are one "
+                            "person aged 60 or over, EHS 2009-10)",
+    ("outright", "couple_children"): f"; {_EHS_OWNERS_2009} (0.065 of outright owners, EHS "
+                                     "2009-10)",
+    ("mortgaged", "couple_children"): f"; {_EHS_OWNERS_2009} (0.38 of mortgagors, EHS "
+                                      "2009-10)"}
 # Council-tax bands within each tenure (A, B, C, D and above): assumed, social and private
 # rented homes mostly in band A, so that the place has a poor northern place's band mix.
 _BANDS_BY_TENURE = {"outright": (0.40, 0.18, 0.20, 0.22),
@@ -146,14 +156,39 @@ _MONEY_BY_TENURE = {"outright": (0.85, 420.0, 0.15, 12_000.0),
                     "mortgaged": (0.95, 620.0, 0.29, 5_000.0),
                     "social_rent": (0.45, 320.0, 0.72, 800.0),
                     "private_rent": (0.80, 430.0, 0.48, 2_000.0)}
+# The published figures each assumed money input was checked against; the rows record
+# the known differences (ASHE's pay, the Wealth and Assets Survey's financial wealth).
+_EMPLOYMENT_SOURCES = {
+    "outright": "assumption; calibration:ehs_working_share_mortgaged_eng_2009_10 (61% of "
+                "outright owners are retired, EHS 2009-10)",
+    "mortgaged": "calibration:ehs_working_share_mortgaged_eng_2009_10 (0.90 in work and 0.04 "
+                 "retired, EHS 2009-10)"}
+_EARNINGS_SOURCE = ("assumption; calibration:ashe_ft_median_weekly_pay_north_east_2023 "
+                    "(North East full-time median GBP 600: a known difference)")
+_NO_SAVINGS_CHECK = ("; calibration:frs_savings_none_share_uk_2021_22 (FRS: 0.13 with none, "
+                     "0.26 under GBP 1,500)")
+_SAVINGS_SOURCE = ("assumption; calibration:was_median_financial_wealth_gb_2020_22 (Great "
+                   "Britain's median net financial wealth GBP 10,400: a known difference)")
 # (median GBP a week, spread in log GBP, source) of each tenure's housing cost
 _HOUSING_COSTS = {
     "mortgaged": (140.0, 0.4, "assumption; calibration:ehs_mortgagors_income_share_on_housing "
-                  "(mortgagors spend 18% of their income on housing)"),
+                  "(mortgagors spend 18% of their income on housing); "
+                  "calibration:ehs_mortgage_payment_median_eng_2022_23 (England's median 173: "
+                  "a known difference)"),
     "social_rent": (92.0, 0.15, "calibration:social_rent_median_new_lets_eng_2023_24 (England "
                     "103; Yorkshire and the Humber, the lowest region, 91)"),
     "private_rent": (150.0, 0.3, "calibration:private_rent_north_east_new_lets_2024 (665 a "
                      "month: 153 a week)")}
+
+
+def _household_source(tenure: str, household: str) -> str:
+    """The published share with children, where the type has children, and the older
+    survey figures the owners' assumed split was checked against."""
+    check = _OWNER_HOUSEHOLD_CHECKS.get((tenure, household), "")
+    if household in HOUSEHOLDS[2:]:
+        return (f"calibration:{_CHILDREN_SOURCE[tenure]} (with children: lone parents and "
+                f"couples with children together){check}")
+    return check or "assumption"
 
 
 def population_fields() -> tuple[Field, ...]:
@@ -163,19 +198,17 @@ def population_fields() -> tuple[Field, ...]:
                  source) for t, (share, source) in _TENURE_SHARES.items()]
     for t, shares in _HOUSEHOLDS_BY_TENURE.items():
         fields += [_p(f"{t}_{h}", share, f"Share of {_TENURE_WORDS[t]} who are "
-                      f"{_HOUSEHOLD_WORDS[h]}.",
-                      f"calibration:{_CHILDREN_SOURCE[t]} (with children: lone parents and "
-                      "couples with children together)" if h in HOUSEHOLDS[2:] else
-                      "assumption")
+                      f"{_HOUSEHOLD_WORDS[h]}.", _household_source(t, h))
                    for h, share in zip(HOUSEHOLDS, shares, strict=True)]
     fields += [_p(f"employment_{t}", money[0], f"Share of {_TENURE_WORDS[t]} in work at "
                   "the start (an earner's income: the model has no pensions, so a retired "
-                  "household with a private pension counts as one in work).")
+                  "household with a private pension counts as one in work).",
+                  _EMPLOYMENT_SOURCES.get(t, "assumption"))
                for t, money in _MONEY_BY_TENURE.items()]
     fields += [_f(f"earnings_median_{t}", money[1], "GBP per week", 0.0, 5_000.0,
                   f"Median weekly earnings at full hours of {_TENURE_WORDS[t]}, in work or "
                   "not; ordered as the English Housing Survey's household incomes by tenure "
-                  "(a draw above GBP 20,000 a week is held at it).")
+                  "(a draw above GBP 20,000 a week is held at it).", _EARNINGS_SOURCE)
                for t, money in _MONEY_BY_TENURE.items()]
     fields.append(_f("earnings_sigma", 0.5, "log GBP", 0.0, 3.0,
                      "Spread of log earnings within a tenure (log-normal)."))
@@ -189,11 +222,11 @@ def population_fields() -> tuple[Field, ...]:
     fields += [_p(f"no_savings_{t}", money[2], f"Share of {_TENURE_WORDS[t]} with no "
                   "savings at the start.",
                   f"calibration:ehs_savings_share_{t}_eng_2023_24 ({1.0 - money[2]:.0%} "
-                  "have savings)")
+                  f"have savings){_NO_SAVINGS_CHECK}")
                for t, money in _MONEY_BY_TENURE.items()]
     fields += [_f(f"savings_median_{t}", money[3], "GBP", 0.0, 1_000_000.0,
                   f"Median savings of {_TENURE_WORDS[t]} who have any (a draw above GBP 10 "
-                  "billion is held at it).")
+                  "billion is held at it).", _SAVINGS_SOURCE)
                for t, money in _MONEY_BY_TENURE.items()]
     return (*fields,
             _f("savings_sigma", 1.5, "log GBP", 0.0, 5.0,
@@ -201,7 +234,8 @@ def population_fields() -> tuple[Field, ...]:
             _p("takeup_initial", 0.8, "Share of those entitled to benefits who claim them "
                "at the start.",
                "calibration:pension_credit_takeup_caseload, note (housing benefit take-up "
-               "0.8)"),
+               "0.8); calibration:pension_credit_takeup_caseload_fye2022 (pensioners' Pension "
+               "Credit 0.63)"),
             _f("engagement_mean", 0.6, "fraction", 0.01, 0.99,
                "Mean engagement: the propensity to open letters, answer and ask for help."),
             _f("engagement_concentration", 4.0, "beta a+b", 0.1, 1_000.0,
@@ -217,7 +251,8 @@ def band_fields() -> tuple[Field, ...]:
     return tuple(_p(f"{t}_band_{b}", share, f"Share of the homes of {_TENURE_WORDS[t]} in "
                     f"band {b.upper()}{ends.get(b, '')}.",
                     "assumption; calibration:ct_band_a_share_manchester_2024 (the place's "
-                    "band A share)")
+                    "band A share); calibration:ct_band_a_share_gateshead_2025 (Gateshead's "
+                    "bands: a known difference); calibration:ct_band_a_share_north_east_2024")
                  for t, shares in _BANDS_BY_TENURE.items()
                  for b, share in zip(BANDS, shares, strict=True))
 
@@ -341,7 +376,9 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
            "calibration:uc_first_payment_wait_weeks"),
         _p("error_rate", 0.30, "Chance a standard-route decision is wrong (at average "
            "assessor skill). The Gateshead story tells of 80% (anecdotal).",
-           "assumption; calibration:dwp_fix_old_weeks note (80%, anecdotal)"),
+           "assumption; calibration:dwp_fix_old_weeks note (80%, anecdotal); "
+           "calibration:uc_claims_incorrect_share_2022_23 (a third of Universal Credit claims "
+           "paid wrongly)"),
         _p("error_shortfall", 0.30, "Share of entitlement missed by a wrong decision."),
         _f("assessors_per_10k", 10.0, "FTE per 10,000 citizens", 0.0, 1_000.0,
            "Benefit assessors."),
@@ -361,7 +398,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
     "council_tax": (
         _f("band_d_annual", 2_300.0, "GBP per year", 0.0, 20_000.0,
            "Band D council tax (bands A-C are 6/9, 7/9, 8/9 of it).",
-           "assumption: order of a North-East England band D, 2024-25"),
+           "assumption: order of a North-East England band D, 2024-25; "
+           "calibration:ct_band_d_gateshead (Gateshead's: a known difference)"),
     ) + band_fields() + (
         _f("flag_weeks_owed", 1.0, "weeks of liability", 0.0, 52.0,
            "Arrears, in weeks of liability, that raise the arrears flag (first reminder)."),
