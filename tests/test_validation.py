@@ -19,6 +19,7 @@ from placesim.comparison.statistics import interval
 from placesim.engine.state import Stage
 from placesim.experiments.cohort import Cohort, cohort_ids, run_arm, run_replicate
 from placesim.scenario import InputError, from_mapping, load
+from placesim.validation.report import MAX_BINS, middle_histogram
 from placesim.validation.run import run_case
 from placesim.validation.targets import TARGETS, evaluate, paired
 
@@ -204,3 +205,16 @@ def test_the_evidence_cites_only_what_is_in_the_repository():
     for path in (ROOT / "src" / "placesim" / "validation" / "gateshead.py",
                  ROOT / "docs" / "validation" / "gateshead.md"):
         assert "MODEL.md" not in path.read_text(encoding="utf-8")
+
+
+def test_a_paired_histogram_covers_every_household_in_its_middle():
+    """Most households differ little between the arms: the bins must
+    still span the whole middle of the distribution, not stop where a bin count ran out."""
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(0, 5, 1_200), rng.normal(-1_000, 4_000, 300)])
+    inside, edges = middle_histogram(values)
+    assert len(edges) - 1 <= MAX_BINS
+    assert edges[0] <= inside.min() and inside.max() <= edges[-1]
+    counts, _ = np.histogram(inside, bins=edges)
+    assert counts.sum() == len(inside)
+    assert len(inside) >= 0.97 * len(values)

@@ -30,6 +30,7 @@ SERIES = (("ct_arrears", "Council tax owed, with fees", "GBP per household", (0,
 PAIRED = (("public_cost", "Public cost over the follow-up"),
           ("debt_at_end", "Debt at the end"), ("fees", "Fees charged"))
 TAIL = 0.01  # histograms show the middle 98% of households; the rest are counted
+MAX_BINS = 100
 
 
 def plot_trajectories(weekly: pd.DataFrame, arms: Mapping[str, str], path: Path) -> None:
@@ -55,6 +56,19 @@ def plot_trajectories(weekly: pd.DataFrame, arms: Mapping[str, str], path: Path)
     save_figure(figure, path)
 
 
+def middle_histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The middle 98% of ``values`` and the edges of its histogram's bins: as wide as
+    the Freedman-Diaconis rule gives, but at most ``MAX_BINS`` across the whole middle
+    (a spike of equal values, such as households no arm changed, makes that rule's bins
+    very narrow)."""
+    low, high = np.quantile(values, [TAIL, 1 - TAIL])
+    inside = values[(values >= low) & (values <= high)]
+    if high <= low:
+        return inside, np.array([low - 0.5, high + 0.5])
+    bins = len(np.histogram_bin_edges(inside, bins="fd")) - 1
+    return inside, np.linspace(low, high, min(bins, MAX_BINS) + 1)
+
+
 def plot_paired(differences: pd.DataFrame, path: Path) -> None:
     """Per-household differences, relational team minus targets (common random numbers):
     a histogram of the middle 98% of households (bins by the Freedman-Diaconis rule; the
@@ -64,11 +78,8 @@ def plot_paired(differences: pd.DataFrame, path: Path) -> None:
     axes = figure.subplots(1, 3)
     for ax, (column, title) in zip(axes, PAIRED, strict=True):
         values = differences[column].to_numpy(dtype=float)
-        low, high = np.quantile(values, [TAIL, 1 - TAIL])
-        inside = values[(values >= low) & (values <= high)]
-        edges = (np.histogram_bin_edges(inside, bins="fd") if high > low
-                 else np.array([low - 0.5, high + 0.5]))
-        ax.hist(inside, bins=edges[:200], color="tab:blue", alpha=0.8)
+        inside, edges = middle_histogram(values)
+        ax.hist(inside, bins=edges, color="tab:blue", alpha=0.8)
         mean, lower, upper = interval(differences.groupby("seed")[column].mean().to_numpy())
         ax.axvline(0, color="black", lw=0.8)
         if not math.isnan(lower):
