@@ -19,6 +19,7 @@ import pytest
 
 from placesim.cli import main
 from placesim.experiments import (
+    burn_ins,
     load_experiment,
     plan,
     read_manifest,
@@ -26,7 +27,6 @@ from placesim.experiments import (
     sensitivity,
     sweep,
 )
-from placesim.experiments import burn_ins
 from placesim.experiments.burn_ins import load_start, save_start
 from placesim.experiments.designs import points
 from placesim.experiments.spec import from_text

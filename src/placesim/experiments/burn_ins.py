@@ -49,8 +49,9 @@ def load_start(path: Path) -> Start:
                  for team in TEAMS}
         arrays = {name: archive[name] for name in ARRAYS}
         arrays["citizens"] = arrays["citizens"].view(np.recarray)  # as state.empty_citizens
-        return Start(week=int(archive["week"]), **arrays, **teams, short=GamingPulls(tuple(archive["short_services"].tolist()),
-                                                float(archive["short_benefits"])))
+        short = GamingPulls(tuple(archive["short_services"].tolist()),
+                            float(archive["short_benefits"]))
+        return Start(week=int(archive["week"]), **arrays, **teams, short=short)
 
 
 def shared_start(scenario: Scenario, store: Path) -> Start:
