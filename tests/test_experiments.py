@@ -12,12 +12,14 @@ from pathlib import Path
 
 import duckdb
 import mesa
+import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 
 from placesim.cli import main
 from placesim.experiments import (
+    burn_ins,
     load_experiment,
     plan,
     read_manifest,
@@ -25,10 +27,12 @@ from placesim.experiments import (
     sensitivity,
     sweep,
 )
+from placesim.experiments.burn_ins import load_start, save_start
 from placesim.experiments.designs import points
 from placesim.experiments.spec import from_text
 from placesim.experiments.sweep import _bounded
-from placesim.model import PlaceModel
+from placesim.model import PlaceModel, burned_in
+from placesim.runner import run_regime
 from placesim.scenario import InputError, load
 from placesim.treasury import Terms, account
 
@@ -472,3 +476,42 @@ def test_journeys_can_be_kept_for_the_first_replicates_only(tmp_path):
     with pytest.raises(InputError, match="journey_replicates: applies only when outputs"):
         load_experiment(write(tmp_path, experiment_text(
             "", 'regimes = ["target"]\njourney_replicates = 1'), "bad.toml"))
+
+
+# -- burn-ins shared between runs ------------------------------------------------------
+
+
+def test_a_burned_in_place_reads_back_bit_for_bit(tmp_path):
+    scenario = load(DEFAULT).with_overrides({"place.citizens": 300, "place.weeks": 4,
+                                             "place.burn_in_weeks": 30})
+    start = burned_in(scenario)
+    save_start(start, tmp_path / "start.npz")
+    again = load_start(tmp_path / "start.npz")
+    assert again.week == start.week == 0
+    assert again.short == start.short
+    assert again.citizens.tobytes() == start.citizens.tobytes()
+    assert again.citizens.dtype == start.citizens.dtype
+    for name in ("caseload", "service_hours", "service_budget", "flagged_before"):
+        assert np.array_equal(getattr(again, name), getattr(start, name)), name
+    for team in ("assessors", "caseworkers"):
+        for name in ("skill", "motivation", "stress", "volunteer"):
+            assert np.array_equal(getattr(getattr(again, team), name),
+                                  getattr(getattr(start, team), name)), (team, name)
+
+
+def test_runs_that_share_a_place_burn_it_in_once_and_end_as_if_each_had_its_own(
+        tmp_path, monkeypatch):
+    """GRID varies regime levers only: its 16 runs have 2 places (one a seed)."""
+    calls = []
+    monkeypatch.setattr(burn_ins, "burned_in",
+                        lambda scenario: calls.append(1) or burned_in(scenario))
+    experiment = load_experiment(write(tmp_path, GRID))
+    report = sweep(experiment, tmp_path / "out", workers=1)
+    assert (report.planned, report.done, report.failed) == (16, 16, [])
+    assert len(calls) == 2
+    assert not (tmp_path / "out" / burn_ins.FOLDER).exists()  # cleared: the sweep is whole
+    stored = read_results(tmp_path / "out").set_index("run_id")
+    for run_id, task in plan(experiment)[1].items():
+        alone = run_regime(task.scenario, task.regime, progress=False).summary()
+        np.testing.assert_array_equal(  # exactly equal, NaN where both are
+            stored.loc[run_id, list(alone)].to_numpy(float), list(alone.values()), run_id)

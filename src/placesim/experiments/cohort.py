@@ -22,8 +22,9 @@ import pandas as pd
 
 from placesim.engine.rules.benefits import benefits_wrong, entitlements
 from placesim.engine.rules.money import ct_gross, earnings
+from placesim.engine.start import Start
 from placesim.engine.state import PENCE, Case, Claim, Stage, Status
-from placesim.model import PlaceModel
+from placesim.model import PlaceModel, burned_in, resolve_scenario
 from placesim.scenario import Scenario
 
 LETTER_STAGES = (Stage.REMINDER, Stage.FINAL_NOTICE, Stage.SUMMONS, Stage.LIABILITY_ORDER)
@@ -78,13 +79,20 @@ def cohort_ids(stage_before: np.ndarray, stage_after: np.ndarray, cohort: Cohort
     return np.sort(chosen)
 
 
-def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort) -> ArmRun:
-    """Run the place under ``arm`` to the end of the follow-up, recording the cohort.
+def arm_place(scenario: Scenario, seed: int, cohort: Cohort) -> Scenario:
+    """The place an arm runs: the scenario with this seed, to the end of the follow-up."""
+    return resolve_scenario(scenario, None, cohort.flag_week + 1 + cohort.follow_weeks, seed,
+                            None)
+
+
+def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort,
+            start: Start | None = None) -> ArmRun:
+    """Run the place under ``arm`` to the end of the follow-up, recording the cohort,
+    from ``start`` (by default its place burned in; both arms start from the same one).
 
     Records start at the end of the flag week (week 0 of the follow-up).
     """
-    weeks = cohort.flag_week + 1 + cohort.follow_weeks
-    model = PlaceModel(scenario, regime=arm, weeks=weeks, seed=seed)
+    model = PlaceModel(arm_place(scenario, seed, cohort), regime=arm, start=start)
     while model.week < cohort.flag_week:
         model.step()
     stage_before = model.engine.citizens["stage"].copy()
@@ -206,8 +214,9 @@ def run_replicate(scenario: Scenario, cohort: Cohort, seed: int
     """
     out = {}
     ids = None
+    start = burned_in(arm_place(scenario, seed, cohort))
     for arm in (cohort.control, cohort.treatment):
-        run = run_arm(scenario, arm, seed, cohort)
+        run = run_arm(scenario, arm, seed, cohort, start)
         if ids is not None and not np.array_equal(ids, run.ids):
             raise ValueError(f"arms drew different cohorts for seed {seed}: the arms must "
                              f"be the same place until cohort.flag_week")

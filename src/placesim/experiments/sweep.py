@@ -25,6 +25,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from placesim.atomic import write_json, write_text
+from placesim.experiments import burn_ins
 from placesim.experiments.designs import points
 from placesim.experiments.spec import Experiment, overrides_for, seed_of
 from placesim.experiments.store import gather_manifest, present, write_plan
@@ -166,6 +167,8 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, dask: str | None 
             bar.close()
             report.seconds = time.perf_counter() - clock
             gather_manifest(out)
+        if report.skipped + report.done == report.planned:  # nothing left to burn in for
+            burn_ins.clear(out)
         return report
 
 

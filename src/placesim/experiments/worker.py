@@ -29,7 +29,8 @@ import pyarrow as pa
 
 from placesim.atomic import write_json, write_table
 from placesim.columns import documented
-from placesim.experiments.cohort import Cohort, household_outcomes, run_arm
+from placesim.experiments.burn_ins import shared_start
+from placesim.experiments.cohort import Cohort, arm_place, household_outcomes, run_arm
 from placesim.experiments.store import MANIFEST, run_file
 from placesim.provenance import code_version
 from placesim.runner import run_regime
@@ -83,14 +84,17 @@ def _tagged(task: RunTask, frame: pd.DataFrame, kind: str) -> pa.Table:
 
 def _place_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """The whole place to its last week: its tables and its summary."""
-    run = run_regime(task.scenario, task.regime, progress=False)
+    run = run_regime(task.scenario, task.regime, progress=False,
+                     start=shared_start(task.scenario, Path(task.out)))
     return run.tables(name for name in task.outputs if name != "summary"), run.summary()
 
 
 def _cohort_run(task: RunTask) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """The scenario's cohort experiment under this run's regime (one arm): the cohort's
     households, and the place's summary with the cohort's means as ``cohort_*``."""
-    arm = run_arm(task.scenario, task.regime, task.seed, Cohort.of(task.scenario))
+    cohort = Cohort.of(task.scenario)
+    start = shared_start(arm_place(task.scenario, task.seed, cohort), Path(task.out))
+    arm = run_arm(task.scenario, task.regime, task.seed, cohort, start)
     households = household_outcomes(arm, arm.params)
     means = households.drop(columns=["citizen"]).mean(numeric_only=True)
     summary = {**run_summary(arm.weekly), **{f"cohort_{k}": float(v) for k, v in means.items()}}
