@@ -299,7 +299,7 @@ def burn_in_digest(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def burned_in(scenario: Scenario) -> Start:
+def burned_in(scenario: Scenario, folder: Path | None = None) -> Start:
     """The place at week 0 after its burn-in (docs/odd.md: Initialisation).
 
     Drawn at week -``place.burn_in_weeks`` and run to week 0 under the status quo (the
@@ -307,9 +307,13 @@ def burned_in(scenario: Scenario) -> Start:
     with the agencies' reviews; then every citizen's cumulative tallies are cleared, so
     outputs count from week 0 while the state carries over. The same for every regime and
     scheduler, and for every scenario with the same parameter values.
+
+    The place drawn and the place returned are kept in temporary files in ``folder`` (by
+    default the system's temporary folder; ``Start.kept``), so a burn-in holds one
+    population at a time and hands back none in memory.
     """
     weeks = int(scenario.get("place.burn_in_weeks"))
-    drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks)
+    drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks).kept(folder)
     if weeks == 0:
         return drawn
     # the run's length is restated so that a shortened scenario stays valid
@@ -325,9 +329,12 @@ def burned_in(scenario: Scenario) -> Start:
                   service_hours=engine.service_hours, service_budget=model.commissioner.budget,
                   short=GamingPulls(tuple(float(p > 0) for p in engine.pulls.services),
                                     float(engine.pulls.benefits > 0)),
-                  flagged_before=drawn.flagged_before)
+                  flagged_before=drawn.flagged_before).clear_tallies().kept(folder)
     model.close()
-    return start.with_tallies_cleared()
+    # The finished model and its agents refer to each other, so the collector, not this
+    # function's end, would free them: let go of its population now (it is in the file).
+    engine.citizens = start.citizens
+    return start
 
 
 # Each lever is a keyword of its own in PlaceModel's signature, so Mesa's SolaraViz (which
