@@ -308,17 +308,18 @@ def burned_in(scenario: Scenario, folder: Path | None = None) -> Start:
     outputs count from week 0 while the state carries over. The same for every regime and
     scheduler, and for every scenario with the same parameter values.
 
-    The place drawn and the place returned are kept in temporary files in ``folder`` (by
-    default the system's temporary folder; ``Start.kept``), so a burn-in holds one
-    population at a time and hands back none in memory.
+    The burn-in runs on the drawn records themselves (``Start.given``), and the place
+    returned is kept in a temporary file in ``folder`` (by default the system's temporary
+    folder; ``Start.kept``), so a burn-in holds one population at a time and hands back
+    none in memory: each scheduler started from it reads its own.
     """
     weeks = int(scenario.get("place.burn_in_weeks"))
-    drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks).kept(folder)
+    drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks)
     if weeks == 0:
-        return drawn
+        return drawn.kept(folder)
     # the run's length is restated so that a shortened scenario stays valid
     model = PlaceModel(scenario, STATUS_QUO, weeks=int(scenario.get("place.weeks")),
-                       start=drawn, **STATUS_QUO_LEVERS)
+                       start=drawn.given(), **STATUS_QUO_LEVERS)
     while model.week < 0:
         model.step()
     engine = model.engine

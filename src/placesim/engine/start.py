@@ -14,7 +14,9 @@ in week -3, a request in week -10) already mean the same on the run's clock.
 A start's citizens are in memory, or kept in a temporary file (:meth:`Start.kept`): then
 the process holds no copy of them, and each scheduler that takes them reads its own
 (:meth:`Start.population`). A run of several regimes keeps its burned-in place so, and
-holds one population at a time, however large the place.
+holds one population at a time, however large the place. A start made for one scheduler
+alone gives it its records as they are (:meth:`Start.given`): the burn-in's freshly
+drawn place.
 """
 
 from __future__ import annotations
@@ -70,6 +72,20 @@ class RecordsFile:
                          shape=(self.n,)).view(np.recarray)
 
 
+class GivenRecords:
+    """Records handed as they are, not copied, to the one scheduler that takes them."""
+
+    def __init__(self, records: np.ndarray):
+        self._records: np.ndarray | None = records
+
+    def read(self) -> np.ndarray:
+        if self._records is None:
+            raise RuntimeError("a given start's records were taken already; keep the "
+                               "start (Start.kept) to run several schedulers from it")
+        records, self._records = self._records, None
+        return records
+
+
 @dataclass(frozen=True)
 class Workers:
     """One team's workers at the start: skill, motivation, stress and volunteering."""
@@ -110,7 +126,7 @@ class Start:
     service_budget: np.ndarray
     short: GamingPulls
     flagged_before: np.ndarray  # bool: flagged for arrears at any time before ``week``
-    file: RecordsFile | None = None  # where the citizens are kept, if not in memory
+    source: RecordsFile | GivenRecords | None = None  # where schedulers take citizens from
 
     @classmethod
     def drawn(cls, place: Place, week: int = 0) -> Start:
@@ -138,23 +154,31 @@ class Start:
 
     def population(self) -> np.ndarray:
         """The citizens' records as an array of their own, for a scheduler to run: read
-        from the file the start is kept in, or copied."""
-        return self.file.read() if self.file is not None else self.citizens.copy()
+        from the file the start is kept in, the records themselves if given, else a
+        copy."""
+        return self.source.read() if self.source is not None else self.citizens.copy()
 
     def chunks(self, size: int) -> Iterator[np.ndarray]:
         """The citizens' records ``size`` at a time (read from the file, if kept)."""
+        kept = isinstance(self.source, RecordsFile)
         for first in range(0, len(self.citizens), size):
-            yield (self.file.read(first, min(size, len(self.citizens) - first))
-                   if self.file is not None else self.citizens[first:first + size])
+            yield (self.source.read(first, min(size, len(self.citizens) - first)) if kept
+                   else self.citizens[first:first + size])
 
     def kept(self, folder: Path | None = None) -> Start:
         """The same start with its citizens kept in a temporary file (``RecordsFile``) in
         ``folder`` (by default the system's temporary folder) instead of memory, once
         the caller lets go of this one."""
-        if self.file is not None:
+        if isinstance(self.source, RecordsFile):
             return self
         file = RecordsFile(self.citizens, folder)
-        return replace(self, citizens=file.mapped(), file=file)
+        return replace(self, citizens=file.mapped(), source=file)
+
+    def given(self) -> Start:
+        """The same start for one scheduler alone, which takes the records as they are
+        instead of a copy: a start made only to be run once need not be held twice (and
+        must not be read after it is taken)."""
+        return replace(self, source=GivenRecords(self.citizens))
 
     def clear_tallies(self) -> Start:
         """Make this the place as a run's outputs count it from its week 0: every
