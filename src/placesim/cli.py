@@ -7,6 +7,7 @@ field, the value and what is allowed, and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -299,6 +300,9 @@ def _run(args: argparse.Namespace) -> int:
           f"{_plural(weeks, 'week')}, seed {scenario.get('place.seed')}, regimes: "
           f"{', '.join(regimes)}", file=sys.stderr)
     prepare_kernels()
+    # what the libraries and kernels made lives as long as the command: the collector's
+    # full passes (one after each regime frees its model) need not walk it
+    gc.freeze()
     runs = runner.run_scenario(scenario, regimes, folder, args.progress, args.scheduler,
                                horizon=horizon)
     table = compare({run.regime: run.weekly for run in runs})
