@@ -132,6 +132,24 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so(tmp_path, capsys, monkey
     assert not list(out.rglob(f"*{atomic.TEMPORARY_MARK}*"))
 
 
+def test_a_full_disk_while_the_place_waits_in_its_file_says_so(tmp_path, capsys,
+                                                               monkeypatch):
+    """The burned-in place waits in a temporary file in the results folder while the
+    regimes run: a disk too full for it is reported like a results file, and leaves
+    nothing behind."""
+    from placesim.engine import start
+
+    def fills_the_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(start.RecordsFile, "__init__", fills_the_disk)
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "--out", str(out), *TINY)
+    assert code == 1 and "Traceback" not in err
+    assert f"{out} could not be written: the disk is full" in err
+    assert not [p for p in out.rglob("*") if p.is_file() and p.name != LOCK]
+
+
 def test_a_place_too_large_for_the_memory_is_refused_before_any_work(capsys, monkeypatch):
     monkeypatch.setattr(memory, "available_bytes", lambda: 8 * 2**30)
     monkeypatch.setattr(runner, "run_regime", lambda *a, **k: pytest.fail("work started"))

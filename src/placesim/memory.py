@@ -17,10 +17,11 @@ engine reads its own copy from there. Its peak is the largest of these phases:
 
 Short-lived copies (sums in int64, the Parquet writer's buffers) are counted as a tenth
 more. Beyond that a process needs a fixed amount (Python, numpy, pandas, pyarrow, mesa,
-the compiled kernels, a row group being encoded). Measured from outside
-(`benchmarks/memory.py`: the whole ``placesim run`` of the default place, its peak at
-10^6 citizens less its peak at 10^3), a run of the 143-byte record costs about 160
-bytes a citizen and 360 MiB fixed, below this estimate.
+the compiled kernels, a row group being encoded), the most a command loads: measured,
+290 MiB for ``placesim run`` and 382 MiB for ``placesim compare``. Measured from outside
+(`benchmarks/memory.py`: the whole ``placesim run`` of the default place, 26 weeks, its
+peak less its peak at 10^3 citizens), a run costs 165 bytes a citizen at 10^6 citizens
+and 161 at 2x10^6, with the 143-byte record: below this estimate's 190.
 """
 
 from __future__ import annotations

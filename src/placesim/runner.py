@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import platform
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from placesim.atomic import ResultsNotWritten
 from placesim.columns import journeys_in_pounds
 from placesim.deciles import by_income_decile
 from placesim.engine.start import Start
@@ -182,7 +184,10 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
         Path(out), run_identity(scenario, code_version()), TABLES, replace)
     runs = []
     with folder.open() if folder is not None else nullcontext() as target:
-        start = burned_in(scenario, target)
+        try:
+            start = burned_in(scenario, target)
+        except OSError as error:  # keeping the place in the folder while regimes run
+            raise ResultsNotWritten(Path(target or tempfile.gettempdir()), error) from error
         for regime in regimes:
             run = run_regime(scenario, regime, progress, scheduler, start)
             # the finished model and its agents refer to each other: free its working
