@@ -165,7 +165,7 @@ def command_run(citizens: int, weeks: int, out: Path) -> dict:
 
 
 def engine_run(citizens: int, weeks: int, regimes: list[str]) -> dict:
-    found, wall, _ = run_child(ENGINE_ALONE, [str(citizens), str(weeks), ",".join(regimes),
+    found, _, _ = run_child(ENGINE_ALONE, [str(citizens), str(weeks), ",".join(regimes),
                                               str(SCENARIO)])
     found.pop("launched")
     return found

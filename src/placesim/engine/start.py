@@ -46,7 +46,7 @@ class RecordsFile:
 
     def __init__(self, records: np.ndarray, folder: Path | None = None):
         self.dtype, self.n = records.dtype, len(records)
-        self._file = tempfile.TemporaryFile(dir=folder)
+        self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - lives with self
         self._file.write(memoryview(np.ascontiguousarray(records).view(np.uint8)))
         self._file.flush()
 

@@ -14,6 +14,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+
 from placesim.experiments.spec import Experiment
 
 
