@@ -132,6 +132,24 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so(tmp_path, capsys, monkey
     assert not list(out.rglob(f"*{atomic.TEMPORARY_MARK}*"))
 
 
+def test_a_full_disk_while_the_place_waits_in_its_file_says_so(tmp_path, capsys,
+                                                               monkeypatch):
+    """The burned-in place waits in a temporary file in the results folder while the
+    regimes run: a disk too full for it is reported like a results file, and leaves
+    nothing behind."""
+    from placesim.engine import start
+
+    def fills_the_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(start.RecordsFile, "__init__", fills_the_disk)
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "--out", str(out), *TINY)
+    assert code == 1 and "Traceback" not in err
+    assert f"{out} could not be written: the disk is full" in err
+    assert not [p for p in out.rglob("*") if p.is_file() and p.name != LOCK]
+
+
 def test_a_place_too_large_for_the_memory_is_refused_before_any_work(capsys, monkeypatch):
     monkeypatch.setattr(memory, "available_bytes", lambda: 8 * 2**30)
     monkeypatch.setattr(runner, "run_regime", lambda *a, **k: pytest.fail("work started"))
@@ -140,6 +158,34 @@ def test_a_place_too_large_for_the_memory_is_refused_before_any_work(capsys, mon
     needed = memory.bytes_needed(50_000_000) / 2**30
     assert f"50,000,000 citizens need about {needed:.1f} GiB of memory" in err
     assert "but 8.0 GiB is available" in err and "at most about" in err
+
+
+@pytest.mark.parametrize("command", [
+    ["run", DEFAULT, "--citizens", "10000000"],
+    ["compare", DEFAULT, "--citizens", "10000000", "--replicates", "2"],
+    ["sweep", str(ROOT / "experiments" / "caseload_and_gate.toml"), "--citizens",
+     "10000000"]])
+def test_every_command_refuses_a_place_too_large_before_it_writes_anything(
+        capsys, monkeypatch, tmp_path, command):
+    monkeypatch.setattr(memory, "available_bytes", lambda: 2**30)
+    monkeypatch.setattr(compilation, "prepare_kernels", lambda: pytest.fail("work started"))
+    out = tmp_path / "out"
+    assert main([*command, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "10,000,000 citizens" in err and "but 1.0 GiB is available" in err
+    assert not out.exists()
+
+
+def test_the_trainers_page_refuses_a_place_too_large_for_both_sides(capsys, monkeypatch):
+    from placesim.ui.twin import check_place
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 2**30)
+    assert check_place("citizens", 20_000) is None
+    why = check_place("citizens", 5_000_000)
+    assert why.startswith("2 places of 5,000,000 citizens need about") and "1.0 GiB" in why
+    monkeypatch.setattr(memory, "available_bytes", lambda: 2**20)
+    assert main(["ui", DEFAULT]) == 2
+    assert "place.citizens: 2 places of 20,000 citizens" in capsys.readouterr().err
 
 
 def test_the_estimate_counts_the_record_and_the_working_arrays():

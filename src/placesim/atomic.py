@@ -20,11 +20,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:  # matplotlib takes half a second to load: only callers that draw do
+    from matplotlib.figure import Figure
 
 TEMPORARY_MARK = ".tmp-"
 

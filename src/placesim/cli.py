@@ -7,6 +7,7 @@ field, the value and what is allowed, and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -299,6 +300,9 @@ def _run(args: argparse.Namespace) -> int:
           f"{_plural(weeks, 'week')}, seed {scenario.get('place.seed')}, regimes: "
           f"{', '.join(regimes)}", file=sys.stderr)
     prepare_kernels()
+    # what the libraries and kernels made lives as long as the command: the collector's
+    # full passes (one after each regime frees its model) need not walk it
+    gc.freeze()
     runs = runner.run_scenario(scenario, regimes, folder, args.progress, args.scheduler,
                                horizon=horizon)
     table = compare({run.regime: run.weekly for run in runs})
@@ -362,11 +366,11 @@ def _validate_case(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     workers = _workers(args.workers)
+    check_fits(max(int(scenario.get("place.citizens")), args.sensitivity_citizens or 0),
+               workers, outcomes=True)
     check_writable(args.out, "command line", "--out")
     if args.screening is not None:
         check_writable(args.screening, "command line", "--screening")
-    check_fits(max(int(scenario.get("place.citizens")), args.sensitivity_citizens or 0),
-               workers)
     prepare_kernels()
     command = " ".join(["placesim", "validate-case", *sys.argv[2:]]) if sys.argv[1:2] == [
         "validate-case"] else f"placesim validate-case {args.case}"
@@ -395,8 +399,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     scenario = _with_flags(load(args.scenario), args)
+    # a calibration run keeps its starting records beside its final ones: as much as
+    # a run that keeps per-citizen outcomes
+    check_fits(int(scenario.get("place.citizens")), outcomes=True)
     check_writable(args.out, "command line", "--out")
-    check_fits(int(scenario.get("place.citizens")))
     first = int(scenario.get("place.seed"))
     seeds = range(first, first + args.replicates)
     print(f"placesim {__version__}: calibrate {scenario.name} ({args.scenario}), "
@@ -428,10 +434,11 @@ def _sweep(args: argparse.Namespace) -> int:
         raise InputError([Problem("command line", "--yes", (
             f"the plan has {runs:,} runs (design points x replicates x regimes); a sweep of "
             f"more than {CONFIRM_RUNS:,} runs must be confirmed: add --yes to run it"))])
+    if not args.dask:
+        check_fits(int(experiment.largest_place()), min(workers, runs),
+                   outcomes="outcomes" in experiment.outputs)
     out = args.out or Path("results") / "sweeps" / experiment.name
     check_writable(out, "command line", "--out")
-    if not args.dask:
-        check_fits(int(experiment.largest_place()), min(workers, runs))
     where = f"Dask cluster at {args.dask}" if args.dask else (
         f"{workers} local worker process{'es' if workers > 1 else ''}")
     print(f"placesim {__version__}: sweep {experiment.name} ({args.experiment}), "
@@ -513,7 +520,7 @@ def _compare(args: argparse.Namespace) -> int:
     workers = _workers(args.workers, args.dask)
     if not args.dask:
         check_fits(int(scenario.get("place.citizens")),
-                   min(workers, 2 * max(1, args.replicates)))
+                   min(workers, 2 * max(1, args.replicates)), outcomes=True)
     out = args.out or default_out(scenario, args.baseline, args.reform)
     print(f"placesim {__version__}: compare {args.reform} with {args.baseline} on "
           f"{scenario.name} ({args.scenario}), {scenario.get('place.citizens'):,} citizens, "
@@ -587,9 +594,14 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _ui(args: argparse.Namespace) -> int:
+    from placesim.memory import fit_problem
     from placesim.ui.serve import serve
+    from placesim.ui.twin import SIDES
 
-    load(args.scenario)
+    scenario = load(args.scenario)
+    too_large = fit_problem(int(scenario.get("place.citizens")), places=len(SIDES))
+    if too_large:  # the page starts with both sides' places of the file's size
+        raise InputError([Problem(str(args.scenario), "place.citizens", too_large)])
     if not 0 < args.port < 65536:
         raise InputError([Problem("command line", "--port", f"{args.port} is not a port; "
                                   "allowed: a whole number from 1 to 65535")])

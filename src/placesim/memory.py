@@ -1,20 +1,27 @@
 """Will a place fit in memory? Checked before any work, from what a citizen costs.
 
-A run holds one place at a time (``runner``). Its peak is the larger of two phases:
+A run holds one population at a time: the place burned in once for all its regimes
+waits in a temporary file while each regime runs (``runner``, ``engine.start``), and each
+engine reads its own copy from there. Its peak is the largest of these phases:
 
-* simulating: the packed citizen record (``CITIZEN_DTYPE.itemsize`` bytes), each
-  citizen's starting income (int64) and the engine's per-citizen working arrays (the
-  listed citizens and their queue entries, int32 and int64, and allocation's keys and
-  choices, two int64);
-* writing: the final records, the starting income, and the per-citizen outcomes table
-  (its row size, read from the table itself) twice over while deciles are cut from it.
+* simulating: the packed citizen record (``CITIZEN_DTYPE.itemsize`` bytes), the engine's
+  per-citizen working arrays (the listed citizens and their queue entries, int32 and
+  int64, allocated whole though only the listed are written), allocation's keys and
+  choices (an int64 each for every citizen in a queue: at most all of them) and who had
+  been flagged before the run (bool);
+* writing a run's tables: the final records and each citizen's income key (int64) while
+  the deciles are cut (``deciles``); the citizens table goes a row group at a time;
+* keeping per-citizen outcomes (a comparison, a sweep that asks for them): the final
+  records, each citizen's starting income and the outcomes table (its row size, read
+  from the table itself) twice over while it is converted to be written.
 
-Pandas and the Parquet writer make short-lived copies on top (sums in int64, ranks for the
-deciles), counted as a tenth more. Beyond that a process needs a fixed amount (Python,
-numpy, pandas, pyarrow, the compiled kernels, a row group being encoded). Measured peaks
-(`benchmarks/memory.py`: 262 bytes a citizen and 316 MiB fixed, both regimes of the
-default place at 1 to 4 million citizens, with the 118-byte record of before the joint
-population and the savings buffer) stayed below this estimate.
+Short-lived copies (sums in int64, the Parquet writer's buffers) are counted as a tenth
+more. Beyond that a process needs a fixed amount (Python, numpy, pandas, pyarrow, mesa,
+the compiled kernels, a row group being encoded), the most a command loads: measured,
+290 MiB for ``placesim run`` and 382 MiB for ``placesim compare``. Measured from outside
+(`benchmarks/memory.py`: the whole ``placesim run`` of the default place, 26 weeks, its
+peak less its peak at 10^3 citizens), a run costs 165 bytes a citizen at 10^6 citizens
+and 161 at 2x10^6, with the 143-byte record: below this estimate's 190.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ from placesim.outcomes import citizen_outcomes
 from placesim.scenario import InputError, Problem
 
 ENGINE_WORKING_BYTES = 4 + 8 + 8 + 8  # listed (int32), entries, keys, chosen (int64)
+FLAGGED_BEFORE_BYTES = 1
+INCOME_KEY_BYTES = 8
 START_INCOME_BYTES = 8
-TEMPORARIES = 1.1  # short-lived copies made by pandas and the Parquet writer
+TEMPORARIES = 1.1  # short-lived copies made by numpy, pandas and the Parquet writer
 PROCESS_BYTES = 400 * 2**20  # interpreter, libraries, kernels, a row group in flight
 GIB = 2**30
 
@@ -44,16 +53,22 @@ def outcome_row_bytes() -> int:
     return int(frame.memory_usage(index=False, deep=False).sum())
 
 
-def bytes_per_citizen() -> int:
-    """Peak bytes a citizen costs in a run (the larger of simulating and writing)."""
-    simulating = CITIZEN_DTYPE.itemsize + START_INCOME_BYTES + ENGINE_WORKING_BYTES
-    writing = CITIZEN_DTYPE.itemsize + START_INCOME_BYTES + 2 * outcome_row_bytes()
-    return math.ceil(TEMPORARIES * max(simulating, writing))
+def bytes_per_citizen(outcomes: bool = False) -> int:
+    """Peak bytes a citizen costs in a run (the largest of its phases); ``outcomes``:
+    the run keeps one row of outcomes per citizen."""
+    record = CITIZEN_DTYPE.itemsize
+    phases = [record + ENGINE_WORKING_BYTES + FLAGGED_BEFORE_BYTES,
+              record + INCOME_KEY_BYTES]
+    if outcomes:
+        phases.append(record + START_INCOME_BYTES + 2 * outcome_row_bytes())
+    return math.ceil(TEMPORARIES * max(phases))
 
 
-def bytes_needed(citizens: int, processes: int = 1) -> int:
-    """Memory ``processes`` runs of ``citizens`` each need at once."""
-    return processes * (PROCESS_BYTES + citizens * bytes_per_citizen())
+def bytes_needed(citizens: int, processes: int = 1, places: int = 1,
+                 outcomes: bool = False) -> int:
+    """Memory ``processes`` processes need at once, each running ``places`` places of
+    ``citizens`` (``outcomes``: keeping per-citizen outcomes)."""
+    return processes * (PROCESS_BYTES + places * citizens * bytes_per_citizen(outcomes))
 
 
 def _cgroup_available() -> int | None:
@@ -85,16 +100,29 @@ def available_bytes() -> int | None:
     return found if limit is None else min(found, limit)
 
 
-def check_fits(citizens: int, processes: int = 1, flag: str = "--citizens") -> None:
-    """Refuse, before any work, a place (times ``processes`` at once) that cannot fit."""
-    needed, available = bytes_needed(citizens, processes), available_bytes()
+def check_fits(citizens: int, processes: int = 1, flag: str = "--citizens",
+               places: int = 1, outcomes: bool = False) -> None:
+    """Refuse, before any work, a place that cannot fit: ``places`` of them in each of
+    ``processes`` processes at once, keeping per-citizen outcomes if ``outcomes``."""
+    problem = fit_problem(citizens, processes, places, outcomes)
+    if problem is not None:
+        raise InputError([Problem("command line", flag, problem)])
+
+
+def fit_problem(citizens: int, processes: int = 1, places: int = 1,
+                outcomes: bool = False) -> str | None:
+    """Why ``places`` places of ``citizens`` in each of ``processes`` processes cannot
+    fit in the memory available now, or None when they can (or the system does not
+    say)."""
+    needed, available = bytes_needed(citizens, processes, places, outcomes), available_bytes()
     if available is None or needed <= available:
-        return
+        return None
+    per_citizen = bytes_per_citizen(outcomes)
     at_once = f" in each of {processes} processes at once" if processes > 1 else ""
-    largest = max(0, (available // processes - PROCESS_BYTES) // bytes_per_citizen())
-    raise InputError([Problem("command line", flag, (
-        f"{citizens:,} citizens{at_once} need about {needed / GIB:.1f} GiB of memory "
-        f"({bytes_per_citizen()} bytes a citizen, plus {PROCESS_BYTES / GIB:.1f} GiB a "
-        f"process), but {available / GIB:.1f} GiB is available: the run would be killed "
-        f"for lack of memory. Allowed here: at most about {largest:,} citizens"
-        + (" (or fewer --workers)" if processes > 1 else "")))])
+    what = f"{places} places of {citizens:,} citizens" if places > 1 else f"{citizens:,} citizens"
+    largest = max(0, (available // processes - PROCESS_BYTES) // (places * per_citizen))
+    return (f"{what}{at_once} need about {needed / GIB:.1f} GiB of memory ({per_citizen} "
+            f"bytes a citizen, plus {PROCESS_BYTES / GIB:.1f} GiB a process), but "
+            f"{available / GIB:.1f} GiB is available: the run would be killed for lack of "
+            f"memory. Allowed here: at most about {largest:,} citizens"
+            + (" (or fewer --workers)" if processes > 1 else ""))

@@ -144,7 +144,7 @@ class PlaceModel(mesa.Model):
         if scheduler not in SCHEDULERS:
             raise InputError([Problem("arguments", "scheduler", unknown_key_message(
                 scheduler, SCHEDULERS, "scheduler"))])
-        start = start if start is not None else burned_in(self.place_scenario)
+        start = start if start is not None else burned_in(self.place_scenario, keep=False)
         self.flagged_before = start.flagged_before  # flagged for arrears in the burn-in
         self.engine: Scheduler = (Engine(self.scenario, levers, start) if scheduler == "fast"
                                   else ReferenceScheduler(self, self.scenario, levers, start))
@@ -299,7 +299,7 @@ def burn_in_digest(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def burned_in(scenario: Scenario) -> Start:
+def burned_in(scenario: Scenario, folder: Path | None = None, keep: bool = True) -> Start:
     """The place at week 0 after its burn-in (docs/odd.md: Initialisation).
 
     Drawn at week -``place.burn_in_weeks`` and run to week 0 under the status quo (the
@@ -307,14 +307,20 @@ def burned_in(scenario: Scenario) -> Start:
     with the agencies' reviews; then every citizen's cumulative tallies are cleared, so
     outputs count from week 0 while the state carries over. The same for every regime and
     scheduler, and for every scenario with the same parameter values.
+
+    The burn-in runs on the drawn records themselves (``Start.given``). The place
+    returned is kept in a temporary file in ``folder`` (by default the system's temporary
+    folder; ``Start.kept``), so that any number of runs can start from it, each reading
+    its own copy, and a burn-in holds one population at a time; with ``keep`` False it is
+    the burn-in's own records, given to the one run that takes them.
     """
     weeks = int(scenario.get("place.burn_in_weeks"))
     drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks)
     if weeks == 0:
-        return drawn
+        return drawn.kept(folder) if keep else drawn.given()
     # the run's length is restated so that a shortened scenario stays valid
     model = PlaceModel(scenario, STATUS_QUO, weeks=int(scenario.get("place.weeks")),
-                       start=drawn, **STATUS_QUO_LEVERS)
+                       start=drawn.given(), **STATUS_QUO_LEVERS)
     while model.week < 0:
         model.step()
     engine = model.engine
@@ -325,9 +331,15 @@ def burned_in(scenario: Scenario) -> Start:
                   service_hours=engine.service_hours, service_budget=model.commissioner.budget,
                   short=GamingPulls(tuple(float(p > 0) for p in engine.pulls.services),
                                     float(engine.pulls.benefits > 0)),
-                  flagged_before=drawn.flagged_before)
+                  flagged_before=drawn.flagged_before).clear_tallies()
     model.close()
-    return start.with_tallies_cleared()
+    if not keep:
+        return start.given()
+    start = start.kept(folder)
+    # The finished model and its agents refer to each other, so the collector, not this
+    # function's end, would free them: let go of its population now (it is in the file).
+    engine.citizens = start.citizens
+    return start
 
 
 # Each lever is a keyword of its own in PlaceModel's signature, so Mesa's SolaraViz (which

@@ -35,7 +35,7 @@ from placesim.columns import documented, in_pounds
 from placesim.engine.state import CITIZEN_FIELDS
 
 RUN_TABLES = ("weekly", "citizens", "journeys", "deciles", "accounts")
-CITIZEN_CHUNK = 1 << 17  # rows per row group: about 60 MB to encode, whatever the place
+CITIZEN_CHUNK = 1 << 15  # rows per row group: about 13 MB to encode, whatever the place
 TABLES = (*RUN_TABLES, "runs")
 
 

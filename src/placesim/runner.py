@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import platform
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from placesim.atomic import ResultsNotWritten
 from placesim.columns import journeys_in_pounds
 from placesim.deciles import by_income_decile
 from placesim.engine.start import Start
@@ -27,7 +29,7 @@ from placesim.folders import RunFolder, run_identity
 from placesim.model import PlaceModel, burned_in
 from placesim.outcomes import citizen_outcomes, weekly_income
 from placesim.provenance import code_version
-from placesim.results import TABLES, write_run
+from placesim.results import CITIZEN_CHUNK, TABLES, write_run
 from placesim.scenario import Scenario
 from placesim.summary import SUMMARY_KEYS, run_summary
 from placesim.treasury import ACCOUNT_KEYS, DEFAULT_HORIZON_YEARS, Terms, account
@@ -42,9 +44,9 @@ END_OF_RUN_KEYS = SUMMARY_KEYS + ACCOUNT_KEYS
 class RegimeRun:
     """A finished run: what it produced, without the model that produced it.
 
-    Holds the weekly indicators, every citizen's final record, each citizen's starting
-    income and the sampled journeys; the other tables are built from these when read, so
-    a caller that keeps only some of them (a sweep) does not pay for the rest, and
+    Holds the weekly indicators, every citizen's final record, the place it started from
+    and the sampled journeys; the other tables are built from these when read, so a
+    caller that keeps only some of them (a sweep) does not pay for the rest, and
     :meth:`release` drops the per-citizen arrays once they are written.
     """
 
@@ -52,20 +54,27 @@ class RegimeRun:
     metadata: dict[str, object]
     weekly: pd.DataFrame
     final: np.ndarray  # packed citizen records at the end of the run
-    start_income: np.ndarray  # pence a week, at week 0
+    start: Start | None  # the place at week 0 (kept in a file by ``model.burned_in``)
     journey_frame: Callable[[], pd.DataFrame]  # the sampled journeys, in words when read
     turned_around_weeks: int
     terms: Terms  # what the Treasury's account of the run needs from its scenario
     horizon: int = DEFAULT_HORIZON_YEARS  # years, for the account's discounted figures
 
     @classmethod
-    def of(cls, regime: str, model: PlaceModel, start_income: np.ndarray,
+    def of(cls, regime: str, model: PlaceModel, start: Start,
            metadata: dict[str, object]) -> RegimeRun:
         weeks = int(model.scenario.get("outcomes.turned_around_weeks"))
         journeys = partial(model.journey_recorder.frame, list(model.regimes_by_week))
         # the model is not stepped again: its population becomes the run's, uncopied
-        return cls(regime, metadata, model.weekly(), model.engine.citizens, start_income,
+        return cls(regime, metadata, model.weekly(), model.engine.citizens, start,
                    journeys, weeks, Terms.of(model.scenario))
+
+    @property
+    def start_income(self) -> np.ndarray:
+        """Each citizen's weekly income at week 0, pence (read from the start a chunk
+        at a time, so a start kept in a file is never held whole)."""
+        chunks = self.start.chunks(CITIZEN_CHUNK) if self.start is not None else ()
+        return np.concatenate([np.zeros(0, np.int64), *map(weekly_income, chunks)])
 
     @cached_property
     def journeys(self) -> pd.DataFrame:
@@ -89,7 +98,7 @@ class RegimeRun:
 
     @cached_property
     def deciles(self) -> pd.DataFrame:
-        deciles = by_income_decile(self.outcomes)
+        deciles = by_income_decile(self.final, self.turned_around_weeks)
         deciles.insert(0, "regime", self.regime)
         return deciles
 
@@ -98,11 +107,11 @@ class RegimeRun:
 
     def release(self) -> None:
         """Keep the weekly table, the deciles and the journeys; drop the per-citizen
-        arrays (a run of several regimes then holds one place at a time)."""
+        arrays and the start (a run of several regimes then holds one place at a
+        time)."""
         self.deciles  # noqa: B018 - computed, and kept, before its inputs go
         self.final = np.empty(0, self.final.dtype)  # not a view, which would keep it all
-        self.start_income = np.empty(0, self.start_income.dtype)
-        gc.collect()  # the finished model and its agents refer to each other: free it now
+        self.start = None
 
 
 def run_id(scenario: Scenario, regime: str) -> str:
@@ -124,8 +133,8 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
+    start = start if start is not None else burned_in(scenario)
     model = PlaceModel(scenario, regime, scheduler=scheduler, start=start)
-    start_income = weekly_income(model.engine.citizens)
     if progress is None:
         progress = model.engine.n * model.weeks >= PROGRESS_FROM_CITIZEN_WEEKS
     with tqdm(total=model.weeks, desc=regime, unit="week", disable=not progress) as bar:
@@ -152,7 +161,7 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
         "started_utc": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - clock, 3),
     }
-    return RegimeRun.of(regime, model, start_income, metadata)
+    return RegimeRun.of(regime, model, start, metadata)
 
 
 def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder | None,
@@ -166,7 +175,8 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
     results is refused unless ``replace``, and a folder another placesim is writing is
     refused. The runs returned keep their weekly tables, deciles and journeys, not their
     populations; their accounts discount over ``horizon`` years. Every regime starts from
-    the place burned in once (``model.burned_in``), held while they run.
+    the place burned in once (``model.burned_in``), kept meanwhile in a temporary file in
+    ``out`` (or the system's temporary folder), so a run holds one population at a time.
     """
     for regime in regimes:
         scenario.regime(regime)  # fail on an unknown regime before any work is done
@@ -174,9 +184,15 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
         Path(out), run_identity(scenario, code_version()), TABLES, replace)
     runs = []
     with folder.open() if folder is not None else nullcontext() as target:
-        start = burned_in(scenario)
+        try:
+            start = burned_in(scenario, target)
+        except OSError as error:  # keeping the place in the folder while regimes run
+            raise ResultsNotWritten(Path(target or tempfile.gettempdir()), error) from error
         for regime in regimes:
             run = run_regime(scenario, regime, progress, scheduler, start)
+            # the finished model and its agents refer to each other: free its working
+            # arrays before the run's tables are made beside its population
+            gc.collect()
             run.horizon = horizon
             if folder is not None:
                 write_run(target, run.regime, run.metadata, run.final,

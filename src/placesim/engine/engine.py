@@ -38,7 +38,7 @@ class Engine:
         self.n = place.n
         self.week = start.week
         self.learned = Learned.at_start(place, levers)
-        self.citizens = start.citizens.copy()
+        self.citizens = start.population()
         self.caseload = start.caseload.copy()
         self.assessors = Team(ASSESSORS, start.assessors)
         self.caseworkers = Team(CASEWORKERS, start.caseworkers)

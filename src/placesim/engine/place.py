@@ -30,9 +30,12 @@ def team_size(per_10k: float, citizens: int) -> int:
 
 
 def worker_skills(seed: int, team: int, n: int) -> np.ndarray:
-    """Skill of each worker in a team, uniform on [0.25, 0.75] (0.5 is average)."""
-    return np.array([0.25 + 0.5 * uniform(seed, team, w, Purpose.WORKER_SKILL)
-                     for w in range(n)], dtype=np.float64)
+    """Skill of each worker in a team, uniform on [0.25, 0.75] (0.5 is average). The
+    purpose goes in as a plain int: typing an enum member costs numba a scan of its
+    whole class on every call from Python (a second a place of a million citizens)."""
+    purpose = int(Purpose.WORKER_SKILL)
+    return np.array([0.25 + 0.5 * uniform(seed, team, w, purpose) for w in range(n)],
+                    dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,6 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from SALib.sample import latin
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
 from placesim.experiments.spec import Experiment
 
@@ -29,7 +26,14 @@ def problem(experiment: Experiment) -> dict:
 
 
 def unit_sample(experiment: Experiment) -> np.ndarray:
-    """Sampled designs' points in parameter units, before whole numbers are rounded."""
+    """Sampled designs' points in parameter units, before whole numbers are rounded.
+
+    SALib (and the scipy it loads) is imported here, when a design is sampled: loading
+    it with the package took a second from every command, `placesim run` included."""
+    from SALib.sample import latin
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     spec, n, seed = problem(experiment), experiment.samples, experiment.design_seed
     if experiment.method == "random":
         rng = np.random.default_rng(seed)

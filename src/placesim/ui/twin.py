@@ -19,6 +19,7 @@ import pandas as pd
 
 from placesim.engine.start import Start
 from placesim.journeys import JourneyRecorder
+from placesim.memory import fit_problem
 from placesim.model import LEVERS, PlaceModel, burn_in_digest, burned_in, lever_problems
 from placesim.scenario import InputError, Problem, Scenario, from_mapping, load
 from placesim.scenario.fields import SECTIONS, Field
@@ -118,9 +119,13 @@ def _first_change_week(scenario: Scenario, regime: str) -> int | None:
 
 
 def check_place(name: str, value: object) -> str | None:
-    """Why a typed citizens, weeks or seed (or switch week) is not allowed, or None."""
+    """Why a typed citizens, weeks or seed (or switch week) is not allowed, or None. A
+    number of citizens must also leave room in memory for both sides' places."""
     spec = CHANGE_WEEK if name == "switch_week" else PLACE_FIELDS[name]
-    return check_value(spec, value)
+    why = check_value(spec, value)
+    if why is None and name == "citizens":
+        why = fit_problem(int(value), places=len(SIDES))
+    return why
 
 
 def _scenario(setup: Setup, side: Side) -> Scenario:
