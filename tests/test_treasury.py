@@ -140,6 +140,17 @@ def test_a_spend_in_the_second_year_is_discounted_and_a_transfer_is_not_a_resour
     assert figures["net_council"] == -200 and figures["net_household"] == 300
 
 
+def test_council_tax_support_is_a_discount_counted_once():
+    """A bill of 100 met by 30 of support and 70 paid: the council is 70 better off, not
+    40 (support already lowered what was collected; adding it again counted it twice)."""
+    weekly = _quiet_year(0, 0)
+    weekly.loc[5, ["cts_granted", "ct_paid"]] = 30.0, 70.0
+    figures = account(weekly, TERMS)
+    assert figures["net_council"] == -70 and figures["net_public_cost"] == -70
+    assert figures["transfers_out"] == 0 and figures["cts_granted"] == 30
+    assert figures["net_household"] == -70
+
+
 @pytest.mark.parametrize("horizon", ["0", "126", "-3"])
 def test_a_bad_horizon_is_refused_before_any_work(horizon, tmp_path, capsys):
     out = tmp_path / "out"

@@ -3,10 +3,12 @@
 A run's weekly ledger counts spend by agency. Read as HM Treasury's Green Book reads
 public money (sections 6.7-6.10 of the 2026 edition), that ledger mixes two kinds of
 money: *resource costs* use up staff time, placements, beds and rooms; *transfers*
-(benefits paid, council-tax support, council tax and court costs collected, enforcement
-fees, rent arrears paid off by the housing service) move money from one pocket to
-another and use no resources. This module derives, after a run and from its weekly
-tallies alone, a ledger by payer that keeps the two apart:
+(benefits paid, council tax and court costs collected, enforcement fees, rent arrears paid
+off by the housing service) move money from one pocket to another and use no resources.
+Council-tax support is a discount on the bill, not a payment: the council tax collected
+is already net of it, so it is reported as a memo and never counted a second time.
+This module derives, after a run and from its weekly tallies alone, a ledger by payer
+that keeps the two apart:
 
 - resource costs by public payer (council, DWP, NHS, housing, police), with the set-up
   and management costs of a relational team, which the engine does not charge;
@@ -70,7 +72,6 @@ class Transfer:
 
 TRANSFERS = (
     Transfer("benefits_paid", "dwp", "household", "cash benefits paid"),
-    Transfer("cts_granted", "council", "household", "council-tax support"),
     Transfer("arrears_payments", "housing", "household",
              "rent arrears paid off by the housing service (to the landlord)"),
     Transfer("ct_paid", "household", "council", "council tax and court costs collected"),
@@ -186,6 +187,7 @@ def account(weekly: pd.DataFrame, terms: Terms,
         out[key] = float(ledger[key].sum())
     for t in TRANSFERS:
         out[f"transfer_{t.column}"] = float(weekly[t.column].sum())
+    out["cts_granted"] = float(weekly["cts_granted"].sum())
     for payer in PUBLIC:
         out[f"net_{payer}"] = float((ledger[f"resource_{payer}"]
                                      + ledger[f"transfers_out_{payer}"]
@@ -233,12 +235,14 @@ def _payer_rows() -> tuple[tuple[str, str, str, str], ...]:
               "(costs.team_setup per caseworker, once)", "GBP", run),
              ("team_management", "Relational team management, within the council's "
               "resource costs (costs.team_management x casework cost)", "GBP", run),
-             ("transfers_out", "Transfers out of public payers (benefits, council-tax "
-              "support, rent arrears paid off)", "GBP", run),
+             ("transfers_out", "Transfers out of public payers (benefits, rent arrears "
+              "paid off)", "GBP", run),
              ("revenue_in", "Revenue into public payers (council tax and court costs "
               "collected)", "GBP", run)]
     rows += [(f"transfer_{t.column}", f"Transfer: {t.label}, {PARTY_LABELS[t.payer]} to "
               f"{PARTY_LABELS[t.payee]}", "GBP", run) for t in TRANSFERS]
+    rows += [("cts_granted", "Memo: council-tax support, a discount on bills (the council "
+              "tax collected is already net of it, so it is not counted again)", "GBP", run)]
     rows += [(f"net_{p}", f"Net cost to {PARTY_LABELS[p]}", "GBP", run) for p in PUBLIC]
     rows += [("net_household", "Net transfers received by households", "GBP", run),
              ("committed_cost", "Committed at the end: remaining stays in care and "

@@ -94,7 +94,7 @@ LIFE = ("turned_around_end", "evictions", "homeless_weeks", "ae_attendances", "m
 DEMAND = ("contacts", "failure_contacts", "failure_demand_share", "failure_cost",
           "failure_staff_hours", "revenues_utilisation")
 SPLIT = ("resource_cost", "transfers_out", "revenue_in", "net_public_cost",
-         *(f"transfer_{t.column}" for t in TRANSFERS), "benefits_entitled")
+         *(f"transfer_{t.column}" for t in TRANSFERS), "cts_granted", "benefits_entitled")
 HORIZON = ("committed_cost", "committed_ta", "committed_care", "pv_resource_cost",
            "pv_net_public_cost", "pv_resource_cost_per_extra_life",
            "pv_net_cost_per_extra_life")
