@@ -9,12 +9,12 @@ import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
+from ui_helpers import small_scenarios
 
 from placesim.scenario import InputError
 from placesim.treasury import Terms, weekly_ledger
 from placesim.ui import app
 from placesim.ui.twin import PRESETS, Twin, preset_setup
-from ui_helpers import small_scenarios
 
 
 @pytest.fixture
@@ -107,7 +107,8 @@ def test_a_model_error_is_shown_on_the_page(ui_page):
     _click(rc, "placesim-play")
     _wait(lambda: session.status.value.error is not None)
     _wait(lambda: rc.find(v.Alert).widgets)
-    assert any("RuntimeError: kernel fell over" in str(w.children) for w in rc.find(v.Alert).widgets)
+    alerts = rc.find(v.Alert).widgets
+    assert any("RuntimeError: kernel fell over" in str(w.children) for w in alerts)
 
 
 def test_following_a_citizen_replays_their_journey_exactly(ui_page):

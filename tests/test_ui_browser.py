@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import PageLog, chromium
 from ui_server import ui_server
 

@@ -22,8 +22,9 @@ class Engine:
 
     ``levers`` are the regime's levers (see ``scenario.fields.REGIME_LEVERS``). Citizens
     and weeks come from the scenario's ``place`` section; the state it starts from is
-    ``start`` (``engine.start``), by default the place freshly drawn at week 0. ``block`` is how many citizens a
-    thread takes at a time; results do not depend on it (nor on threads).
+    ``start`` (``engine.start``), by default the place freshly drawn at week 0.
+    ``block`` is how many citizens a thread takes at a time; results do not depend on it
+    (nor on threads).
     """
 
     def __init__(self, scenario: Scenario, levers: Mapping[str, float],

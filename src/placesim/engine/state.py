@@ -27,8 +27,9 @@ PENCE = 100  # pence in a pound: money is held in whole pence, shown in pounds
 COUNT_CAP = 255  # the largest count a uint8 field holds: the stage clock, turned_away
 STABLE_WEEKS_CAP = 65_535  # the largest count of stable weeks (uint16)
 # The most a citizen is drawn to earn in a week at full hours (GBP 20,000) and to pay for
-# its home (rent or mortgage, GBP 5,000): rent arrears over the longest run (2,600 weeks and a burn-in of up to
-# 520) then stay below 2**31 pence. Starting savings are drawn at most GBP 10 billion.
+# its home (rent or mortgage, GBP 5,000): rent arrears over the longest run (2,600 weeks
+# and a burn-in of up to 520) then stay below 2**31 pence. Starting savings are drawn at
+# most GBP 10 billion.
 EARNINGS_PENCE_CAP = 2_000_000
 RENT_PENCE_CAP = 500_000
 SAVINGS_PENCE_CAP = 10**12
