@@ -5,6 +5,7 @@ stress (docs/odd.md: The weekly money waterfall; The council-tax recovery ladder
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from numba import njit
 
@@ -16,6 +17,7 @@ from placesim.engine.rules.money import ct_gross, money_week
 from placesim.engine.rules.recovery_ladder import answer_letter, climb_ladder
 from placesim.engine.state import Domain, Stage, Status, empty_citizens
 from placesim.experiments.cohort import ArmRun, household_outcomes
+from placesim.treasury import Terms
 
 SEED, WEEK = 7, 20
 N = 4_000
@@ -182,7 +184,11 @@ def test_the_cohort_counts_a_plan_broken_only_while_money_is_owed():
     weeks["stage"][2, 0] = Stage.NONE
     weeks["ct_arrears"][:, 1] = [5_000, 5_000, 5_000]  # broken
     weeks["caseworker"] = -1
-    run_ = ArmRun("target", SEED, 0, np.arange(2), np.zeros(2, bool), weeks, P[0], None)
+    quiet = pd.DataFrame({"case_intakes": [0], "cost_relational": [0.0]})
+    terms = Terms(caseworkers=0, team_setup=0.0, team_management=0.2, ta_week=1.0,
+                  care_week=1.0, ta_stay_weeks=1.0, care_stay_weeks=1.0)
+    run_ = ArmRun("target", SEED, 0, np.arange(2), np.zeros(2, bool), weeks, P[0], quiet,
+                  terms)
     outcomes = household_outcomes(run_, P[0])
     assert outcomes["plan_under_threat"].tolist() == [True, True]
     assert outcomes["plan_broken_under_threat"].tolist() == [False, True]

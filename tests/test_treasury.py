@@ -13,7 +13,8 @@ import pytest
 
 import placesim
 from placesim.cli import main
-from placesim.engine.state import PENCE
+from placesim.engine.state import PENCE, Case, empty_citizens
+from placesim.experiments.cohort import ArmRun, treasury_columns
 from placesim.runner import run_regime
 from placesim.scenario import InputError, load
 from placesim.treasury import (
@@ -111,6 +112,9 @@ def _quiet_year(homeless: int, in_care: int) -> pd.DataFrame:
 
 TERMS = Terms(caseworkers=0, team_setup=0.0, team_management=0.0, ta_week=100.0,
               care_week=200.0, ta_stay_weeks=10.0, care_stay_weeks=20.0)
+TERMS_WITH_TEAM = Terms(caseworkers=3, team_setup=1000.0, team_management=0.5,
+                        ta_week=100.0, care_week=200.0, ta_stay_weeks=10.0,
+                        care_stay_weeks=20.0)
 
 
 def test_committed_stays_by_hand():
@@ -149,6 +153,38 @@ def test_council_tax_support_is_a_discount_counted_once():
     assert figures["net_council"] == -70 and figures["net_public_cost"] == -70
     assert figures["transfers_out"] == 0 and figures["cts_granted"] == 30
     assert figures["net_household"] == -70
+
+
+def test_a_cohort_household_s_money_over_the_follow_up_and_the_horizon_by_hand():
+    """Two households followed for 60 weeks: the first costs the NHS 1,035 in week 53
+    (the second year, discounted once), gets 20 a week of benefits and pays 5 a week of
+    council tax, and had a case with the team; the second ends in temporary
+    accommodation with a child in care."""
+    weeks = 60
+    records = np.stack([empty_citizens(2) for _ in range(weeks + 1)])
+    records["public_cost"][53:, 0] = 1035 * PENCE
+    records["award"][:, 0] = 20 * PENCE
+    records["ct_paid"][:, 0] = np.arange(weeks + 1) * 5 * PENCE
+    records["case"][10:20, 0] = Case.WORKING
+    records["homeless_weeks"][-1, 1] = 3
+    records["care_weeks"][-1, 1] = 9
+    weekly = pd.DataFrame({"case_intakes": [4, 0], "cost_relational": [100.0, 300.0]})
+    run = ArmRun("relational", 1, 52, np.arange(2), np.zeros(2, bool), records, None, weekly,
+                 TERMS_WITH_TEAM)
+    money = treasury_columns(run, horizon=2)
+    overhead = 0.5 * 400 / 4  # management share x casework cost, per case taken
+    assert money["public_cost"].tolist() == [1035, 0]
+    assert money["benefits_paid"].tolist() == [20 * weeks, 0]
+    assert money["ct_collected"].tolist() == [5 * weeks, 0]
+    assert money["team_overhead"].tolist() == [overhead, 0]
+    assert money["net_public_cost"][0] == pytest.approx(1035 + 15 * weeks + overhead)
+    first_year, second_year = 52, weeks - 52
+    assert money["pv_net_public_cost"][0] == pytest.approx(
+        15 * first_year + (1035 + 15 * second_year) / 1.035 + overhead)
+    assert money["committed_cost"].tolist() == [0, 100 * 10 + 200 * 20]
+    left = np.arange(2 * 52 - weeks)  # committed weeks inside two years, all in year 1
+    assert money["pv_net_public_cost"][1] == pytest.approx(
+        (100 * (0.9 ** left).sum() + 200 * (0.95 ** left).sum()) / 1.035)
 
 
 @pytest.mark.parametrize("horizon", ["0", "126", "-3"])

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from placesim.cli import main
+from placesim.columns import COHORT_COLUMNS
 from placesim.comparison.statistics import interval
 from placesim.engine.state import Stage
 from placesim.experiments.cohort import Cohort, cohort_ids, run_arm, run_replicate
@@ -65,6 +66,28 @@ def test_paired_differences_are_per_household_treatment_minus_control(results):
     key = (row["seed"], row["citizen"])
     assert row["public_cost"] == pytest.approx(
         outcomes[(*key, cohort.treatment)] - outcomes[(*key, cohort.control)])
+
+
+def test_every_cohort_column_is_in_the_catalogue_in_order(results):
+    assert list(results.outcomes.columns) == ["seed", "arm", *COHORT_COLUMNS]
+
+
+def test_the_cohort_s_net_public_cost_adds_up_and_counts_the_horizon(results):
+    money = results.outcomes
+    np.testing.assert_allclose(
+        money["net_public_cost"], money["public_cost"] + money["team_overhead"]
+        + money["benefits_paid"] - money["ct_collected"], atol=1e-6)
+    control = money[money["arm"] == results.cohort.control]
+    assert (control["team_overhead"] == 0).all()
+    treatment = money[money["arm"] == results.cohort.treatment]
+    assert (treatment["team_overhead"] > 0).mean() > 0.5
+    # without a committed stay, only the second year's discount (1 - 1/1.035) sets the
+    # present value apart from the follow-up's total
+    quiet = money[money["committed_cost"] == 0]
+    flows = quiet[["public_cost", "team_overhead", "benefits_paid", "ct_collected"]].sum(1)
+    gap = (quiet["pv_net_public_cost"] - quiet["net_public_cost"]).abs()
+    assert (gap <= (1 - 1 / 1.035) * flows + 1e-6).all()
+    assert (gap > 0).any()
 
 
 def test_the_cohort_is_households_entering_recovery_that_week_whatever_their_history(

@@ -323,6 +323,8 @@ SWEEP_KEYS = {
 
 COHORT_COLUMNS = {
     "citizen": Column("id", "household (citizen) id"),
+    "known_before": Column("true/false", "had been in the recovery process before the flag "
+                           "week (in the run or its burn-in)"),
     "answered_letter": Column("true/false", "answered a reminder, final notice or summons"),
     "reached_enforcement": Column("true/false", "reached the compliance or enforcement "
                                   "stage, or was returned by the agent"),
@@ -351,6 +353,21 @@ COHORT_COLUMNS = {
     "paying_at_end": Column("true/false", "paid at least 90% of the council tax due in the "
                             "last 13 weeks"),
     "public_cost": Column("GBP", "public cost of services over the follow-up"),
+    "team_overhead": Column("GBP", "the relational team's management per case it took "
+                            "(costs.team_management x its casework cost per case), if the "
+                            "team took this household"),
+    "benefits_paid": Column("GBP", "cash benefits paid over the follow-up (a transfer)"),
+    "ct_collected": Column("GBP", "council tax and court costs paid over the follow-up "
+                           "(revenue; net of council-tax support)"),
+    "net_public_cost": Column("GBP", "net cost to the public purse over the follow-up: "
+                              "public cost + team overhead + benefits - council tax "
+                              "collected"),
+    "committed_cost": Column("GBP", "committed at the end: the mean remaining stay in "
+                             "temporary accommodation or care (undiscounted)"),
+    "pv_net_public_cost": Column("GBP", "net cost to the public purse over the default "
+                                 "horizon (10 years) from the flag week: the follow-up "
+                                 "and what it left committed, discounted at Green Book "
+                                 "rates"),
     "income_at_flag": Column("GBP a week", "earnings and benefits when flagged"),
     "income_at_end": Column("GBP a week", "earnings and benefits at the end"),
     "wellbeing_at_end": Column("score (0-10)", "wellbeing at the end"),

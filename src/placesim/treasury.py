@@ -164,7 +164,7 @@ def weekly_ledger(weekly: pd.DataFrame, terms: Terms) -> pd.DataFrame:
     return out
 
 
-def _committed(stock: float, weekly_cost: float, stay_weeks: float, first_week: int,
+def committed_stay(stock: float, weekly_cost: float, stay_weeks: float, first_week: int,
                horizon_weeks: int) -> tuple[float, float]:
     """Expected cost of a stock that leaves with chance 1 / ``stay_weeks`` (at least 1) a
     week: in full (undiscounted) and discounted over the weeks from ``first_week`` to the
@@ -196,9 +196,9 @@ def account(weekly: pd.DataFrame, terms: Terms,
                                   - ledger["transfers_out_household"]).sum())
     end = len(weekly)
     horizon_weeks = horizon * WEEKS_A_YEAR
-    ta, ta_pv = _committed(float(weekly["homeless"].iloc[-1]), terms.ta_week,
+    ta, ta_pv = committed_stay(float(weekly["homeless"].iloc[-1]), terms.ta_week,
                            terms.ta_stay_weeks, end, horizon_weeks)
-    care, care_pv = _committed(float(weekly["children_in_care"].iloc[-1]), terms.care_week,
+    care, care_pv = committed_stay(float(weekly["children_in_care"].iloc[-1]), terms.care_week,
                                terms.care_stay_weeks, end, horizon_weeks)
     out["committed_ta"], out["committed_care"] = ta, care
     out["committed_cost"] = ta + care

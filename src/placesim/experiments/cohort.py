@@ -9,7 +9,8 @@ by (seed, week, citizen, purpose), so each household meets the same life events 
 arms (common random numbers) and differences can be read household by household.
 
 Outputs, per replicate and arm: one row per household with its outcomes over the
-follow-up (see :func:`household_outcomes`), and the cohort's weekly means.
+follow-up (see :func:`household_outcomes`), its money as the Treasury counts it over the
+follow-up and over a horizon (:func:`treasury_columns`), and the cohort's weekly means.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from placesim.engine.start import Start
 from placesim.engine.state import PENCE, Case, Claim, Stage, Status
 from placesim.model import PlaceModel, burned_in, resolve_scenario
 from placesim.scenario import Scenario
+from placesim.treasury import (
+    DEFAULT_HORIZON_YEARS,
+    WEEKS_A_YEAR,
+    Terms,
+    committed_stay,
+    discount_factors,
+)
 
 LETTER_STAGES = (Stage.REMINDER, Stage.FINAL_NOTICE, Stage.SUMMONS, Stage.LIABILITY_ORDER)
 THREAT_STAGES = (Stage.COMPLIANCE, Stage.ENFORCEMENT)
@@ -62,6 +70,7 @@ class ArmRun:
     records: np.ndarray  # (follow_weeks + 1) x households, packed citizen records
     params: np.record
     weekly: pd.DataFrame  # the whole place's indicators, one row per week
+    terms: Terms  # what the Treasury's count needs besides the records
 
 
 def cohort_ids(stage_before: np.ndarray, stage_after: np.ndarray, cohort: Cohort,
@@ -109,7 +118,7 @@ def run_arm(scenario: Scenario, arm: str, seed: int, cohort: Cohort,
         model.step()
         weekly.append(model.engine.records(ids))
     return ArmRun(arm, seed, cohort.flag_week, ids, known_before[ids], np.stack(weekly),
-                  model.engine.parameters, model.weekly())
+                  model.engine.parameters, model.weekly(), Terms.of(model.scenario))
 
 
 def _benefits_right(records: np.ndarray, p) -> np.ndarray:
@@ -123,6 +132,56 @@ def _benefits_right(records: np.ndarray, p) -> np.ndarray:
     return right
 
 
+def team_overhead_per_case(weekly: pd.DataFrame, terms: Terms) -> float:
+    """The relational team's management (``costs.team_management`` times its casework
+    cost) per case it took on in the run, GBP: the engine charges casework to each
+    household but not management, so each case the team took carries the team's mean."""
+    intakes = float(weekly["case_intakes"].sum())
+    if intakes == 0:
+        return 0.0
+    return terms.team_management * float(weekly["cost_relational"].sum()) / intakes
+
+
+def treasury_columns(run: ArmRun, horizon: int = DEFAULT_HORIZON_YEARS
+                     ) -> dict[str, np.ndarray]:
+    """Each household's money as the Treasury counts it (GBP; see placesim.treasury).
+
+    Over the follow-up: public spend on the household (every cost the rules charged to
+    it, casework included), the team's management per case it took, cash benefits paid
+    to it (a transfer out) and council tax and court costs it paid (revenue in; net of
+    council-tax support, a discount, so support is not counted again). Net cost to the
+    public purse = spend + management + benefits - council tax collected. Committed at
+    the end: a household still in temporary accommodation, or with a child still in
+    care, stays on for the published mean stay (``costs.ta_stay_weeks``,
+    ``costs.care_stay_weeks``). ``pv_net_public_cost``: the follow-up's weeks and the
+    committed weeks within ``horizon`` years of the flag week, discounted to it at
+    Green Book rates; nothing after the follow-up is extrapolated.
+    """
+    rec, terms = run.records, run.terms
+    spend = np.diff(rec["public_cost"].astype(np.int64), axis=0) / PENCE
+    collected = np.diff(rec["ct_paid"].astype(np.int64), axis=0) / PENCE
+    benefits = rec["award"][:-1].astype(np.int64) / PENCE  # paid from the week's start
+    took_case = (rec["case"] != Case.NONE).any(axis=0)
+    overhead = took_case * team_overhead_per_case(run.weekly, terms)
+    net = spend + benefits - collected  # weeks x households
+    last = rec[-1]
+    end, horizon_weeks = len(net), horizon * WEEKS_A_YEAR
+    ta, ta_pv = committed_stay(1.0, terms.ta_week, terms.ta_stay_weeks, end, horizon_weeks)
+    care, care_pv = committed_stay(1.0, terms.care_week, terms.care_stay_weeks, end,
+                                   horizon_weeks)
+    in_ta, in_care = last["homeless_weeks"] > 0, last["care_weeks"] > 0
+    factors = discount_factors(np.arange(end)) * (np.arange(end) < horizon_weeks)
+    return {
+        "public_cost": spend.sum(axis=0),
+        "team_overhead": overhead,
+        "benefits_paid": benefits.sum(axis=0),
+        "ct_collected": collected.sum(axis=0),
+        "net_public_cost": net.sum(axis=0) + overhead,
+        "committed_cost": in_ta * ta + in_care * care,
+        "pv_net_public_cost": factors @ net + overhead + in_ta * ta_pv + in_care * care_pv,
+    }
+
+
 def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     """One row per household: what happened to it over the follow-up.
 
@@ -132,7 +191,7 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
     ``debt`` is council tax owed (with court
     costs) plus enforcement fees owed, rent arrears and other debt. ``paying_at_end``:
     paid at least 90% of the council tax (net of support) due in the last 13 weeks.
-    ``public_cost`` is every public cost the rules attributed to the household during the follow-up.
+    The money columns as the Treasury counts it are :func:`treasury_columns`.
     """
     rec = run.records
     first, last = rec[0], rec[-1]
@@ -183,7 +242,7 @@ def household_outcomes(run: ArmRun, p) -> pd.DataFrame:
         "specialist_fix": (rec["case"] == Case.FIX_QUEUED).any(axis=0),
         "turned_around": turned_around,
         "paying_at_end": paid >= PAYING_SHARE * PAYING_WEEKS * due,
-        "public_cost": (last["public_cost"].astype(np.int64) - first["public_cost"]) / PENCE,
+        **treasury_columns(run),
         "income_at_flag": income[0] / PENCE,
         "income_at_end": income[-1] / PENCE,
         "wellbeing_at_end": last["wellbeing"].astype(float),

@@ -16,6 +16,7 @@ from placesim.experiments import sensitivity as indices_of
 from placesim.experiments.cohort import Cohort
 from placesim.model import PlaceModel
 from placesim.scenario import Scenario, load
+from placesim.treasury import DEFAULT_HORIZON_YEARS as HORIZON
 from placesim.validation import report
 from placesim.validation.run import CaseResults, run_case
 from placesim.validation.sensitivity import (
@@ -74,12 +75,14 @@ MISS_REASONS = {
         "all' is a practitioner's account of one cohort; the model flags every household "
         "that falls a week behind, including those who simply forgot to pay."),
     "cost_difference": (
-        "Over the follow-up the relational team costs more per household than it saves: its "
-        "time (relational.hours_per_case x costs.relational_hour for up to "
-        "relational.max_case_weeks weeks) is an assumption, and a cohort entering recovery "
-        "has few of the crises (evictions, children in care, mental-health crises) whose "
-        "costs the team avoids. The sensitivity analysis shows what would have to hold for "
-        "it to pay off."),
+        "Counted as the Treasury would, the relational team costs the public purse more per "
+        "household than the targets (next section: the parts of the difference). Its time "
+        "(relational.hours_per_case x costs.relational_hour for up to "
+        "relational.max_case_weeks weeks, plus management) is an assumption; the benefits "
+        "it puts right are paid out by the DWP; and a cohort entering recovery has few of "
+        "the crises (evictions, children in care, mental-health crises) whose costs the "
+        "team avoids. The sensitivity analysis shows what would have to hold for it to pay "
+        "off."),
     "reach_enforcement": (
         "Fewer households reach enforcement than in the story: some pay in full or keep a "
         "plan when a letter or the summons arrives."),
@@ -192,6 +195,27 @@ def _sensitivity_section(evidence: CaseEvidence, citizens: int, screening: Path)
     return "\n".join(lines)
 
 
+def _cost_text(cohort: Cohort) -> str:
+    return (
+        f"Per household, over the {cohort.follow_weeks} weeks of the follow-up. *Public "
+        "spend* is every cost the rules charged to the household: services, crises, "
+        "letters, courts and the team's casework hours. The team's management "
+        "(`costs.team_management` times its casework cost) is added per case it took, at "
+        "the team's mean. Cash benefits paid are a transfer out of the DWP; council tax and "
+        "court costs collected are revenue in, already net of council-tax support (a "
+        "discount on the bill, so not counted again). A household still in temporary "
+        "accommodation, or with a child still in care, at the end stays on for the "
+        "published mean stay (`costs.ta_stay_weeks`, `costs.care_stay_weeks`). The last "
+        f"row counts the follow-up and those committed stays within {HORIZON} years of "
+        "the flag week, discounted at the Green Book's 3.5% a year: the stated horizon of "
+        "the cost target. Nothing after the follow-up is extrapolated: debt still owed at "
+        "the end (above) is not counted as revenue to come. The team's set-up "
+        "(`costs.team_setup` per caseworker) is not charged to the cohort: the scenario's "
+        "team is sized for the whole place (`relational.caseworkers_per_10k`) while the "
+        "experiment sends it one week's arrivals, so its set-up per case would measure the "
+        "experiment, not the team; `placesim compare` counts it for a standing team.")
+
+
 def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: float,
            sensitivity_citizens: int, screening: Path) -> str:
     results, evaluation = evidence.results, evidence.evaluation
@@ -250,6 +274,9 @@ def render(evidence: CaseEvidence, scenario: Scenario, command: str, place_ctr: 
         report.arms_table(results.outcomes, arms), "",
         "![Cohort trajectories under both arms](gateshead_trajectories.png)", "",
         "![Paired per-household differences](gateshead_paired.png)", "",
+        "## The cost, counted as the Treasury would", "",
+        _cost_text(cohort), "",
+        report.arms_table(results.outcomes, arms, report.COSTS), "",
         "## Where the model misses, and why", "",
         *_misses(evidence), "",
         "## Inputs that carry story values", "",

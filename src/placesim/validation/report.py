@@ -8,16 +8,18 @@ only printed when it is missed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from placesim import __version__
 from placesim.atomic import save_figure, write_text
 from placesim.comparison.statistics import CONFIDENCE, interval
+from placesim.treasury import DEFAULT_HORIZON_YEARS as HORIZON
 from placesim.validation.targets import paired
 
 # (column, title, axis label, where the value can lie)
@@ -27,8 +29,24 @@ SERIES = (("ct_arrears", "Council tax owed, with fees", "GBP per household", (0,
           ("weekly_income", "Weekly income: earnings and benefits",
            "GBP a week per household", (0, math.inf)),
           ("wellbeing", "Wellbeing", "score, 0 to 10", (0, 10)))
-PAIRED = (("public_cost", "Public cost over the follow-up"),
+PAIRED = (("pv_net_public_cost", f"Net cost to the public purse, {HORIZON} years"),
           ("debt_at_end", "Debt at the end"), ("fees", "Fees charged"))
+ARMS = (("reached_enforcement", "reached enforcement (share)"),
+        ("fees", "fees charged (GBP)"), ("debt_at_end", "debt at the end (GBP)"),
+        ("benefits_right_at_end", "benefits right at the end (share)"),
+        ("turned_around", "turned around (share)"),
+        ("paying_at_end", "paying again (share)"),
+        ("income_at_end", "weekly income at the end (GBP)"),
+        ("wellbeing_at_end", "wellbeing at the end (0-10)"))
+COSTS = (("public_cost", "public spend on the household, follow-up (GBP)"),
+         ("team_overhead", "+ the team's management, per case taken (GBP)"),
+         ("benefits_paid", "+ cash benefits paid, follow-up (GBP, a transfer)"),
+         ("ct_collected", "− council tax and court costs collected, follow-up (GBP)"),
+         ("net_public_cost", "= net cost to the public purse, follow-up (GBP)"),
+         ("committed_cost", "committed at the end: remaining stays in temporary "
+          "accommodation or care, undiscounted (GBP)"),
+         ("pv_net_public_cost", f"net cost to the public purse over {HORIZON} years: "
+          "follow-up and committed stays, discounted (GBP)"))
 TAIL = 0.01  # histograms show the middle 98% of households; the rest are counted
 MAX_BINS = 100
 
@@ -89,6 +107,9 @@ def plot_paired(differences: pd.DataFrame, path: Path) -> None:
             f"mean {mean:,.0f} [95%: {_number(lower, 'GBP')} to {_number(upper, 'GBP')}]"
             + (f"\n{beyond} households beyond the axis" if beyond else "")))
         ax.set_title(title, fontsize=10)
+        ax.xaxis.set_major_locator(MaxNLocator(5))  # wide GBP labels must not overlap
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.tick_params(labelsize=8)
         ax.set_xlabel("relational team minus targets, GBP per household", fontsize=9)
         ax.set_ylabel("households (all replicates)", fontsize=9)
         ax.legend(fontsize=8)
@@ -128,16 +149,9 @@ def targets_table(evaluation: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def arms_table(outcomes: pd.DataFrame, arms: Mapping[str, str]) -> str:
+def arms_table(outcomes: pd.DataFrame, arms: Mapping[str, str],
+               columns: Sequence[tuple[str, str]] = ARMS) -> str:
     """Both arms side by side, with the paired difference and its interval."""
-    columns = (("reached_enforcement", "reached enforcement (share)"),
-               ("fees", "fees charged (GBP)"), ("debt_at_end", "debt at the end (GBP)"),
-               ("benefits_right_at_end", "benefits right at the end (share)"),
-               ("turned_around", "turned around (share)"),
-               ("paying_at_end", "paying again (share)"),
-               ("income_at_end", "weekly income at the end (GBP)"),
-               ("wellbeing_at_end", "wellbeing at the end (0-10)"),
-               ("public_cost", "public cost over the follow-up (GBP)"))
     control, treatment = list(arms)
     differences = paired(outcomes, control, treatment)
     header = (f"| outcome, mean per household | {arms[control]} | {arms[treatment]} | "

@@ -21,13 +21,16 @@ import pandas as pd
 from placesim.experiments import sensitivity, sweep
 from placesim.experiments.cohort import Cohort
 from placesim.experiments.spec import from_text
+from placesim.treasury import DEFAULT_HORIZON_YEARS as HORIZON
 
 LEVELS = 4
 SEEDS = 2
-OUTPUTS = {"cohort_public_cost": "public cost per household (GBP)",
+OUTPUTS = {"cohort_pv_net_public_cost": "net cost to the public purse per household over "
+                                        f"{HORIZON} years (GBP)",
+           "cohort_public_cost": "public spend per household over the follow-up (GBP)",
            "cohort_turned_around": "share of lives turned around",
            "cohort_debt_at_end": "debt per household at the end (GBP)"}
-COST = "cohort_public_cost"
+COST = "cohort_pv_net_public_cost"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from placesim.calibration.targets import CALIBRATION, source_keys
 from placesim.comparison.statistics import interval
+from placesim.treasury import DEFAULT_HORIZON_YEARS as HORIZON
 
 STORY = "story (podcast transcript, 2021; no primary document)"
 
@@ -114,8 +115,10 @@ TARGETS: tuple[Target, ...] = (
     Target("paying_difference", "Payments resume with the team: share paying at least 90% "
            "of the council tax due in the last 13 weeks, relational team minus targets",
            "paired", _difference("paying_at_end"), 0.0, 1.0, STORY, "difference of shares"),
-    Target("cost_difference", "Lower total public cost: GBP per household, relational team "
-           "minus targets (negative is cheaper)", "paired", _difference("public_cost"),
+    Target("cost_difference", "Lower total public cost: net cost to the public purse over "
+           f"{HORIZON} years from the flag week (the follow-up counted as the Treasury would, and "
+           "the stays it leaves committed, discounted), GBP per household, relational team "
+           "minus targets (negative is cheaper)", "paired", _difference("pv_net_public_cost"),
            -math.inf, 0.0, STORY, "GBP"),
     Target("debt_difference", "Debts at the end, GBP per household, relational team minus "
            "targets", "paired", _difference("debt_at_end"), -math.inf, 0.0, STORY, "GBP"),
