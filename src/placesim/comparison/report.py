@@ -286,10 +286,12 @@ def document(comparison: Comparison) -> Document:
                   "relational team's set-up and management"),
             Heading("Transfers and resource costs", anchor="transfers", level=3),
             Text("As the Green Book counts them: resource costs use up staff time, "
-                 "placements, beds and rooms; transfers (benefits, council-tax support, "
-                 "council tax, court costs and fees) move money between pockets and use "
-                 "none. Net cost to the public purse = resource costs + transfers out − "
-                 "revenue in, each part shown."),
+                 "placements, beds and rooms; transfers (benefits, council tax, court "
+                 "costs and fees) move money between pockets and use none. Council-tax "
+                 "support is a discount on bills: the council tax collected is already "
+                 "net of it, so it is shown as a memo, not counted again. Net cost to the "
+                 "public purse = resource costs + transfers out − revenue in, each part "
+                 "shown."),
             Table(indicator_table(c, SPLIT), "Transfers apart from resource costs"),
             Picture("agencies", partial(
                 fig.differences_by, c, AGENCIES, "Spend by agency, as the engine charges it",
