@@ -364,10 +364,9 @@ COHORT_COLUMNS = {
                               "collected"),
     "committed_cost": Column("GBP", "committed at the end: the mean remaining stay in "
                              "temporary accommodation or care (undiscounted)"),
-    "pv_net_public_cost": Column("GBP", "net cost to the public purse over the default "
-                                 "horizon (10 years) from the flag week: the follow-up "
-                                 "and what it left committed, discounted at Green Book "
-                                 "rates"),
+    "pv_net_public_cost": Column("GBP", "net cost to the public purse over 10 years, "
+                                 "discounted (the follow-up and the stays it left "
+                                 "committed)"),
     "income_at_flag": Column("GBP a week", "earnings and benefits when flagged"),
     "income_at_end": Column("GBP a week", "earnings and benefits at the end"),
     "wellbeing_at_end": Column("score (0-10)", "wellbeing at the end"),

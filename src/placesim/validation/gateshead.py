@@ -183,11 +183,11 @@ def _sensitivity_section(evidence: CaseEvidence, citizens: int, screening: Path)
     lines += ["", indices_of.table(indices), "",
               "![Morris mu* of each output](gateshead_sensitivity.png)", "",
               "### When the relational team would not pay off", "",
-              (f"Across all design points the relational arm was cheaper in "
-              f"{(design[COST] < 0).mean():.0%} of them (mean difference GBP "
-              f"{design[COST].mean():,.0f} per household). For the three "
-              "parameters that move the cost difference most, the mean difference at each "
-              "level they took:"), "",
+              (f"Counted as the cost target counts it ({OUTPUTS[COST]}), the relational "
+              f"arm was cheaper in {(design[COST] < 0).mean():.0%} of the design points "
+              f"(mean difference GBP {design[COST].mean():,.0f} per household). For the "
+              "three parameters that move the cost difference most, the mean difference at "
+              "each level they took:"), "",
               ("| parameter | value | design points | mean cost difference (GBP) | share of "
               "points where the team is cheaper |"), "|---|---:|---:|---:|---:|"]
     lines += [f"| `{r.parameter}` | {r.value:g} | {r.points} | {r.mean:,.0f} | "
