@@ -18,7 +18,7 @@ ENTRY_POINTS = (("placesim.engine.kernels", "initialise"),
                 ("placesim.engine.workforce", "_review"),
                 ("placesim.deciles", "_income_keys"),
                 ("placesim.deciles", "_decile_sums"))
-EXPECTED = "about 70 s on 2 cores"  # measured: see the README
+EXPECTED = "about 60 s on 2 cores"  # measured: see the README
 
 
 def kernels_cached() -> bool:
