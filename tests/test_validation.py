@@ -84,7 +84,7 @@ def test_the_cohort_s_net_public_cost_adds_up_and_counts_the_horizon(results):
     # without a committed stay, only the second year's discount (1 - 1/1.035) sets the
     # present value apart from the follow-up's total
     quiet = money[money["committed_cost"] == 0]
-    flows = quiet[["public_cost", "team_overhead", "benefits_paid", "ct_collected"]].sum(1)
+    flows = quiet[["public_cost", "team_overhead", "benefits_paid", "ct_collected"]].sum(axis=1)
     gap = (quiet["pv_net_public_cost"] - quiet["net_public_cost"]).abs()
     assert (gap <= (1 - 1 / 1.035) * flows + 1e-6).all()
     assert (gap > 0).any()
