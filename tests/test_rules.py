@@ -1065,10 +1065,45 @@ def test_kin_onsets_reads_last_week_of_the_other_members_only():
     family = [SimpleNamespace(family=0, family_size=3, onsets_even=e, onsets_odd=o)
               for e, o in ((1, 16), (2, 0), (4, 8))]
     alone = SimpleNamespace(family=3, family_size=1, onsets_even=31, onsets_odd=31)
-    pop = [*family, alone]
-    assert python_function(kin_onsets)(pop, 0, 5) == 2 | 4  # week 5 reads week 4 (even)
-    assert python_function(kin_onsets)(pop, 0, 6) == 0 | 8  # week 6 reads week 5 (odd)
-    assert python_function(kin_onsets)(pop, 2, 5) == 1 | 2
-    assert python_function(kin_onsets)(pop, 3, 5) == 0
+    pair = [SimpleNamespace(family=4, family_size=2, onsets_even=e, onsets_odd=0)
+            for e in (64, 128)]
+    pop = [*family, alone, *pair]
+    p = SimpleNamespace(family_max_size=4)
+    kin = python_function(kin_onsets)
+    assert kin(pop, 0, 5, p) == 2 | 4  # week 5 reads week 4 (even)
+    assert kin(pop, 0, 6, p) == 0 | 8  # week 6 reads week 5 (odd)
+    assert kin(pop, 2, 5, p) == 1 | 2
+    assert kin(pop, 3, 5, p) == 0  # the next family is not kin
     # a burn-in's weeks are negative: the parity holds (week -3 reads week -4, even)
-    assert python_function(kin_onsets)(pop, 1, -3) == 1 | 4
+    assert kin(pop, 1, -3, p) == 1 | 4
+    # the last family of the place: looking past its end reads nobody else
+    assert kin(pop, 4, 5, p) == 128
+    assert kin(pop, 5, 5, p) == 64
+
+
+def test_kin_onsets_masked_reads_match_the_family_loop():
+    """The fixed-width, masked look at kin gives what looping over the family gives."""
+    from types import SimpleNamespace
+
+    from placesim.engine.rules.life import kin_onsets
+
+    kin = python_function(kin_onsets)
+    rng = np.random.default_rng(5)
+    for max_size in (1, 2, 4, 8):
+        sizes = []
+        while sum(sizes) < 300:
+            sizes.append(int(rng.integers(1, max_size + 1)))
+        pop = np.zeros(sum(sizes), dtype=state.CITIZEN_DTYPE).view(np.recarray)
+        first = np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
+        pop["family"], pop["family_size"] = first, np.repeat(sizes, sizes)
+        pop["onsets_even"] = rng.integers(0, 32, len(pop))
+        pop["onsets_odd"] = rng.integers(0, 32, len(pop))
+        p = SimpleNamespace(family_max_size=max_size)
+        for week in (4, 7):
+            field = "onsets_even" if week % 2 == 1 else "onsets_odd"
+            for i in range(len(pop)):
+                members = range(first[i], first[i] + pop["family_size"][i])
+                expected = 0
+                for j in members:
+                    expected |= int(pop[field][j]) if j != i else 0
+                assert kin(pop, i, week, p) == expected

@@ -81,7 +81,8 @@ class CitizenAgent(mesa.Agent):
 
     def live_week(self, scheduler: ReferenceScheduler) -> None:
         """Phases 1-3: life events, money and demand (with last week's shocks to kin)."""
-        kin = RULES.kin_onsets(scheduler.by_index, self.index, scheduler.week)
+        kin = RULES.kin_onsets(scheduler.by_index, self.index, scheduler.week,
+                               scheduler.p)
         RULES.live_week(self, self.key(scheduler), scheduler.p, scheduler.week,
                         scheduler.totals, kin, scheduler.learned.partnership)
 

@@ -58,7 +58,7 @@ def _live_week_block(pop, b: int, p, partnership: float, seed: int, week: int, a
     block = listed.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
-        live_week(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week),
+        live_week(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week, p),
                   partnership)
         entry = queue_entry(r, week, p)
         if entry != 0:

@@ -80,19 +80,27 @@ def life_events(domains: int, stress: float, rent_arrears: int, rent: int,
 
 
 @njit(cache=True, inline="always")
-def kin_onsets(pop, i: int, week: int) -> int:
+def kin_onsets(pop, i: int, week: int, p) -> int:
     """Life domains that fell into trouble last week for citizen ``i``'s family members.
 
     Each citizen writes this week's onsets into the field of this week's parity and reads
     its kin's from the other, so no citizen reads a field being written this week. Both
     fields start at zero, so a place's first week sees no onsets of a week before it.
+
+    Every citizen looks at the same number of places (family.max_size, from the first
+    member on), masking those that are not its kin: a loop as long as each family was a
+    mispredicted branch a citizen, some 15% of phases 1-3 (benchmarks/NOTES.md).
     """
     r = pop[i]
     first = int(r.family)
+    size = int(r.family_size)
+    last = len(pop) - 1
+    odd = week % 2 == 1
     kin = 0
-    for j in range(first, first + int(r.family_size)):
-        if j != i:
-            kin |= int(pop[j].onsets_even) if week % 2 == 1 else int(pop[j].onsets_odd)
+    for k in range(int(p.family_max_size)):
+        j = min(first + k, last)
+        onsets = int(pop[j].onsets_even) if odd else int(pop[j].onsets_odd)
+        kin |= onsets if k < size and j != i else 0
     return kin
 
 

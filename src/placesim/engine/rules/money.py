@@ -183,9 +183,7 @@ def discretionary_spending(cash: int, r, p) -> int:
     drawn from is the one it keeps (docs/odd.md, The weekly money waterfall)."""
     reserved = (int(r.savings_buffer) + owed_on_ct(r) + int(r.rent_arrears)
                 + int(r.other_debt))
-    if cash <= reserved:
-        return 0
-    return pence((cash - reserved) * p.money_discretionary_spending)
+    return pence(max(cash - reserved, 0) * p.money_discretionary_spending)
 
 
 # ---------------------------------------------------------------- the waterfall
