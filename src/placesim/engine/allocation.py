@@ -45,6 +45,10 @@ _CLAIMS, _FIXES, _WAITING_CASES, _REQUESTS = 0, 1, 2, 3  # _REQUESTS + s: servic
 # _SERVICE on) an assessment by service s.
 _DECISION, _FIX_MADE, _SERVICE = 0, 1, 2
 _SERVED_PER_CHUNK = 256  # citizens a thread serves at a time (more if partials are few)
+# A queue key: the queue week in the high half, the citizen id in the low 32 bits, so keys
+# order by week, then id, and both come back by shifting and masking (no division).
+_ID_BITS = 32
+_ID_MASK = (1 << _ID_BITS) - 1
 
 
 @njit(cache=True, inline="always")
@@ -82,7 +86,7 @@ def _count_block(entries, listed_n: int, counts) -> None:
 
 
 @njit(cache=True, _nrt=False)
-def _fill_block(listed, entries, listed_n: int, n: int, at, keys) -> None:
+def _fill_block(listed, entries, listed_n: int, at, keys) -> None:
     """Write one block's keys into ``keys``, queue q's from ``at[q]`` on."""
     for k in range(listed_n):
         entry = entries[k]
@@ -90,13 +94,13 @@ def _fill_block(listed, entries, listed_n: int, n: int, at, keys) -> None:
             if entry & _QUEUE_FLAGS[q]:
                 week = (entry >> _QUEUE_WEEK_SHIFTS[q]) & _WEEK_MASK
                 week -= (week >> 15) << 16  # a signed 16-bit week: a burn-in's are < 0
-                keys[at[q]] = week * n + listed[k]
+                keys[at[q]] = (np.int64(week) << _ID_BITS) | listed[k]
                 at[q] += 1
 
 
 @njit(parallel=True, cache=True)
-def _queues(listed, entries, listed_n, n: int):
-    """Every queue's keys (queue week x n + id) in one array: queue q's keys are
+def _queues(listed, entries, listed_n):
+    """Every queue's keys (``_ID_BITS``: week, then id) in one array: queue q's keys are
     ``keys[start[q]:start[q + 1]]``, in listing order. Blocks are counted, then filled,
     in parallel: each block's keys have their own place, so the order is the listing's."""
     blocks = listed_n.shape[0]
@@ -113,7 +117,7 @@ def _queues(listed, entries, listed_n, n: int):
         start[q + 1] = running
     keys = np.empty(start[-1], np.int64)
     for b in prange(blocks):
-        _fill_block(listed[b], entries[b], listed_n[b], n, at[b], keys)
+        _fill_block(listed[b], entries[b], listed_n[b], at[b], keys)
     return keys, start
 
 
@@ -136,32 +140,54 @@ def _release(pop, listed, entries, listed_n, caseload) -> None:
 
 
 @njit(cache=True)
-def _skim(keys, kept: int, oldest_in_target: int, n: int):
+def _skim(keys, kept: int, oldest_in_target: int):
     """Move the first ``kept`` claims that can still meet the target to the front.
 
-    Keys are (claim week x n + id); subtracting a multiple of n keeps the id and puts those
+    Keys are (claim week, id); taking 10,000 weeks off a key keeps its id and puts those
     claims ahead of every other, in their own order.
     """
     if kept <= 0:
         return keys
-    fresh = np.sort(keys[keys // n >= oldest_in_target])
+    fresh = np.sort(keys[(keys >> _ID_BITS) >= oldest_in_target])
     if fresh.shape[0] == 0:
         return keys
     last = fresh[min(kept, fresh.shape[0]) - 1]
-    ahead = np.int64(10_000) * n
-    return np.where((keys // n >= oldest_in_target) & (keys <= last), keys - ahead, keys)
+    ahead = np.int64(10_000) << _ID_BITS
+    return np.where(((keys >> _ID_BITS) >= oldest_in_target) & (keys <= last), keys - ahead,
+                    keys)
 
 
 @njit(cache=True)
-def _first(keys, k: int, n: int):
-    """Citizen ids of the ``k`` smallest keys (key = queue week x n + id), in key order."""
-    if k < keys.shape[0]:
-        keys = np.partition(keys, k)[:k] if k > 0 else keys[:0]
-    return np.sort(keys) % n
+def _first(keys, k: int):
+    """Citizen ids of the ``k`` smallest keys (queue week, then id), in key order.
+
+    A queue's keys come in id order (the listing's, block after block), so key order is
+    week order, stably: a counting sort over the weeks present, which is linear in the
+    queue where sorting it was not.
+    """
+    m = keys.shape[0]
+    k = min(k, m)
+    ids = np.empty(k, np.int64)
+    if k == 0:
+        return ids
+    weeks = keys >> _ID_BITS
+    first_week = weeks.min()
+    at = np.zeros(weeks.max() - first_week + 2, np.int64)
+    for week in weeks:  # how many in each week, then where each week's ids start
+        at[week - first_week + 1] += 1
+    for w in range(1, at.shape[0]):
+        at[w] += at[w - 1]
+    for j in range(m):
+        w = weeks[j] - first_week
+        rank = at[w]
+        at[w] = rank + 1
+        if rank < k:
+            ids[rank] = keys[j] & _ID_MASK
+    return ids
 
 
 @njit(cache=True)
-def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int, n: int):
+def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int):
     """Who each queue serves this week, in key order, up to its limit: queue q's ids are
     ``chosen[at[q]:at[q + 1]]``.
 
@@ -175,8 +201,8 @@ def _choose(keys, start, limits, skim_kept: int, oldest_in_target: int, n: int):
     for q in range(_N_QUEUES):
         queue = _queue(keys, start, q)
         if q == _CLAIMS:
-            queue = _skim(queue, skim_kept, oldest_in_target, n)
-        chosen[at[q]:at[q + 1]] = _first(queue, at[q + 1] - at[q], n)
+            queue = _skim(queue, skim_kept, oldest_in_target)
+        chosen[at[q]:at[q + 1]] = _first(queue, at[q + 1] - at[q])
     return chosen, at
 
 
@@ -226,9 +252,8 @@ def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, cap: int,
     """
     # -- phase 4: allocation
     p = params[0]
-    n = pop.shape[0]
     _release(pop, listed, entries, listed_n, caseload)
-    keys, start = _queues(listed, entries, listed_n, n)
+    keys, start = _queues(listed, entries, listed_n)
     free_places = 0
     for w in range(caseload.shape[0]):
         free_places += max(0, cap - caseload[w])
@@ -241,7 +266,7 @@ def allocate(pop, listed, entries, listed_n, assessor_skill, caseload, cap: int,
     chosen, at = _choose(keys, start, limits,
                          kept_for_target(decision_capacity,
                                          p.regime_cream_skimming * p.gaming_pull_benefits),
-                         week - int(p.benefits_target_weeks), n)
+                         week - int(p.benefits_target_weeks))
 
     _serve(pop, _queue(chosen, at, _CLAIMS), _DECISION, assessor_skill, params, partnership,
            seed, week, partials, acc)
