@@ -100,7 +100,7 @@ def _fill_block(listed, entries, listed_n: int, at, keys) -> None:
 
 @njit(parallel=True, cache=True)
 def _queues(listed, entries, listed_n):
-    """Every queue's keys (``_ID_BITS``: week, then id) in one array: queue q's keys are
+    """Every queue's keys (week in the high half, id in the low) in one array: queue q's keys are
     ``keys[start[q]:start[q + 1]]``, in listing order. Blocks are counted, then filled,
     in parallel: each block's keys have their own place, so the order is the listing's."""
     blocks = listed_n.shape[0]
@@ -284,9 +284,8 @@ def take_on(pop, waiting, caseload, cap: int, week: int, acc) -> None:
     cap (lowest index on ties), until none has room.
 
     Caseloads only rise here, so the workers are taken level by level, in index order
-    within a level: each is looked at once a level, not once a case. Searching every
-    worker for every case grew with workers x cases: at 10^6 citizens, in the weeks the
-    team took 3,300-5,100 cases, allocation took 3.5-4.5 ms against 2.0-2.2 now.
+    within a level: each is looked at once a level, not once a case, where searching
+    every worker for every case grew with workers x cases (benchmarks/NOTES.md).
     """
     workers = caseload.shape[0]
     if workers == 0:

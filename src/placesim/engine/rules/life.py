@@ -88,8 +88,8 @@ def kin_onsets(pop, i: int, week: int, p) -> int:
     fields start at zero, so a place's first week sees no onsets of a week before it.
 
     Every citizen looks at the same number of places (family.max_size, from the first
-    member on), masking those that are not its kin: a loop as long as each family was a
-    mispredicted branch a citizen, some 15% of phases 1-3 (benchmarks/NOTES.md).
+    member on), masking those that are not its kin: a loop as long as each family ended
+    on a mispredicted branch about once a citizen (benchmarks/NOTES.md).
     """
     r = pop[i]
     first = int(r.family)
