@@ -137,11 +137,14 @@ def bandwidth(threads: int, gigabytes: float = 1.0) -> float:
 
 
 def collection_overhead(citizens: int, weeks: int) -> float:
-    """Extra time of PlaceModel.step (indicators, agencies, DataCollector) over Engine.step."""
+    """Extra time of PlaceModel.step (indicators, agencies, DataCollector) over Engine.step,
+    both from the same burned-in place (a fresh place's weeks are quieter, and would count
+    as collection)."""
     numba.set_num_threads(2)
     s = scenario(citizens)
-    engine = Engine(s, s.regime(REGIME))
-    model = PlaceModel(s, regime=REGIME, weeks=weeks + WARM_UP_WEEKS)
+    start = burned_in(s)
+    engine = Engine(s, s.regime(REGIME), start=start)
+    model = PlaceModel(s, regime=REGIME, weeks=weeks + WARM_UP_WEEKS, start=start)
     for _ in range(WARM_UP_WEEKS):
         engine.step()
         model.step()
