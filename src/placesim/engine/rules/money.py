@@ -30,7 +30,7 @@ from placesim.engine.state import (
 # ---------------------------------------------------------------- income and bills
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def earnings(capacity: int, domains: int, p) -> int:
     """Weekly earnings: none out of work, fewer hours while ill or in a caring crisis."""
     if (domains & Domain.WORK) != 0:
