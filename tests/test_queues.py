@@ -10,8 +10,6 @@ import pytest
 from placesim.engine import allocation
 from placesim.engine.allocation import _choose, _first, _queues, _skim
 
-WEEK_MASK = 0xFFFF
-
 
 def key_sorted(ids: np.ndarray, weeks: np.ndarray) -> np.ndarray:
     """The rule as written: ids ordered by (week, id)."""
@@ -31,16 +29,18 @@ def listing(rng: np.random.Generator, n: int, blocks: int, block: int):
                                     replace=False))
         listed_n[b] = len(chosen)
         for k, i in enumerate(chosen):
-            claim, ask, case = (int(w) for w in rng.integers(-60, 80, 3))
-            flags = 0
+            # a week for each place in the entry (claim, ask, case), packed there
+            week_at = {shift: int(rng.integers(-60, 80))
+                       for shift in sorted(set(allocation._QUEUE_WEEK_SHIFTS))}
+            entry = 0
+            for shift, week in week_at.items():
+                entry |= (week & allocation._WEEK_MASK) << shift
             for q, flag in enumerate(allocation._QUEUE_FLAGS):
                 if rng.random() < 0.4:
-                    flags |= flag
-                    shift = allocation._QUEUE_WEEK_SHIFTS[q]
-                    weeks[(q, int(i))] = {0: claim, 16: ask, 32: case}[shift]
+                    entry |= flag
+                    weeks[(q, int(i))] = week_at[allocation._QUEUE_WEEK_SHIFTS[q]]
             listed[b, k] = i
-            entries[b, k] = (flags | (claim & WEEK_MASK) | ((ask & WEEK_MASK) << 16)
-                             | ((case & WEEK_MASK) << 32))
+            entries[b, k] = entry
     return listed, entries, listed_n, weeks
 
 

@@ -148,13 +148,13 @@ def _skim(keys, kept: int, oldest_in_target: int):
     """
     if kept <= 0:
         return keys
-    fresh = np.sort(keys[(keys >> _ID_BITS) >= oldest_in_target])
+    in_target = (keys >> _ID_BITS) >= oldest_in_target
+    fresh = np.sort(keys[in_target])
     if fresh.shape[0] == 0:
         return keys
     last = fresh[min(kept, fresh.shape[0]) - 1]
     ahead = np.int64(10_000) << _ID_BITS
-    return np.where(((keys >> _ID_BITS) >= oldest_in_target) & (keys <= last), keys - ahead,
-                    keys)
+    return np.where(in_target & (keys <= last), keys - ahead, keys)
 
 
 @njit(cache=True)
