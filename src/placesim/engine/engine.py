@@ -11,6 +11,7 @@ from placesim.engine.metrics import N_METRICS, M
 from placesim.engine.params import GamingPulls, pack
 from placesim.engine.place import ASSESSORS, CASEWORKERS, Place
 from placesim.engine.scheduler import Learned
+from placesim.engine.settled import Settling, record_bytes
 from placesim.engine.start import Start
 from placesim.engine.workforce import Team, team_means
 from placesim.scenario import Scenario
@@ -24,11 +25,13 @@ class Engine:
     and weeks come from the scenario's ``place`` section; the state it starts from is
     ``start`` (``engine.start``), by default the place freshly drawn at week 0.
     ``block`` is how many citizens a thread takes at a time; results do not depend on it
-    (nor on threads).
+    (nor on threads). ``settle``: whether citizens with nothing open settle
+    (``engine.settled``); results do not depend on it either, only the time a week takes.
     """
 
     def __init__(self, scenario: Scenario, levers: Mapping[str, float],
-                 start: Start | None = None, block: int = kernels.BLOCK):
+                 start: Start | None = None, block: int = kernels.BLOCK,
+                 settle: bool = True):
         place = Place.build(scenario, levers)
         start = start if start is not None else Start.drawn(place)
         self.place = place
@@ -39,7 +42,6 @@ class Engine:
         self.n = place.n
         self.week = start.week
         self.learned = Learned.at_start(place, levers)
-        self.citizens = start.population()
         self.caseload = start.caseload.copy()
         self.assessors = Team(ASSESSORS, start.assessors)
         self.caseworkers = Team(CASEWORKERS, start.caseworkers)
@@ -52,6 +54,21 @@ class Engine:
         self.listed = np.zeros((blocks, block), dtype=np.int32)
         self.entries = np.zeros((blocks, block), dtype=np.int64)
         self.listed_n = np.zeros(blocks, dtype=np.int64)
+        self.settling = Settling(self.n, blocks, settle)
+        self.citizens = start.population()
+
+    @property
+    def citizens(self) -> np.ndarray:
+        """The population's records."""
+        return self._citizens
+
+    @citizens.setter
+    def citizens(self, citizens: np.ndarray) -> None:
+        """New records (a saved state, a copy): everyone wakes, as their shares of the
+        ledger may no longer be what they were."""
+        self._citizens = citizens
+        self._bytes = record_bytes(citizens)
+        self.settling.wake_all()
 
     def records(self, ids: np.ndarray) -> np.ndarray:
         """Copies of the records of the given citizens."""
@@ -65,6 +82,7 @@ class Engine:
         """Change the regime from next week on (a policy switch)."""
         self.levers = dict(levers)
         self.params = pack(self.scenario, levers, self.pulls)
+        self.settling.wake_all()
 
     def set_gaming_pulls(self, pulls: GamingPulls) -> None:
         """Each service's pull toward gaming from next week (the agencies' review)."""
@@ -72,6 +90,7 @@ class Engine:
             return
         self.pulls = pulls
         self.params = pack(self.scenario, self.levers, pulls)
+        self.settling.wake_all()
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         """Staff hours each service has from next week (commissioners move budgets)."""
@@ -88,9 +107,12 @@ class Engine:
 
     def live_week(self, totals: np.ndarray) -> None:
         """Phases 1-3 for every citizen, in parallel; lists who joins a phase-4 queue."""
-        kernels.live_week_pass(self.citizens, self.params, self.learned.partnership,
+        s = self.settling
+        kernels.live_week_pass(self.citizens, self._bytes, self.params,
+                               self.caseworkers.performance, self.learned.partnership,
                                self.seed, self.week, self.partials, self.listed,
-                               self.entries, self.listed_n)
+                               self.entries, self.listed_n, s.state, s.shares, s.scratch,
+                               s.scratch_bytes, s.scratch_shares, s.fixed, s.enabled)
         totals += self.partials.sum(axis=0)
 
     def allocate(self, totals: np.ndarray) -> None:

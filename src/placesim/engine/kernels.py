@@ -30,6 +30,15 @@ from placesim.engine.rules.ledger import pence
 from placesim.engine.rules.life import kin_onsets
 from placesim.engine.rules.money import ct_gross, earnings, weekly_rent
 from placesim.engine.rules.week import live_week, meet_services
+from placesim.engine.settled import (
+    AWAKE,
+    RETRY_WEEKS,
+    SETTLED,
+    may_settle,
+    settled_live_week,
+    share_of_week,
+    stirred,
+)
 from placesim.engine.state import (
     EARNINGS_PENCE_CAP,
     RENT_PENCE_CAP,
@@ -46,25 +55,55 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 
 
 @njit(cache=True, _nrt=False)
-def _live_week_block(pop, b: int, p, partnership: float, seed: int, week: int, acc, listed,
-                     entries) -> int:
+def _live_week_block(pop, pop_bytes, b: int, p, skill, partnership: float, seed: int,
+                     week: int, acc, listed, entries, settled, shares, scratch,
+                     scratch_bytes, scratch_share, fixed, settle: bool) -> int:
     """Phases 1-3 for block ``b``; lists in ``listed`` who joins a phase-4 queue, with
     their queue entries in ``entries``, and returns how many.
 
-    The block size is the width of the ``listed`` row.
+    A settled citizen (``settled``) that nothing stirs only counts a relative's shock and
+    pays its bill: the block's sum of settled citizens' shares of the ledger
+    (``shares``) adds the rest. One stirred wakes, its share taken out of the sum, and
+    lives its week in full. A citizen with nothing open whose week with nothing
+    happening is a fixed point settles (``settle``: whether citizens settle at all).
+    The block size is the width of ``listed``.
     """
     acc[:] = 0
     n_listed = 0
     block = listed.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
-        live_week(r, agent_key(seed, week, i), p, week, acc, kin_onsets(pop, i, week, p),
-                  partnership)
+        key = agent_key(seed, week, i)
+        kin = kin_onsets(pop, i, week, p)
+        state = settled[i]
+        if state == SETTLED:
+            if not stirred(r, key, p, kin):
+                settled_live_week(r, p, kin, acc)
+                continue
+            share_of_week(pop_bytes, i, scratch, scratch_bytes, skill, p, week,
+                          scratch_share, fixed)
+            for m in range(shares.shape[0]):
+                shares[m] -= scratch_share[0, m]
+            settled[i] = AWAKE
+        elif state != AWAKE:
+            settled[i] = state - 1
+        elif settle and may_settle(r, week, p) and not stirred(r, key, p, kin):
+            if share_of_week(pop_bytes, i, scratch, scratch_bytes, skill, p, week,
+                             scratch_share, fixed):
+                for m in range(shares.shape[0]):
+                    shares[m] += scratch_share[0, m]
+                settled[i] = SETTLED
+                settled_live_week(r, p, kin, acc)
+                continue
+            settled[i] = RETRY_WEEKS
+        live_week(r, key, p, week, acc, kin, partnership)
         entry = queue_entry(r, week, p)
         if entry != 0:
             listed[n_listed] = i
             entries[n_listed] = entry
             n_listed += 1
+    for m in range(acc.shape[0]):
+        acc[m] += shares[m]
     return n_listed
 
 
@@ -77,12 +116,15 @@ def _meet_services_block(pop, skill, b: int, block: int, p, seed: int, week: int
 
 
 @njit(parallel=True, cache=True)
-def live_week_pass(pop, params, partnership: float, seed: int, week: int, partials, listed,
-                   entries, listed_n) -> None:
+def live_week_pass(pop, pop_bytes, params, skill, partnership: float, seed: int, week: int,
+                   partials, listed, entries, listed_n, settled, shares, scratch,
+                   scratch_bytes, scratch_shares, fixed, settle: bool) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        listed_n[b] = _live_week_block(pop, b, params[0], partnership, seed, week,
-                                       partials[b], listed[b], entries[b])
+        listed_n[b] = _live_week_block(pop, pop_bytes, b, params[0], skill, partnership,
+                                       seed, week, partials[b], listed[b], entries[b],
+                                       settled, shares[b], scratch[b:b + 1],
+                                       scratch_bytes[b], scratch_shares[b], fixed, settle)
 
 
 @njit(parallel=True, cache=True)

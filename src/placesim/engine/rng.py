@@ -110,12 +110,19 @@ def agent_key(seed: int, week: int, agent: int) -> np.int64:
 
 
 @njit(cache=True)
-def draw(key: np.int64, purpose: int) -> float:
+def draw(key: np.int64 | None, purpose: int) -> float:
     """A uniform draw in [0, 1) for one purpose, from an agent's weekly key.
 
     The 53 bits kept are converted as a signed integer, which they fit: one instruction,
     where an unsigned 64-bit conversion takes several. The value is the same.
+
+    With no key (``None``) the draw is 1.0, at or above every chance: a rule that fires
+    when its draw falls under a chance does not, so the week's rules given no key work
+    out the week in which nothing happens (``settled``). numba compiles that as a version
+    of its own: the test on ``None`` costs a keyed draw nothing.
     """
+    if key is None:
+        return 1.0
     bits = _mix(np.uint64(key) ^ (np.uint64(purpose) + _GOLDEN)) >> _S11
     return float(np.int64(bits)) * _TO_UNIT
 

@@ -86,6 +86,18 @@ def benefits_wrong(award: int, entitled: int, cts: int, cts_entitled: int, p) ->
 # ---------------------------------------------------------------- phase 3: claiming
 
 
+@njit(cache=True)
+def benefits_errand(award: int, support: int, entitled: int, cts_entitled: int, p) -> int:
+    """What a citizen with no claim pending has to do about its benefits: make a claim
+    (``Purpose.CLAIM``: no award, some entitlement), report a change (``Purpose.REPORT``:
+    an award off entitlement) or nothing (0)."""
+    if award == 0 and support == 0 and (entitled > 0 or cts_entitled > 0):
+        return Purpose.CLAIM
+    if benefits_wrong(award, entitled, support, cts_entitled, p):
+        return Purpose.REPORT
+    return 0
+
+
 @njit(cache=True, inline="always")
 def claim_benefits(r, key, p, week: int, acc, earned: int) -> None:
     """Phase 3, benefits: a new claim, a change report, or chasing a pending claim.
@@ -100,13 +112,14 @@ def claim_benefits(r, key, p, week: int, acc, earned: int) -> None:
     support = min(int(r.cts_award), ct_gross(int(r.band), p))
     engagement = float(r.engagement)
     if r.claim == Claim.NONE:
-        if award == 0 and support == 0 and (entitled > 0 or cts_entitled > 0):
+        errand = benefits_errand(award, support, entitled, cts_entitled, p)
+        if errand == Purpose.CLAIM:
             if draw(key, Purpose.CLAIM) < p.benefits_claim * engagement:
                 r.claim = Claim.PENDING
                 r.claim_week = week
                 count(acc, M.CLAIMS)
                 contact(r, acc, M.COST_BENEFITS, False, p)
-        elif (benefits_wrong(award, entitled, support, cts_entitled, p)
+        elif (errand == Purpose.REPORT
               and draw(key, Purpose.REPORT) < p.benefits_report_change * engagement):
             r.claim = Claim.PENDING
             r.claim_week = week

@@ -106,6 +106,13 @@ def weekly_surplus(household: int, earned: int, award: int, housing: int, liabil
     return earned + award - living_costs(household, p) - housing - liability
 
 
+@njit(cache=True, inline="always")
+def lapses(r, key, p) -> bool:
+    """Whether the citizen fails to pay this week's council tax though it could (life.lapse,
+    the more likely the less engaged)."""
+    return draw(key, Purpose.LAPSE) < p.life_lapse * (1.0 - float(r.engagement))
+
+
 # ---------------------------------------------------------------- paying
 
 
@@ -235,7 +242,7 @@ def money_week(r, key, p, week: int, acc) -> int:
     r.rent_arrears = rent_arrears + housed_rent - rent_paid
     # (iv, v)
     r.ct_arrears += liability
-    if draw(key, Purpose.LAPSE) >= p.life_lapse * (1.0 - float(r.engagement)):
+    if not lapses(r, key, p):
         instalment = pay(cash, liability)
         cash -= instalment
         pay_council(r, instalment, acc)
