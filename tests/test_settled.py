@@ -117,6 +117,23 @@ def test_only_the_moving_fields_may_move():
         assert not fixed[offset:offset + field.itemsize].any()
 
 
+@pytest.mark.parametrize("regime", ["target", "learning"])
+def test_phases_5_and_6_move_only_a_settled_citizens_outlook(regime):
+    full, settling = pair(regime)
+    step_both(full, settling, 40)
+    for _week in range(20):
+        totals = np.zeros_like(settling.partials[0])
+        settling.live_week(totals)
+        settling.allocate(totals)
+        settled = settling.settling.state == SETTLED
+        before = record_bytes(settling.citizens)[settled].copy()
+        settling.meet_services(totals)
+        settling.week += 1
+        after = record_bytes(settling.citizens)[settled]
+        assert np.array_equal(before[:, fixed_bytes()], after[:, fixed_bytes()])
+        assert settled.mean() > 0.2
+
+
 def test_a_citizen_settles_only_at_its_money_fixed_point():
     full, settling = pair("target")
     step_both(full, settling, 30)
@@ -127,8 +144,8 @@ def test_a_citizen_settles_only_at_its_money_fixed_point():
     def at_fixed_point() -> bool:
         s = settling.settling
         return share_of_week(record_bytes(one), 0, s.scratch[0:1], s.scratch_bytes[0],
-                             settling.caseworkers.performance, settling.parameters,
-                             settling.week, s.scratch_shares[0], s.fixed)
+                             settling.parameters, settling.week, s.scratch_shares[0],
+                             s.fixed)
 
     assert at_fixed_point()
     one[0]["savings"] += 10_000  # cash above the buffer is spent: savings move this week

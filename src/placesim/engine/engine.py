@@ -109,10 +109,10 @@ class Engine:
         """Phases 1-3 for every citizen, in parallel; lists who joins a phase-4 queue."""
         s = self.settling
         kernels.live_week_pass(self.citizens, self._bytes, self.params,
-                               self.caseworkers.performance, self.learned.partnership,
-                               self.seed, self.week, self.partials, self.listed,
-                               self.entries, self.listed_n, s.state, s.shares, s.scratch,
-                               s.scratch_bytes, s.scratch_shares, s.fixed, s.enabled)
+                               self.learned.partnership, self.seed, self.week,
+                               self.partials, self.listed, self.entries, self.listed_n,
+                               s.state, s.shares, s.scratch, s.scratch_bytes,
+                               s.scratch_shares, s.fixed, s.enabled)
         totals += self.partials.sum(axis=0)
 
     def allocate(self, totals: np.ndarray) -> None:

@@ -55,9 +55,9 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 
 
 @njit(cache=True, _nrt=False)
-def _live_week_block(pop, pop_bytes, b: int, p, skill, partnership: float, seed: int,
-                     week: int, acc, listed, entries, settled, shares, scratch,
-                     scratch_bytes, scratch_share, fixed, settle: bool) -> int:
+def _live_week_block(pop, pop_bytes, b: int, p, partnership: float, seed: int, week: int,
+                     acc, listed, entries, settled, shares, scratch, scratch_bytes,
+                     scratch_share, fixed, settle: bool) -> int:
     """Phases 1-3 for block ``b``; lists in ``listed`` who joins a phase-4 queue, with
     their queue entries in ``entries``, and returns how many.
 
@@ -80,18 +80,18 @@ def _live_week_block(pop, pop_bytes, b: int, p, skill, partnership: float, seed:
             if not stirred(r, key, p, kin):
                 settled_live_week(r, p, kin, acc)
                 continue
-            share_of_week(pop_bytes, i, scratch, scratch_bytes, skill, p, week,
+            share_of_week(pop_bytes, i, scratch, scratch_bytes, p, week,
                           scratch_share, fixed)
             for m in range(shares.shape[0]):
-                shares[m] -= scratch_share[0, m]
+                shares[m] -= scratch_share[m]
             settled[i] = AWAKE
         elif state != AWAKE:
             settled[i] = state - 1
         elif settle and may_settle(r, week, p) and not stirred(r, key, p, kin):
-            if share_of_week(pop_bytes, i, scratch, scratch_bytes, skill, p, week,
+            if share_of_week(pop_bytes, i, scratch, scratch_bytes, p, week,
                              scratch_share, fixed):
                 for m in range(shares.shape[0]):
-                    shares[m] += scratch_share[0, m]
+                    shares[m] += scratch_share[m]
                 settled[i] = SETTLED
                 settled_live_week(r, p, kin, acc)
                 continue
@@ -116,13 +116,13 @@ def _meet_services_block(pop, skill, b: int, block: int, p, seed: int, week: int
 
 
 @njit(parallel=True, cache=True)
-def live_week_pass(pop, pop_bytes, params, skill, partnership: float, seed: int, week: int,
+def live_week_pass(pop, pop_bytes, params, partnership: float, seed: int, week: int,
                    partials, listed, entries, listed_n, settled, shares, scratch,
                    scratch_bytes, scratch_shares, fixed, settle: bool) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        listed_n[b] = _live_week_block(pop, pop_bytes, b, params[0], skill, partnership,
-                                       seed, week, partials[b], listed[b], entries[b],
+        listed_n[b] = _live_week_block(pop, pop_bytes, b, params[0], partnership, seed,
+                                       week, partials[b], listed[b], entries[b],
                                        settled, shares[b], scratch[b:b + 1],
                                        scratch_bytes[b], scratch_shares[b], fixed, settle)
 

@@ -5,11 +5,13 @@ A citizen may settle when nothing is open in its life (:func:`may_settle`): no l
 domain in trouble and no onset in the last two weeks, no debt of any kind, no recovery
 stage, plan or pause, no claim and nothing to claim or report about its benefits, no
 request for help, relational case in progress or caseworker to release, no stay in
-temporary accommodation or care, and a weekly council-tax bill. It settles when its week
-with nothing happening leaves every byte of its record as it was except its outlook
-(stress, trust, wellbeing, its count of stable weeks) and the council tax it has paid to
-date (``MOVING_FIELDS``): its money is at the waterfall's fixed point. From then on,
-phases 1-3 of every week until something happens to it add the same to the ledger.
+temporary accommodation or care, and a weekly council-tax bill. It settles when phases
+1-3 of its week with nothing happening leave every byte of its record as it was except
+the council tax it has paid to date (``MOVING_FIELDS``): its money is at the waterfall's
+fixed point. Phases 5-6 never change those bytes for such a citizen (its recovery ladder
+and casework have nothing to do; they move only its outlook: stress, trust, wellbeing
+and its count of stable weeks). From then on, phases 1-3 of every week until something
+happens to it add the same to the ledger.
 
 So the fast scheduler works that share out once, when the citizen settles, by running
 the week's rules with no key (``rng.draw`` then draws 1.0 and nothing happens), and keeps
@@ -40,7 +42,7 @@ from placesim.engine.rules.benefits import benefits_errand, entitlements
 from placesim.engine.rules.ledger import count_if
 from placesim.engine.rules.life import life_events
 from placesim.engine.rules.money import ct_gross, lapses, net_liability, weekly_rent
-from placesim.engine.rules.week import live_week, meet_services
+from placesim.engine.rules.week import live_week
 from placesim.engine.state import CITIZEN_DTYPE, Case, Status, empty_citizens
 
 AWAKE = 0  # worked out in full; tries to settle when nothing is open
@@ -79,8 +81,7 @@ class Settling:
         self.shares = np.zeros((blocks, N_METRICS), dtype=np.int64)
         self.scratch = empty_citizens(blocks)
         self.scratch_bytes = record_bytes(self.scratch)
-        # a share, and the ledger of phases 5-6 in the week worked out (not kept)
-        self.scratch_shares = np.zeros((blocks, 2, N_METRICS), dtype=np.int64)
+        self.scratch_shares = np.zeros((blocks, N_METRICS), dtype=np.int64)
         self.fixed = fixed_bytes()
 
     def wake_all(self) -> None:
@@ -126,20 +127,16 @@ def stirred(r, key, p, kin: int) -> bool:
 
 
 @njit(cache=True)
-def share_of_week(pop_bytes, i: int, scratch, scratch_bytes, skill, p, week: int, ledgers,
+def share_of_week(pop_bytes, i: int, scratch, scratch_bytes, p, week: int, share,
                   fixed) -> bool:
-    """Citizen ``i``'s week with nothing happening, worked out on a copy of its record:
-    what phases 1-3 add to the ledger into ``ledgers[0]`` (phases 5-6 into
-    ``ledgers[1]``); returns whether the whole week left every fixed byte of its record
-    as it was (its money at its fixed point)."""
+    """Phases 1-3 of citizen ``i``'s week with nothing happening, worked out on a copy of
+    its record: what they add to the ledger, into ``share``; returns whether they left
+    every fixed byte of its record as it was (its money at its fixed point)."""
     for k in range(scratch_bytes.shape[0]):
         scratch_bytes[k] = pop_bytes[i, k]
-    for m in range(ledgers.shape[1]):
-        ledgers[0, m] = 0
-        ledgers[1, m] = 0
-    s = scratch[0]
-    live_week(s, None, p, week, ledgers[0], 0, 0.0)
-    meet_services(s, skill, None, p, week, ledgers[1])
+    for m in range(share.shape[0]):
+        share[m] = 0
+    live_week(scratch[0], None, p, week, share, 0, 0.0)
     moved = False
     for k in range(fixed.shape[0]):
         moved |= fixed[k] & (scratch_bytes[k] != pop_bytes[i, k])
