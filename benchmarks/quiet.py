@@ -12,7 +12,8 @@ on the default place burned in, under targets, on one thread:
 
 - the share of citizen-weeks that are quiet, over ``--weeks`` weeks;
 - the cost of a week of phases 1-3 and 5-6 per citizen for the place as it is, and for
-  the same place with every citizen made quiet, interleaved, best of ``--repeats``;
+  the same place with every citizen made quiet, interleaved, best of ``--repeats``, with
+  every week worked out in full (no citizen settled: ``engine.settled``);
 - the bound: the speed-up if quiet citizens' weeks cost nothing and the others what the
   place's average costs now, ``t / (t - q x t_quiet)``.
 
@@ -75,7 +76,8 @@ def week_seconds(engine: Engine, citizens: np.ndarray) -> float:
 def measure(citizens: int, weeks: int, repeats: int) -> dict:
     numba.set_num_threads(1)
     scenario = defaults().with_overrides({"place.citizens": citizens})
-    engine = Engine(scenario, scenario.regime("target"), start=burned_in(scenario))
+    engine = Engine(scenario, scenario.regime("target"), start=burned_in(scenario),
+                    settle=False)
     shares = []
     for _ in range(weeks):
         shares.append(float(quiet(engine.citizens).mean()))

@@ -10,9 +10,9 @@ comparable. Writes ``scale.json`` and ``scale.md`` to ``--out``.
 Measured:
 - citizen-weeks per second of the full model (learning regime, which exercises every
   mechanism) after a warm-up of ten weeks, for each size, on 1 and 2 threads, and the
-  speed-up between them: three blocks of weeks for each thread count, taking turns on
-  one engine, the best block of each; at 10^6 also from the burned-in place every run
-  starts from (busier than a fresh place's tenth week);
+  speed-up between them: three blocks of weeks for each thread count, on one engine, the
+  thread counts taking turns week by week, the best block of each; at 10^6 also from the
+  burned-in place every run starts from (busier than a fresh place's tenth week);
 - the same for the reference scheduler, and fast/reference at equal size;
 - peak memory per citizen (tracemalloc peak while building and stepping, over citizens);
 - cold compile (empty numba cache) and warm start (new process, cached kernels: import,
@@ -63,8 +63,11 @@ def scenario(citizens: int):
 def fast_rates(citizens: int, weeks: int, repeats: int = 3,
                burned: bool = False) -> tuple[float, float, float]:
     """(citizen-weeks per second on 1 thread, on 2 threads, peak bytes per citizen) of the
-    fast scheduler: blocks of ``weeks`` weeks on one engine, the thread counts taking
-    turns, the best block of each (a shared machine's noise only ever adds time).
+    fast scheduler: ``repeats`` blocks of ``weeks`` weeks on one engine, the thread counts
+    taking turns week by week, the best block of each (a shared machine's noise only ever
+    adds time). Turns of a week, not of a block, so that both thread counts see the same
+    weeks of a place that is still changing (a fresh place grows busier, and its quiet
+    first weeks, with more citizens settled, would flatter whichever went first).
 
     ``burned``: start from the burned-in place every run starts from, rather than a place
     freshly drawn and stepped for WARM_UP_WEEKS.
@@ -76,12 +79,14 @@ def fast_rates(citizens: int, weeks: int, repeats: int = 3,
         engine.step()
     best = {1: np.inf, 2: np.inf}
     for _ in range(repeats):
-        for threads in best:
-            numba.set_num_threads(threads)
-            start = time.perf_counter()
-            for _ in range(weeks):
+        block = dict.fromkeys(best, 0.0)
+        for _ in range(weeks):
+            for threads in block:
+                numba.set_num_threads(threads)
+                start = time.perf_counter()
                 engine.step()
-            best[threads] = min(best[threads], time.perf_counter() - start)
+                block[threads] += time.perf_counter() - start
+        best = {threads: min(best[threads], block[threads]) for threads in best}
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return citizens * weeks / best[1], citizens * weeks / best[2], peak / citizens

@@ -6,9 +6,10 @@ engine reads its own copy from there. Its peak is the largest of these phases:
 
 * simulating: the packed citizen record (``CITIZEN_DTYPE.itemsize`` bytes), the engine's
   per-citizen working arrays (the listed citizens and their queue entries, int32 and
-  int64, allocated whole though only the listed are written), allocation's keys and
-  choices (an int64 each for every citizen in a queue: at most all of them) and who had
-  been flagged before the run (bool);
+  int64, allocated whole though only the listed are written), whether each is settled
+  (uint8, ``engine.settled``), allocation's keys and choices (an int64 each for every
+  citizen in a queue: at most all of them) and who had been flagged before the run
+  (bool);
 * writing a run's tables: the final records and each citizen's income key (int64) while
   the deciles are cut (``deciles``); the citizens table goes a row group at a time;
 * keeping per-citizen outcomes (a comparison, a sweep that asks for them): the final
@@ -21,7 +22,7 @@ the compiled kernels, a row group being encoded), the most a command loads: meas
 290 MiB for ``placesim run`` and 382 MiB for ``placesim compare``. Measured from outside
 (`benchmarks/memory.py`: the whole ``placesim run`` of the default place, 26 weeks, its
 peak less its peak at 10^3 citizens), a run costs 165 bytes a citizen at 10^6 citizens
-and 161 at 2x10^6, with the 143-byte record: below this estimate's 190.
+and 161 at 2x10^6, with the 143-byte record: below this estimate's 191.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from placesim.engine.state import CITIZEN_DTYPE, empty_citizens
 from placesim.outcomes import citizen_outcomes
 from placesim.scenario import InputError, Problem
 
-ENGINE_WORKING_BYTES = 4 + 8 + 8 + 8  # listed (int32), entries, keys, chosen (int64)
+# listed (int32), entries, keys, chosen (int64), whether settled (uint8)
+ENGINE_WORKING_BYTES = 4 + 8 + 8 + 8 + 1
 FLAGGED_BEFORE_BYTES = 1
 INCOME_KEY_BYTES = 8
 START_INCOME_BYTES = 8

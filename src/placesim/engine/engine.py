@@ -85,12 +85,15 @@ class Engine:
         self.settling.wake_all()
 
     def set_gaming_pulls(self, pulls: GamingPulls) -> None:
-        """Each service's pull toward gaming from next week (the agencies' review)."""
+        """Each service's pull toward gaming from next week (the agencies' review).
+
+        Settled citizens stay settled: the pulls are read only in phase 4, where no
+        settled citizen is (it is in no queue).
+        """
         if pulls == self.pulls:
             return
         self.pulls = pulls
         self.params = pack(self.scenario, self.levers, pulls)
-        self.settling.wake_all()
 
     def set_service_hours(self, hours: np.ndarray) -> None:
         """Staff hours each service has from next week (commissioners move budgets)."""
