@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import placesim.comparison
@@ -211,6 +211,9 @@ def test_mutated_scenarios_load_or_fail_cleanly(tmp_path, case):
 @pytest.mark.slow
 @THOROUGH
 @given(case=mutated(SCENARIOS))
+# emptying [regimes] breaks the run's list, whose message must say where regimes come from
+@example(case=({"scenario": {"name": "switch", "run": ["target", "switch"]},
+                "regimes": {}}, {"regimes"}))
 def test_thousands_of_mutated_scenarios_load_or_fail_cleanly(tmp_path, case):
     check_scenario_mutant(tmp_path, *case)
 

@@ -399,8 +399,9 @@ def from_mapping(raw: Mapping[str, Any], where: str = "<scenario>", *,
     _check_shares(values, where, problems)
     for regime in run:
         if regime not in regimes:
-            problems.append(Problem(where, "scenario.run",
-                                    unknown_key_message(regime, regimes, "regime")))
+            problems.append(Problem(
+                where, "scenario.run", f"{unknown_key_message(regime, regimes, 'regime')} "
+                "(a regime is a preset or one the file defines under [regimes])"))
     bad = {p.path for p in problems}
     weeks = int(values["place"]["weeks"])
     if "place.weeks" not in bad and within_run:
