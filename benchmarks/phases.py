@@ -12,13 +12,13 @@ Writes ``phases.json`` and ``phases.md`` to ``--out``.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from pathlib import Path
 
 import numba
 import numpy as np
+from report import write_report
 
 from placesim.engine.engine import Engine
 from placesim.engine.metrics import N_METRICS
@@ -96,11 +96,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
     report = measure(args.citizens, args.threads, args.warm_up, args.weeks)
-    text = render(report)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "phases.json").write_text(json.dumps(report, indent=2))
-    (args.out / "phases.md").write_text(text)
-    print(text, end="")
+    write_report(args.out, "phases", report, render(report))
 
 
 if __name__ == "__main__":

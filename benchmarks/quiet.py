@@ -23,12 +23,12 @@ Writes ``quiet.json`` and ``quiet.md`` to ``--out``.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numba
 import numpy as np
+from report import write_report
 
 from placesim.engine.engine import Engine
 from placesim.engine.metrics import N_METRICS
@@ -106,8 +106,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     result = measure(args.citizens, args.weeks, args.repeats)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "quiet.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     ns = result["ns_per_citizen_week"]
     text = (f"# Quiet citizens (default place burned in, targets, 1 thread, "
             f"{result['citizens']:,} citizens)\n\n"
@@ -118,8 +116,7 @@ def main() -> None:
             f"citizen for the place, {ns['quiet']:.1f} ns with every citizen quiet\n"
             f"- speed-up if quiet weeks cost nothing: at most "
             f"{result['speed_up_bound']:.2f}x\n")
-    (args.out / "quiet.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_report(args.out, "quiet", result, text)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ Measured:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -41,6 +40,7 @@ os.environ["NUMBA_CACHE_DIR"] = _CACHE  # an empty cache, so the first build is 
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 from numba import njit, prange  # noqa: E402
+from report import write_report  # noqa: E402
 
 from placesim import __version__  # noqa: E402
 from placesim.engine.engine import Engine  # noqa: E402
@@ -212,11 +212,7 @@ def main() -> None:
     report["collection_overhead"] = round(
         collection_overhead(100_000 if args.quick else 1_000_000, 20), 3)
     report["goals"] = GOALS
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "scale.json").write_text(json.dumps(report, indent=2))
-    text = render(report)
-    (args.out / "scale.md").write_text(text)
-    print(text)
+    write_report(args.out, "scale", report, render(report))
 
 
 def render(report: dict) -> str:

@@ -15,12 +15,12 @@ that settle and wake each week. Writes ``settled.json`` and ``settled.md`` to ``
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numba
 import numpy as np
+from report import write_report
 
 from placesim.engine.engine import Engine
 from placesim.engine.metrics import N_METRICS
@@ -75,6 +75,23 @@ def measure(citizens: int, threads: int, warm_up: int, rounds: int, weeks: int) 
             "wake_share_per_week": float(np.mean(waking[warm_up:]))}
 
 
+def render(result: dict) -> str:
+    ns = result["ns_per_citizen"]
+    rows = "\n".join(f"| {name} | " + " | ".join(f"{ns[name][phase]:.1f}" for phase in PHASES)
+                     + f" | {result['citizen_weeks_per_second'][name]:,.0f} |"
+                     for name in ns)
+    return (f"# Settled citizens ({result['citizens']:,} citizens, default place burned in, "
+            f"learning, {result['threads']} threads)\n\n"
+            f"Best of {result['weeks_timed']} weeks each, the engines taking turns; "
+            f"nanoseconds a citizen.\n\n"
+            f"| engine | {' | '.join(PHASES)} | citizen-weeks a second |\n"
+            f"|---|{'---:|' * (len(PHASES) + 1)}\n{rows}\n\n"
+            f"- speed-up of the week: {result['speed_up']:.3f}\n"
+            f"- settled: {result['settled_share']:.1%} of citizens; each week "
+            f"{result['settle_share_per_week']:.2%} settle and "
+            f"{result['wake_share_per_week']:.2%} wake\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=1_000_000)
@@ -85,24 +102,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     result = measure(args.citizens, args.threads, args.warm_up, args.rounds, args.weeks)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "settled.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-    ns = result["ns_per_citizen"]
-    rows = "\n".join(f"| {name} | " + " | ".join(f"{ns[name][phase]:.1f}" for phase in PHASES)
-                     + f" | {result['citizen_weeks_per_second'][name]:,.0f} |"
-                     for name in ns)
-    text = (f"# Settled citizens ({result['citizens']:,} citizens, default place burned in, "
-            f"learning, {result['threads']} threads)\n\n"
-            f"Best of {result['weeks_timed']} weeks each, the engines taking turns; "
-            f"nanoseconds a citizen.\n\n"
-            f"| engine | {' | '.join(PHASES)} | citizen-weeks a second |\n"
-            f"|---|{'---:|' * (len(PHASES) + 1)}\n{rows}\n\n"
-            f"- speed-up of the week: {result['speed_up']:.3f}\n"
-            f"- settled: {result['settled_share']:.1%} of citizens; each week "
-            f"{result['settle_share_per_week']:.2%} settle and "
-            f"{result['wake_share_per_week']:.2%} wake\n")
-    (args.out / "settled.md").write_text(text, encoding="utf-8")
-    print(text)
+    write_report(args.out, "settled", result, render(result))
 
 
 if __name__ == "__main__":
