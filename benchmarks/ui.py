@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import chromium  # noqa: E402
-from ui_server import ui_server  # noqa: E402
 from ui_helpers import small_scenarios  # noqa: E402
+from ui_server import ui_server  # noqa: E402
 
 NEEDED = {20_000: 10.0, 100_000: 2.0}  # weeks a second, both panels (issue 13)
 STARTUP_LIMIT = 10.0
