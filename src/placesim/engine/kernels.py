@@ -34,6 +34,7 @@ from placesim.engine.settled import (
     AWAKE,
     RETRY_WEEKS,
     SETTLED,
+    add_share,
     may_settle,
     settled_live_week,
     share_of_week,
@@ -82,16 +83,14 @@ def _live_week_block(pop, pop_bytes, b: int, p, partnership: float, seed: int, w
                 continue
             share_of_week(pop_bytes, i, scratch, scratch_bytes, p, week,
                           scratch_share, fixed)
-            for m in range(shares.shape[0]):
-                shares[m] -= scratch_share[m]
+            add_share(shares, scratch_share, -1)
             settled[i] = AWAKE
         elif state != AWAKE:
             settled[i] = state - 1
         elif settle and may_settle(r, week, p) and not stirred(r, key, p, kin):
             if share_of_week(pop_bytes, i, scratch, scratch_bytes, p, week,
                              scratch_share, fixed):
-                for m in range(shares.shape[0]):
-                    shares[m] += scratch_share[m]
+                add_share(shares, scratch_share, 1)
                 settled[i] = SETTLED
                 settled_live_week(r, p, kin, acc)
                 continue
@@ -102,8 +101,7 @@ def _live_week_block(pop, pop_bytes, b: int, p, partnership: float, seed: int, w
             listed[n_listed] = i
             entries[n_listed] = entry
             n_listed += 1
-    for m in range(acc.shape[0]):
-        acc[m] += shares[m]
+    add_share(acc, shares, 1)
     return n_listed
 
 

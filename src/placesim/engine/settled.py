@@ -144,6 +144,13 @@ def share_of_week(pop_bytes, i: int, scratch, scratch_bytes, p, week: int, share
 
 
 @njit(cache=True, inline="always")
+def add_share(ledger, share, sign: int) -> None:
+    """Add a share of the ledger to ``ledger`` (``sign`` 1), or take it out (-1)."""
+    for m in range(ledger.shape[0]):
+        ledger[m] += sign * share[m]
+
+
+@njit(cache=True, inline="always")
 def settled_live_week(r, p, kin: int, acc) -> None:
     """Phases 1-3 of a settled week that nothing stirred: a relative's shock of last week
     counted (it raised the hazards, and nothing fell), and the week's council tax paid in
