@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import io
 import multiprocessing
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field, replace
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
+
+from placesim.compilation import usable_cores
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,7 @@ def drawn(document: Document) -> Document:
     """
     global _PENDING
     pending = _PENDING = pictures(document)
-    workers = min(len(pending), len(os.sched_getaffinity(0))
-                  if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = min(len(pending), usable_cores())
     try:
         if (workers > 1 and "fork" in multiprocessing.get_all_start_methods()
                 and not multiprocessing.current_process().daemon):
