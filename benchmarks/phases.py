@@ -28,19 +28,23 @@ REGIMES = ("target", "learning")
 PHASES = ("life, money, demand (1-3)", "allocation (4)", "services, accounting (5-6)")
 
 
+def timed_phases(engine: Engine, totals: np.ndarray) -> list[float]:
+    """Phases 1-3, 4 and 5-6 of one week, as Engine.step runs them, adding into
+    ``totals``; the seconds each took."""
+    marks = [time.perf_counter()]
+    for phase in (engine.live_week, engine.allocate, engine.meet_services):
+        phase(totals)
+        marks.append(time.perf_counter())
+    engine.week += 1
+    return list(np.diff(marks))
+
+
 def timed_week(engine: Engine) -> tuple[list[float], int]:
     """One week, as Engine.step runs it; (seconds per phase, citizens listed for phase 4)."""
     totals = np.zeros(N_METRICS, dtype=np.int64)
-    t0 = time.perf_counter()
-    engine.live_week(totals)
-    t1 = time.perf_counter()
-    engine.allocate(totals)
-    t2 = time.perf_counter()
-    engine.meet_services(totals)
-    t3 = time.perf_counter()
-    engine.week += 1
+    seconds = timed_phases(engine, totals)
     engine.review_workforce(totals)
-    return [t1 - t0, t2 - t1, t3 - t2], int(engine.listed_n.sum())
+    return seconds, int(engine.listed_n.sum())
 
 
 def measure(citizens: int, threads: int, warm_up: int, weeks: int) -> dict:

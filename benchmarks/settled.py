@@ -15,11 +15,11 @@ that settle and wake each week. Writes ``settled.json`` and ``settled.md`` to ``
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numba
 import numpy as np
+from phases import timed_phases
 from report import write_report
 
 from placesim.engine.engine import Engine
@@ -34,12 +34,7 @@ PHASES = ("phases 1-3", "phase 4", "phases 5-6", "week")
 def timed_week(engine: Engine) -> tuple[np.ndarray, list[float]]:
     """One week, phase by phase (as ``Engine.step``): its totals and the phases' times."""
     totals = np.zeros(N_METRICS, dtype=np.int64)
-    marks = [time.perf_counter()]
-    for phase in (engine.live_week, engine.allocate, engine.meet_services):
-        phase(totals)
-        marks.append(time.perf_counter())
-    engine.week += 1
-    times = list(np.diff(marks))
+    times = timed_phases(engine, totals)
     return totals, [*times, sum(times)]
 
 
