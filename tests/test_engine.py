@@ -145,3 +145,22 @@ def test_results_do_not_depend_on_block_size():
     for totals, citizens in runs[1:]:
         assert np.array_equal(totals, runs[0][0])
         assert np.array_equal(citizens, runs[0][1])
+
+
+@pytest.mark.parametrize("regime", ["target", "learning"])
+def test_a_week_that_lists_more_than_the_buffers_hold_widens_them(regime, monkeypatch):
+    """Listing buffers that start too narrow are widened and the overflowing blocks listed
+    again: the same results as buffers a block wide."""
+    import placesim.engine.engine as engine_module
+
+    s = scenario(citizens=2500, weeks=30)
+    runs = {}
+    for share in (1.0, 1e-6):
+        monkeypatch.setattr(engine_module, "LISTING_SHARE", share)
+        engine = Engine(s, s.regime(regime), block=500)
+        runs[share] = ([engine.step() for _ in range(30)], engine.citizens.copy(),
+                       engine.caseload.copy(), engine.listed.shape[1])
+    assert runs[1.0][3] == 500
+    assert 1 < runs[1e-6][3] <= 500  # started one wide, widened
+    for got, expected in zip(runs[1e-6][:3], runs[1.0][:3], strict=True):
+        assert np.array_equal(np.asarray(got), np.asarray(expected))

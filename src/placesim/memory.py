@@ -6,10 +6,10 @@ engine reads its own copy from there. Its peak is the largest of these phases:
 
 * simulating: the packed citizen record (``CITIZEN_DTYPE.itemsize`` bytes), the engine's
   per-citizen working arrays (the listed citizens and their queue entries, int32 and
-  int64, allocated whole though only the listed are written), whether each is settled
-  (uint8, ``engine.settled``), allocation's keys and choices (an int64 each for every
-  citizen in a queue: at most all of them) and who had been flagged before the run
-  (bool);
+  int64, room for a quarter of the citizens, ``engine.LISTING_SHARE``: widened only in
+  a week that lists more), whether each is settled (uint8, ``engine.settled``),
+  allocation's keys and choices (an int64 each for every citizen in a queue: at most all
+  of them) and who had been flagged before the run (bool);
 * writing a run's tables: the final records and each citizen's income key (int64) while
   the deciles are cut (``deciles``); the citizens table goes a row group at a time;
 * keeping per-citizen outcomes (a comparison, a sweep that asks for them): the final
@@ -35,12 +35,14 @@ from pathlib import Path
 
 import numpy as np
 
+from placesim.engine.engine import LISTING_SHARE
 from placesim.engine.state import CITIZEN_DTYPE, empty_citizens
 from placesim.outcomes import citizen_outcomes
 from placesim.scenario import InputError, Problem
 
-# listed (int32), entries, keys, chosen (int64), whether settled (uint8)
-ENGINE_WORKING_BYTES = 4 + 8 + 8 + 8 + 1
+# listed (int32) and entries (int64) for a share of the citizens; keys, chosen (int64),
+# whether settled (uint8) for each
+ENGINE_WORKING_BYTES = LISTING_SHARE * (4 + 8) + 8 + 8 + 1
 FLAGGED_BEFORE_BYTES = 1
 INCOME_KEY_BYTES = 8
 START_INCOME_BYTES = 8

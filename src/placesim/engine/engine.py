@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -15,6 +16,11 @@ from placesim.engine.settled import Settling, record_bytes
 from placesim.engine.start import Start
 from placesim.engine.workforce import Team, team_means
 from placesim.scenario import Scenario
+
+# The share of a block its listing buffers hold at first: a week's queues take a few in
+# a hundred (about 15 in a hundred under learning at 10^6 citizens). A week that lists
+# more widens them (Engine.live_week); sized for everyone, they took 12 bytes a citizen.
+LISTING_SHARE = 0.25
 
 
 class Engine:
@@ -51,8 +57,9 @@ class Engine:
         blocks = kernels.n_blocks(self.n, block)
         self.block = block
         self.partials = np.zeros((blocks, N_METRICS), dtype=np.int64)
-        self.listed = np.zeros((blocks, block), dtype=np.int32)
-        self.entries = np.zeros((blocks, block), dtype=np.int64)
+        room = max(1, math.ceil(LISTING_SHARE * block))
+        self.listed = np.zeros((blocks, room), dtype=np.int32)
+        self.entries = np.zeros((blocks, room), dtype=np.int64)
         self.listed_n = np.zeros(blocks, dtype=np.int64)
         self.settling = Settling(self.n, blocks, settle)
         self.citizens = start.population()
@@ -113,10 +120,25 @@ class Engine:
         s = self.settling
         kernels.live_week_pass(self.citizens, self._bytes, self.params,
                                self.learned.partnership, self.seed, self.week,
-                               self.partials, self.listed, self.entries, self.listed_n,
-                               s.state, s.shares, s.scratch, s.scratch_bytes,
+                               self.partials, self.block, self.listed, self.entries,
+                               self.listed_n, s.state, s.shares, s.scratch, s.scratch_bytes,
                                s.scratch_shares, s.fixed, s.enabled)
         totals += self.partials.sum(axis=0)
+        overflowed = np.flatnonzero(self.listed_n > self.listed.shape[1])
+        if overflowed.size:
+            self._widen_listing(int(self.listed_n.max()))
+            kernels.relist(self.citizens, self.params, self.week, self.block, overflowed,
+                           self.listed, self.entries)
+
+    def _widen_listing(self, needed: int) -> None:
+        """Listing buffers at least ``needed`` wide (at most a block), keeping what they
+        hold; at least doubled, so that a run widens them a few times at most."""
+        room = min(self.block, max(needed, 2 * self.listed.shape[1]))
+        for name in ("listed", "entries"):
+            old = getattr(self, name)
+            new = np.zeros((old.shape[0], room), dtype=old.dtype)
+            new[:, :old.shape[1]] = old
+            setattr(self, name, new)
 
     def allocate(self, totals: np.ndarray) -> None:
         """Phase 4: who is served this week, within each capacity (``allocation``)."""

@@ -56,22 +56,22 @@ def n_blocks(n: int, block: int = BLOCK) -> int:
 
 
 @njit(cache=True, _nrt=False)
-def _live_week_block(pop, pop_bytes, b: int, p, partnership: float, seed: int, week: int,
-                     acc, listed, entries, settled, shares, scratch, scratch_bytes,
-                     scratch_share, fixed, settle: bool) -> int:
-    """Phases 1-3 for block ``b``; lists in ``listed`` who joins a phase-4 queue, with
-    their queue entries in ``entries``, and returns how many.
+def _live_week_block(pop, pop_bytes, b: int, block: int, p, partnership: float, seed: int,
+                     week: int, acc, listed, entries, settled, shares, scratch,
+                     scratch_bytes, scratch_share, fixed, settle: bool) -> int:
+    """Phases 1-3 for block ``b`` (citizens ``b * block`` on); lists in ``listed`` who
+    joins a phase-4 queue, with their queue entries in ``entries``, as many as they
+    hold, and returns how many joined (more than they hold: see :func:`relist`).
 
     A settled citizen (``settled``) that nothing stirs only counts a relative's shock and
     pays its bill: the block's sum of settled citizens' shares of the ledger
     (``shares``) adds the rest. One stirred wakes, its share taken out of the sum, and
     lives its week in full. A citizen with nothing open whose week with nothing
     happening is a fixed point settles (``settle``: whether citizens settle at all).
-    The block size is the width of ``listed``.
     """
     acc[:] = 0
     n_listed = 0
-    block = listed.shape[0]
+    room = listed.shape[0]
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         r = pop[i]
         key = agent_key(seed, week, i)
@@ -98,11 +98,36 @@ def _live_week_block(pop, pop_bytes, b: int, p, partnership: float, seed: int, w
         live_week(r, key, p, week, acc, kin, partnership)
         entry = queue_entry(r, week, p)
         if entry != 0:
-            listed[n_listed] = i
-            entries[n_listed] = entry
+            if n_listed < room:
+                listed[n_listed] = i
+                entries[n_listed] = entry
             n_listed += 1
     add_share(acc, shares, 1)
     return n_listed
+
+
+@njit(cache=True, _nrt=False)
+def _relist_block(pop, p, week: int, b: int, block: int, listed, entries) -> None:
+    n_listed = 0
+    for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
+        entry = queue_entry(pop[i], week, p)
+        if entry != 0:
+            listed[n_listed] = i
+            entries[n_listed] = entry
+            n_listed += 1
+
+
+@njit(parallel=True, cache=True)
+def relist(pop, params, week: int, block: int, blocks, listed, entries) -> None:
+    """List again, in buffers now wide enough, who joins a phase-4 queue in each of
+    ``blocks``: the blocks whose phases 1-3 listed more than their buffers held.
+
+    A citizen's queue entry is read from its record as phase 3 left it, which nothing
+    changes before phase 4, so this lists exactly whom phases 1-3 listed, in id order.
+    """
+    for k in prange(blocks.shape[0]):
+        _relist_block(pop, params[0], week, blocks[k], block, listed[blocks[k]],
+                      entries[blocks[k]])
 
 
 @njit(cache=True, _nrt=False)
@@ -115,12 +140,12 @@ def _meet_services_block(pop, skill, b: int, block: int, p, seed: int, week: int
 
 @njit(parallel=True, cache=True)
 def live_week_pass(pop, pop_bytes, params, partnership: float, seed: int, week: int,
-                   partials, listed, entries, listed_n, settled, shares, scratch,
-                   scratch_bytes, scratch_shares, fixed, settle: bool) -> None:
+                   partials, block: int, listed, entries, listed_n, settled, shares,
+                   scratch, scratch_bytes, scratch_shares, fixed, settle: bool) -> None:
     """Phases 1-3 for every citizen (one block function per block, see module notes)."""
     for b in prange(partials.shape[0]):
-        listed_n[b] = _live_week_block(pop, pop_bytes, b, params[0], partnership, seed,
-                                       week, partials[b], listed[b], entries[b],
+        listed_n[b] = _live_week_block(pop, pop_bytes, b, block, params[0], partnership,
+                                       seed, week, partials[b], listed[b], entries[b],
                                        settled, shares[b], scratch[b:b + 1],
                                        scratch_bytes[b], scratch_shares[b], fixed, settle)
 
