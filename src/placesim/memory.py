@@ -20,10 +20,9 @@ Short-lived copies (sums in int64, the Parquet writer's buffers) are counted as 
 more. Beyond that a process needs a fixed amount (Python, numpy, pandas, pyarrow, mesa,
 the compiled kernels, a row group being encoded), the most a command loads: measured,
 290 MiB for ``placesim run`` and 382 MiB for ``placesim compare``. Measured from outside
-(`benchmarks/memory.py`: the whole ``placesim run`` of the default place, 26 weeks, its
-peak less its peak at 10^3 citizens), a run costs 164 bytes a citizen at 10^6 citizens
-(and 161 at 2x10^6 before the settled flag), with the 143-byte record: below this
-estimate's 191.
+(`benchmarks/memory.py`: the whole ``placesim run`` of the default place, its peak less
+its peak at 10^3 citizens), a run costs 163 bytes a citizen at 10^6 citizens x 26 weeks
+and 151 at 10^7 x 520 weeks, with the 143-byte record: below this estimate's 181.
 """
 
 from __future__ import annotations
