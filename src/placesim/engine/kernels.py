@@ -108,6 +108,7 @@ def _live_week_block(pop, pop_bytes, b: int, block: int, p, partnership: float, 
 
 @njit(cache=True, _nrt=False)
 def _relist_block(pop, p, week: int, b: int, block: int, listed, entries) -> None:
+    """List block ``b``'s citizens who join a phase-4 queue, as phase 3 did (``relist``)."""
     n_listed = 0
     for i in range(b * block, min(pop.shape[0], (b + 1) * block)):
         entry = queue_entry(pop[i], week, p)
