@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from dataclasses import dataclass
 from pathlib import Path
 
 _CACHE = tempfile.mkdtemp(prefix="placesim-bench-cache-")
@@ -60,14 +61,27 @@ def scenario(citizens: int):
     return defaults().with_overrides({"place.citizens": citizens})
 
 
+@dataclass(frozen=True)
+class FastRates:
+    """Citizen-weeks per second of the fast scheduler on 1 and 2 threads: the best block
+    of weeks and the slowest (their spread is the machine's noise), and peak bytes per
+    citizen."""
+
+    one: float
+    two: float
+    one_slowest: float
+    two_slowest: float
+    peak_bytes_per_citizen: float
+
+
 def fast_rates(citizens: int, weeks: int, repeats: int = 3,
-               burned: bool = False) -> tuple[float, float, float]:
-    """(citizen-weeks per second on 1 thread, on 2 threads, peak bytes per citizen) of the
-    fast scheduler: ``repeats`` blocks of ``weeks`` weeks on one engine, the thread counts
-    taking turns week by week, the best block of each (a shared machine's noise only ever
-    adds time). Turns of a week, not of a block, so that both thread counts see the same
-    weeks of a place that is still changing (a fresh place grows busier, and its quiet
-    first weeks, with more citizens settled, would flatter whichever went first).
+               burned: bool = False) -> FastRates:
+    """The fast scheduler's rates: ``repeats`` blocks of ``weeks`` weeks on one engine,
+    the thread counts taking turns week by week; the best block of each is its rate (a
+    shared machine's noise only ever adds time), the slowest shows the noise. Turns of a
+    week, not of a block, so that both thread counts see the same weeks of a place that
+    is still changing (a fresh place grows busier, and its quiet first weeks, with more
+    citizens settled, would flatter whichever went first).
 
     ``burned``: start from the burned-in place every run starts from, rather than a place
     freshly drawn and stepped for WARM_UP_WEEKS.
@@ -77,19 +91,23 @@ def fast_rates(citizens: int, weeks: int, repeats: int = 3,
     engine = Engine(s, s.regime(REGIME), start=burned_in(s) if burned else None)
     for _ in range(0 if burned else WARM_UP_WEEKS):
         engine.step()
-    best = {1: np.inf, 2: np.inf}
+    blocks: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(repeats):
-        block = dict.fromkeys(best, 0.0)
+        block = dict.fromkeys(blocks, 0.0)
         for _ in range(weeks):
             for threads in block:
                 numba.set_num_threads(threads)
                 start = time.perf_counter()
                 engine.step()
                 block[threads] += time.perf_counter() - start
-        best = {threads: min(best[threads], block[threads]) for threads in best}
+        for threads, seconds in block.items():
+            blocks[threads].append(seconds)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return citizens * weeks / best[1], citizens * weeks / best[2], peak / citizens
+    rate = {threads: [citizens * weeks / seconds for seconds in times]
+            for threads, times in blocks.items()}
+    return FastRates(max(rate[1]), max(rate[2]), min(rate[1]), min(rate[2]),
+                     peak / citizens)
 
 
 def reference_rate(citizens: int, weeks: int) -> float:
@@ -183,10 +201,13 @@ def main() -> None:
     report["warm_start_s"] = round(warm_start(), 2)
     rows = []
     for n in fast_sizes:
-        one, two, peak = fast_rates(n, fast_weeks[n])
-        rows.append({"citizens": n, "fast_1_thread": round(one), "fast_2_threads": round(two),
-                     "speed_up_2_threads": round(two / one, 2),
-                     "peak_bytes_per_citizen": round(peak, 1)})
+        rates = fast_rates(n, fast_weeks[n])
+        rows.append({"citizens": n, "fast_1_thread": round(rates.one),
+                     "fast_2_threads": round(rates.two),
+                     "fast_1_thread_slowest_block": round(rates.one_slowest),
+                     "fast_2_threads_slowest_block": round(rates.two_slowest),
+                     "speed_up_2_threads": round(rates.two / rates.one, 2),
+                     "peak_bytes_per_citizen": round(rates.peak_bytes_per_citizen, 1)})
         print(rows[-1], flush=True)
     for n in reference_sizes:
         rate = reference_rate(n, reference_weeks[n])
@@ -196,9 +217,11 @@ def main() -> None:
         print(row, flush=True)
     report["rows"] = rows
     if not args.quick:
-        report["burned_in_1e6"] = dict(zip(
-            ("fast_1_thread", "fast_2_threads"),
-            (round(x) for x in fast_rates(1_000_000, fast_weeks[1_000_000])[:2])))
+        burned = fast_rates(1_000_000, fast_weeks[1_000_000], burned=True)
+        report["burned_in_1e6"] = {
+            "fast_1_thread": round(burned.one), "fast_2_threads": round(burned.two),
+            "fast_1_thread_slowest_block": round(burned.one_slowest),
+            "fast_2_threads_slowest_block": round(burned.two_slowest)}
     bw1, bw2 = bandwidth(1), bandwidth(2)
     bytes_per_week = 2 * PASSES_OVER_RECORDS * BYTES_PER_CITIZEN
     bound = bw2 / bytes_per_week
@@ -226,10 +249,13 @@ def render(report: dict) -> str:
         reference = (f"{r['reference']:,} | {r['fast_over_reference']}" if "reference" in r
                      else "not run |")
         lines.append(
-            f"| {r['citizens']:,} | {r['fast_1_thread']:,} | {r['fast_2_threads']:,} | "
-            f"{r['speed_up_2_threads']} | {reference} | {r['peak_bytes_per_citizen']} |")
+            f"| {r['citizens']:,} | {_spread(r, 'fast_1_thread')} | "
+            f"{_spread(r, 'fast_2_threads')} | {r['speed_up_2_threads']} | {reference} | "
+            f"{r['peak_bytes_per_citizen']} |")
     bw = report["bandwidth"]
-    lines += ["", "Rates in citizen-weeks per second.", "",
+    lines += ["", "Rates in citizen-weeks per second: the best of three blocks of weeks, "
+              "the slowest in brackets (a shared machine's noise only ever adds time; the "
+              "spread is how much it added).", "",
               f"- record size: {report['record_bytes']} bytes per citizen",
               f"- cold compile: {report['cold_compile_s']} s; warm start (new process, "
               f"cached kernels, one week of 1,000 citizens): {report['warm_start_s']} s",
@@ -244,10 +270,16 @@ def render(report: dict) -> str:
     if "burned_in_1e6" in report:
         burned = report["burned_in_1e6"]
         lines.append(f"- 10^6 citizens from the burned-in place every run starts from: "
-                     f"{burned['fast_1_thread']:,} on 1 thread, "
-                     f"{burned['fast_2_threads']:,} on 2")
+                     f"{_spread(burned, 'fast_1_thread')} on 1 thread, "
+                     f"{_spread(burned, 'fast_2_threads')} on 2")
     lines += ["", "Goals: " + ", ".join(f"{k} {v:g}" for k, v in report["goals"].items())]
     return "\n".join(lines) + "\n"
+
+
+
+def _spread(row: dict, rate: str) -> str:
+    """A rate's best block, and its slowest in brackets."""
+    return f"{row[rate]:,} ({row[rate + '_slowest_block']:,})"
 
 
 if __name__ == "__main__":
