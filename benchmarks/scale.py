@@ -11,8 +11,9 @@ Measured:
 - citizen-weeks per second of the full model (learning regime, which exercises every
   mechanism) after a warm-up of ten weeks, for each size, on 1 and 2 threads, and the
   speed-up between them: three blocks of weeks for each thread count, on one engine, the
-  thread counts taking turns week by week, the best block of each; at 10^6 also from the
-  burned-in place every run starts from (busier than a fresh place's tenth week);
+  thread counts taking turns week by week, the best block of each and the slowest (the
+  noise); at 10^6 also from the burned-in place every run starts from (busier than a
+  fresh place's tenth week);
 - the same for the reference scheduler, and fast/reference at equal size;
 - peak memory per citizen (tracemalloc peak while building and stepping, over citizens);
 - cold compile (empty numba cache) and warm start (new process, cached kernels: import,
