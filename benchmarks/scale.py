@@ -74,6 +74,12 @@ class FastRates:
     two_slowest: float
     peak_bytes_per_citizen: float
 
+    def rounded(self) -> dict[str, int]:
+        """The rates as a report gives them (see ``_spread``)."""
+        return {"fast_1_thread": round(self.one), "fast_2_threads": round(self.two),
+                "fast_1_thread_slowest_block": round(self.one_slowest),
+                "fast_2_threads_slowest_block": round(self.two_slowest)}
+
 
 def fast_rates(citizens: int, weeks: int, repeats: int = 3,
                burned: bool = False) -> FastRates:
@@ -203,10 +209,7 @@ def main() -> None:
     rows = []
     for n in fast_sizes:
         rates = fast_rates(n, fast_weeks[n])
-        rows.append({"citizens": n, "fast_1_thread": round(rates.one),
-                     "fast_2_threads": round(rates.two),
-                     "fast_1_thread_slowest_block": round(rates.one_slowest),
-                     "fast_2_threads_slowest_block": round(rates.two_slowest),
+        rows.append({"citizens": n, **rates.rounded(),
                      "speed_up_2_threads": round(rates.two / rates.one, 2),
                      "peak_bytes_per_citizen": round(rates.peak_bytes_per_citizen, 1)})
         print(rows[-1], flush=True)
@@ -218,11 +221,8 @@ def main() -> None:
         print(row, flush=True)
     report["rows"] = rows
     if not args.quick:
-        burned = fast_rates(1_000_000, fast_weeks[1_000_000], burned=True)
-        report["burned_in_1e6"] = {
-            "fast_1_thread": round(burned.one), "fast_2_threads": round(burned.two),
-            "fast_1_thread_slowest_block": round(burned.one_slowest),
-            "fast_2_threads_slowest_block": round(burned.two_slowest)}
+        report["burned_in_1e6"] = fast_rates(1_000_000, fast_weeks[1_000_000],
+                                             burned=True).rounded()
     bw1, bw2 = bandwidth(1), bandwidth(2)
     bytes_per_week = 2 * PASSES_OVER_RECORDS * BYTES_PER_CITIZEN
     bound = bw2 / bytes_per_week
