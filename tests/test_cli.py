@@ -42,6 +42,15 @@ def test_run_both_regimes_writes_parquet_and_prints_summary(tmp_path):
     assert meta["regime"] == "target" and meta["placesim_version"]
     assert len(meta["scenario_digest"]) == 16
     assert not list(out.rglob(".*tmp*")), "temporary files left behind"
+    assert "week/s" not in done.stderr  # a short run shows no progress bar
+
+
+def test_a_run_asked_for_progress_shows_the_burn_in_and_each_regime(tmp_path):
+    done = placesim("run", str(DEFAULT), "--citizens", "300", "--weeks", "3", "--progress",
+                    "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    for bar in ("burn-in: 100%", "156/156", "target: 100%", "learning: 100%"):
+        assert bar in done.stderr
 
 
 def test_same_seed_same_files(tmp_path):

@@ -18,6 +18,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from placesim.engine.conservation import MoneyCheck
 from placesim.engine.engine import Engine
@@ -299,7 +300,8 @@ def burn_in_digest(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def burned_in(scenario: Scenario, folder: Path | None = None, keep: bool = True) -> Start:
+def burned_in(scenario: Scenario, folder: Path | None = None, keep: bool = True,
+              progress: bool = False) -> Start:
     """The place at week 0 after its burn-in (docs/odd.md: Initialisation).
 
     Drawn at week -``place.burn_in_weeks`` and run to week 0 under the status quo (the
@@ -312,7 +314,8 @@ def burned_in(scenario: Scenario, folder: Path | None = None, keep: bool = True)
     returned is kept in a temporary file in ``folder`` (by default the system's temporary
     folder; ``Start.kept``), so that any number of runs can start from it, each reading
     its own copy, and a burn-in holds one population at a time; with ``keep`` False it is
-    the burn-in's own records, given to the one run that takes them.
+    the burn-in's own records, given to the one run that takes them. ``progress`` shows
+    a bar of the burn-in's weeks (minutes of them for a large place).
     """
     weeks = int(scenario.get("place.burn_in_weeks"))
     drawn = Start.drawn(Place.build(scenario, STATUS_QUO_LEVERS), -weeks)
@@ -321,8 +324,10 @@ def burned_in(scenario: Scenario, folder: Path | None = None, keep: bool = True)
     # the run's length is restated so that a shortened scenario stays valid
     model = PlaceModel(scenario, STATUS_QUO, weeks=int(scenario.get("place.weeks")),
                        start=drawn.given(), **STATUS_QUO_LEVERS)
-    while model.week < 0:
-        model.step()
+    with tqdm(total=weeks, desc="burn-in", unit="week", disable=not progress) as bar:
+        while model.week < 0:
+            model.step()
+            bar.update()
     engine = model.engine
     model.money_check.finish(engine.citizens, 0)
     start = Start(week=engine.week, citizens=engine.citizens, caseload=engine.caseload,

@@ -124,6 +124,23 @@ def run_id(scenario: Scenario, regime: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _shows_progress(progress: bool | None, citizens: int, weeks: int) -> bool:
+    """Whether to show a bar of ``weeks`` weeks: as asked, or (``progress`` None) when
+    they are long, from PROGRESS_FROM_CITIZEN_WEEKS citizen-weeks."""
+    if progress is None:
+        return citizens * weeks >= PROGRESS_FROM_CITIZEN_WEEKS
+    return progress
+
+
+def _burned_in(scenario: Scenario, progress: bool | None,
+               folder: Path | None = None) -> Start:
+    """The scenario's place burned in (``model.burned_in``), with a bar of its weeks as
+    for a run's (:func:`_shows_progress`)."""
+    return burned_in(scenario, folder, progress=_shows_progress(
+        progress, int(scenario.get("place.citizens")),
+        int(scenario.get("place.burn_in_weeks"))))
+
+
 def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
                scheduler: str = "fast", start: Start | None = None) -> RegimeRun:
     """Run the scenario under one regime to its last week, from ``start`` (by default
@@ -133,11 +150,10 @@ def run_regime(scenario: Scenario, regime: str, progress: bool | None = None,
     """
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    start = start if start is not None else burned_in(scenario)
+    start = start if start is not None else _burned_in(scenario, progress)
     model = PlaceModel(scenario, regime, scheduler=scheduler, start=start)
-    if progress is None:
-        progress = model.engine.n * model.weeks >= PROGRESS_FROM_CITIZEN_WEEKS
-    with tqdm(total=model.weeks, desc=regime, unit="week", disable=not progress) as bar:
+    with tqdm(total=model.weeks, desc=regime, unit="week",
+              disable=not _shows_progress(progress, model.engine.n, model.weeks)) as bar:
         while model.running:
             model.step()
             bar.update()
@@ -185,7 +201,7 @@ def run_scenario(scenario: Scenario, regimes: list[str], out: Path | RunFolder |
     runs = []
     with folder.open() if folder is not None else nullcontext() as target:
         try:
-            start = burned_in(scenario, target)
+            start = _burned_in(scenario, progress, target)
         except OSError as error:  # keeping the place in the folder while regimes run
             raise ResultsNotWritten(Path(target or tempfile.gettempdir()), error) from error
         for regime in regimes:
