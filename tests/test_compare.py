@@ -284,3 +284,7 @@ def test_a_mean_and_its_interval_are_written_alike():
     assert with_interval(-8_539, -10_012, -7_066, "GBP", True) == "-£9k [-£10k, -£7k]"
     assert with_interval(950, 80, 1_820, "count") == "950 [80, 1,820]"
     assert with_interval(-2.5e6, -3.1e6, -0.4e6, "GBP") == "-£2.50m [-£3.10m, -£0.40m]"
+    # an end that is not zero is never written as one
+    assert with_interval(-6_020, -11_400, -412, "GBP", True) == "-£6k [-£11k, -£412]"
+    assert with_interval(0.4, -0.2, 1_300, "count", True) == "+0.4 [-0.2, +1,300]"
+    assert with_interval(0, -11_400, 0, "GBP", True) == "£0k [-£11k, £0k]"

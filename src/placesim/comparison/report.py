@@ -54,12 +54,21 @@ def number(value: float, unit: str, signed: bool = False,
     """A value in its unit, for people: £ with k or m, shares as %, counts rounded.
 
     ``scale`` (default: the value's own size) picks the suffix and the decimals, so a
-    mean and its interval's ends are written alike ("-£8k [-£10k, -£6k]")."""
+    mean and its interval's ends are written alike ("-£8k [-£10k, -£6k]"). A value that
+    is not zero but would show as one at that scale is written at its own ("[-£11k,
+    -£400]", not "-£0k")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
+    written = _number(value, unit, signed, abs(value) if scale is None else scale)
+    if value != 0 and not any(digit in written for digit in "123456789"):
+        return _number(value, unit, signed, abs(value))
+    return written
+
+
+def _number(value: float, unit: str, signed: bool, scale: float) -> str:
+    """:func:`number` at a given scale."""
     sign = "+" if signed and value > 0 else ("-" if value < 0 else "")
     size = abs(value)
-    scale = size if scale is None else scale
     if unit.startswith("GBP"):
         if scale >= 1e6:
             text = f"£{size / 1e6:,.2f}m"
